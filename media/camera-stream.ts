@@ -1,0 +1,266 @@
+/**
+ * One camera's live stream inside the hub: pulls the camera over RTSP and re-publishes it as a
+ * mediasoup Producer. Owns the RTSP session, the UDP relay socket, the PlainTransport and the
+ * current Producer; close() ends all of them, and mediasoup closes every consumer with them.
+ *
+ * Packets are forwarded as they arrive, never re-parsed, so the ingest adds no frame delay.
+ * Each RTSP session gets a fresh Producer: a camera that reboots comes back with a new RTP
+ * session, and a new Producer tells every browser to start a new decoder instead of showing a
+ * corrupted picture across the sequence-number jump.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import type { types as ms } from 'mediasoup';
+import type { CameraState } from '../server/protocol/events.ts';
+import type { Logger } from '../server/log.ts';
+import type { Backoff } from './ingest/backoff.ts';
+import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
+
+export interface CameraStreamOptions {
+  cameraId: string;
+  source: string;
+  router: ms.Router;
+  listenIp: string;
+  backoff: Backoff;
+  log: Logger;
+  rtspTimeoutMs?: number;
+}
+
+type StreamEvents = {
+  state: [state: CameraState, retryAt: number | undefined];
+  /** A new picture source (first connect, or after the camera came back). */
+  producer: [producer: ms.Producer];
+  /** Private: the owner removes the stream from its map. */
+  '@close': [];
+};
+
+/** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
+const MAX_EARLY_PACKETS = 512;
+
+export class CameraStream extends EventEmitter<StreamEvents> {
+  readonly cameraId: string;
+  readonly #options: CameraStreamOptions;
+  readonly #log: Logger;
+  #state: CameraState = 'connecting';
+  #retryAt: number | undefined;
+  #closed = false;
+  #attempt = 0;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #client: RtspClient | undefined;
+  #socket: Socket | undefined;
+  #transport: ms.PlainTransport | undefined;
+  #producer: ms.Producer | undefined;
+  /** Pipe producers of the current Producer on other routers, by router id. */
+  #piped = new Map<string, Promise<ms.Producer | undefined>>();
+  #sessions = 0;
+
+  constructor(options: CameraStreamOptions) {
+    super();
+    this.cameraId = options.cameraId;
+    this.#options = options;
+    this.#log = options.log.child({ camera: options.cameraId });
+  }
+
+  get state(): CameraState {
+    return this.#state;
+  }
+
+  get retryAt(): number | undefined {
+    return this.#retryAt;
+  }
+
+  get producer(): ms.Producer | undefined {
+    return this.#producer;
+  }
+
+  get router(): ms.Router {
+    return this.#options.router;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** How many RTSP sessions this stream has opened (1 + reconnects). */
+  get sessions(): number {
+    return this.#sessions;
+  }
+
+  async start(): Promise<void> {
+    const socket = createSocket('udp4');
+    this.#socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    // RTCP from mediasoup (receiver reports, PLI/FIR for a new viewer) goes back to the camera.
+    socket.on('message', (packet) => this.#client?.sendRtcp(packet));
+    socket.on('error', (error) => this.#log.warn('relay socket error', { error: error.message }));
+
+    const transport = await this.#options.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: this.#options.listenIp },
+      rtcpMux: true,
+      comedia: true
+    });
+    if (this.#closed) {
+      transport.close();
+      return;
+    }
+    this.#transport = transport;
+    void this.#connect();
+  }
+
+  /** The current Producer as seen from `router`: itself, or piped there once and shared. */
+  producerOn(router: ms.Router): Promise<ms.Producer | undefined> {
+    const producer = this.#producer;
+    if (!producer || producer.closed) return Promise.resolve(undefined);
+    if (router.id === this.#options.router.id) return Promise.resolve(producer);
+    let piped = this.#piped.get(router.id);
+    if (!piped) {
+      piped = this.#options.router
+        .pipeToRouter({ producerId: producer.id, router })
+        .then((result) => result.pipeProducer)
+        .catch((error: Error) => {
+          this.#log.warn('pipe to router failed', { error: error.message });
+          this.#piped.delete(router.id);
+          return undefined;
+        });
+      this.#piped.set(router.id, piped);
+    }
+    return piped;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#client?.close();
+    this.#producer?.close();
+    this.#transport?.close();
+    this.#socket?.close();
+    this.#setState('offline', undefined);
+    this.emit('@close');
+    this.removeAllListeners();
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#closed) return;
+    this.#attempt++;
+    const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs });
+    this.#client = client;
+    client.once('close', (error) => this.#onSessionEnd(client, error));
+    try {
+      const track = await client.start();
+      if (this.#closed || client.closed) return;
+      this.#sessions++;
+      this.#relay(client, track);
+    } catch (error) {
+      this.#onSessionEnd(client, error instanceof Error ? error : new Error(String(error)));
+      client.close();
+    }
+  }
+
+  #relay(client: RtspClient, track: RtspTrack): void {
+    const socket = this.#socket!;
+    const port = this.#transport!.tuple.localPort;
+    const ip = this.#options.listenIp;
+    let ssrc: number | undefined;
+    let early: Buffer[] | undefined;
+
+    client.on('rtp', (packet) => {
+      if (packet.length < 12) return;
+      const packetSsrc = packet.readUInt32BE(8);
+      if (packetSsrc !== ssrc) {
+        // First packet, or the camera started a new RTP session on the same connection.
+        ssrc = packetSsrc;
+        early = [packet];
+        void this.#produce(track, packetSsrc).then((ok) => {
+          const queued = early ?? [];
+          early = undefined;
+          if (ok) for (const p of queued) socket.send(p, port, ip);
+        });
+        return;
+      }
+      if (early) {
+        if (early.length < MAX_EARLY_PACKETS) early.push(packet);
+        return;
+      }
+      socket.send(packet, port, ip);
+    });
+    client.on('rtcp', (packet) => {
+      if (!early) socket.send(packet, port, ip);
+    });
+  }
+
+  async #produce(track: RtspTrack, ssrc: number): Promise<boolean> {
+    this.#producer?.close();
+    this.#piped.clear();
+    const transport = this.#transport;
+    if (!transport || this.#closed) return false;
+    try {
+      const producer = await transport.produce({
+        kind: 'video',
+        rtpParameters: {
+          codecs: [
+            {
+              mimeType: 'video/H264',
+              payloadType: track.payloadType,
+              clockRate: track.clockRate,
+              parameters: {
+                'packetization-mode': Number(track.fmtp['packetization-mode'] ?? 1),
+                'profile-level-id': track.profileLevelId ?? '42e01f',
+                'level-asymmetry-allowed': 1
+              },
+              rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }]
+            }
+          ],
+          encodings: [{ ssrc }],
+          rtcp: { cname: `gth-${this.cameraId}`, reducedSize: false }
+        },
+        appData: { cameraId: this.cameraId }
+      });
+      if (this.#closed) {
+        producer.close();
+        return false;
+      }
+      this.#producer = producer;
+      this.#attempt = 0;
+      this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
+      this.#setState('live', undefined);
+      this.emit('producer', producer);
+      return true;
+    } catch (error) {
+      const client = this.#client;
+      if (client) {
+        this.#onSessionEnd(client, error as Error);
+        client.close();
+      }
+      return false;
+    }
+  }
+
+  #onSessionEnd(client: RtspClient, error: Error | undefined): void {
+    if (this.#closed || client !== this.#client) return;
+    this.#client = undefined;
+    this.#producer?.close();
+    this.#producer = undefined;
+    this.#piped.clear();
+    const delay = this.#options.backoff.delayMs(this.#attempt);
+    this.#log.warn('camera unavailable, retrying', { error: error?.message, attempt: this.#attempt, retryInMs: delay });
+    this.#setState('offline', Date.now() + delay);
+    this.#retryTimer = setTimeout(() => {
+      this.#setState('reconnecting', undefined);
+      void this.#connect();
+    }, delay);
+  }
+
+  #setState(state: CameraState, retryAt: number | undefined): void {
+    if (state === this.#state && retryAt === this.#retryAt) return;
+    this.#state = state;
+    this.#retryAt = retryAt;
+    this.emit('state', state, retryAt);
+  }
+}

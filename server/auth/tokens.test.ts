@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadIssuers } from './issuers.ts';
+import { verifyToken } from './tokens.ts';
+import { HubError } from '../protocol/errors.ts';
+import { AUDIENCE, createTestIssuer, unsignedToken, userClaims } from '../../tests/support/tokens.ts';
+
+const fire = await createTestIssuer('https://idp.fire.example', ['seoul-119'], 'EdDSA');
+const police = await createTestIssuer('https://idp.police.example', ['gangnam-police'], 'ES256');
+const issuers = await loadIssuers([fire.config, police.config]);
+const verify = (token: unknown, now?: number) => verifyToken(token, { issuers, audience: AUDIENCE, now: now ? () => now : undefined });
+
+async function refusedWith(code: string, token: unknown): Promise<void> {
+  await assert.rejects(verify(token), (error: unknown) => {
+    assert.ok(error instanceof HubError, `expected HubError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return true;
+  });
+}
+
+test('a token from a trusted issuer for its own agency is accepted (EdDSA and ES256)', async () => {
+  const principal = await verify(await fire.sign(userClaims('seoul-119', ['*'])));
+  assert.equal(principal.agency.id, 'seoul-119');
+  assert.equal(principal.scope.cityWide, true);
+  const officer = await verify(await police.sign(userClaims('gangnam-police', ['11680'])));
+  assert.deepEqual([...officer.scope.districts], ['11680']);
+  assert.equal(officer.scope.cityWide, false);
+});
+
+test('missing and malformed tokens are refused', async () => {
+  await refusedWith('AUTH_REQUIRED', undefined);
+  await refusedWith('AUTH_REQUIRED', '');
+  await refusedWith('AUTH_INVALID_TOKEN', 'not.a.jwt');
+  await refusedWith('AUTH_INVALID_TOKEN', 'x'.repeat(9000));
+});
+
+test('alg none is refused', async () => {
+  await refusedWith('AUTH_INVALID_TOKEN', unsignedToken({ ...userClaims('seoul-119', ['*']), iss: fire.config.issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600 }));
+});
+
+test('HS256 signed with the issuer public key (algorithm confusion) is refused', async () => {
+  const secret = new TextEncoder().encode(fire.publicPem);
+  const forged = await fire.sign(userClaims('seoul-119', ['*']), { alg: 'HS256', key: secret as never });
+  await refusedWith('AUTH_INVALID_TOKEN', forged);
+});
+
+test('a forged signature is refused', async () => {
+  const good = await fire.sign(userClaims('seoul-119', ['*']));
+  const [h, p] = good.split('.');
+  const other = await createTestIssuer(fire.config.issuer, ['seoul-119']);
+  const stolenSig = (await other.sign(userClaims('seoul-119', ['*']), { kid: fire.kid })).split('.')[2];
+  await refusedWith('AUTH_INVALID_TOKEN', `${h}.${p}.${stolenSig}`);
+});
+
+test('expired and not-yet-valid tokens are refused', async () => {
+  await refusedWith('AUTH_TOKEN_EXPIRED', await fire.sign(userClaims('seoul-119', ['*']), { expiresIn: Math.floor(Date.now() / 1000) - 60 }));
+  await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*']), { notBefore: '10m' }));
+  const token = await fire.sign(userClaims('seoul-119', ['*']), { expiresIn: '10m' });
+  await assert.rejects(verify(token, Date.now() + 11 * 60_000), { code: 'AUTH_TOKEN_EXPIRED' });
+});
+
+test('wrong audience, unknown issuer, unknown kid are refused', async () => {
+  await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*']), { audience: 'another-service' }));
+  const stranger = await createTestIssuer('https://idp.stranger.example', ['seoul-119']);
+  await refusedWith('AUTH_UNTRUSTED_ISSUER', await stranger.sign(userClaims('seoul-119', ['*'])));
+  await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*']), { kid: 'no-such-kid' }));
+});
+
+test('an issuer cannot mint tokens for another agency', async () => {
+  await refusedWith('AUTH_UNTRUSTED_ISSUER', await police.sign(userClaims('seoul-119', ['*'])));
+});
+
+test('claims that do not fit the hub schema are refused', async () => {
+  await refusedWith('AUTH_INVALID_TOKEN', await fire.sign({ sub: 'x', agency: 'seoul-119' }));
+  await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*'], { role: 'god' })));
+});

@@ -1,0 +1,90 @@
+/**
+ * The demo city: a few Seoul districts, the cameras the simulator feeds, and the agencies a
+ * newcomer can sign in as. Real deployments load their registry and issuers from config.
+ */
+import type { DemoAgency } from '../auth/dev-issuer.ts';
+import type { RegistryCamera } from './registry.ts';
+
+export const DEMO_DISTRICTS = {
+  '11680': { name: '강남구', nameEn: 'Gangnam-gu' },
+  '11650': { name: '서초구', nameEn: 'Seocho-gu' },
+  '11440': { name: '마포구', nameEn: 'Mapo-gu' },
+  '11110': { name: '종로구', nameEn: 'Jongno-gu' }
+} as const;
+
+export const DEMO_AGENCIES: readonly DemoAgency[] = [
+  {
+    id: 'seoul-119',
+    name: '서울종합방재센터 119상황실',
+    nameEn: 'Seoul 119 Fire & Rescue Situation Room',
+    role: 'operator',
+    districts: ['*'],
+    description: '서울 전역 / city-wide'
+  },
+  {
+    id: 'seoul-112',
+    name: '서울경찰청 112치안종합상황실',
+    nameEn: 'Seoul Police 112 Situation Room',
+    role: 'operator',
+    districts: ['*'],
+    description: '서울 전역 / city-wide'
+  },
+  {
+    id: 'gangnam-police',
+    name: '강남경찰서',
+    nameEn: 'Gangnam Police Station',
+    role: 'operator',
+    districts: ['11680'],
+    description: '강남구 / Gangnam-gu only'
+  },
+  {
+    id: 'mapo-cctv',
+    name: '마포구 CCTV통합관제센터',
+    nameEn: 'Mapo-gu CCTV Control Centre',
+    role: 'operator',
+    districts: ['11440'],
+    description: '마포구 / Mapo-gu only'
+  }
+];
+
+type DistrictCode = keyof typeof DEMO_DISTRICTS;
+
+const SITES: ReadonlyArray<[DistrictCode, string, string, string, number, number]> = [
+  ['11680', '강남역 사거리', 'Gangnam Stn. crossing', '교통단속', 37.4979, 127.0276],
+  ['11680', '테헤란로 역삼역', 'Teheran-ro, Yeoksam Stn.', '생활방범', 37.5006, 127.0364],
+  ['11680', '선릉역 교차로', 'Seolleung Stn. junction', '교통단속', 37.5045, 127.0489],
+  ['11680', '대치동 초등학교 앞', 'Daechi-dong school zone', '어린이보호', 37.4946, 127.0634],
+  ['11650', '서초역 교차로', 'Seocho Stn. junction', '교통단속', 37.4919, 127.0076],
+  ['11650', '반포한강공원', 'Banpo Hangang Park', '재난재해', 37.5109, 126.9959],
+  ['11650', '양재역 사거리', 'Yangjae Stn. crossing', '교통단속', 37.4846, 127.0342],
+  ['11650', '방배동 주택가', 'Bangbae-dong residential', '생활방범', 37.4813, 126.9975],
+  ['11440', '홍대입구역', 'Hongik Univ. Stn.', '생활방범', 37.5572, 126.9245],
+  ['11440', '합정역 교차로', 'Hapjeong Stn. junction', '교통단속', 37.5495, 126.9139],
+  ['11440', '망원한강공원', 'Mangwon Hangang Park', '재난재해', 37.5551, 126.8957],
+  ['11440', '공덕역 오거리', 'Gongdeok Stn. five-way', '교통단속', 37.5443, 126.9516],
+  ['11110', '광화문광장', 'Gwanghwamun Square', '생활방범', 37.5725, 126.9769],
+  ['11110', '종각역 사거리', 'Jonggak Stn. crossing', '교통단속', 37.5702, 126.9831],
+  ['11110', '혜화동 로터리', 'Hyehwa rotary', '교통단속', 37.5862, 127.0018],
+  ['11110', '청운초등학교 앞', 'Cheongun school zone', '어린이보호', 37.5869, 126.9677]
+];
+
+/** Demo cameras, fed by `count` simulated RTSP cameras (`rtspUrl(i)` gives each one's URL). */
+export function demoCameras(count: number, rtspUrl: (index: number) => string): RegistryCamera[] {
+  const cameras: RegistryCamera[] = [];
+  for (let i = 0; i < count; i++) {
+    const site = SITES[i % SITES.length]!;
+    const [code, name, nameEn, category, lat, lon] = site;
+    const round = Math.floor(i / SITES.length);
+    const district = DEMO_DISTRICTS[code];
+    cameras.push({
+      id: `cam-${code}-${String(i + 1).padStart(3, '0')}`,
+      name: round ? `${name} ${round + 1}` : name,
+      nameEn: round ? `${nameEn} ${round + 1}` : nameEn,
+      district: { code, name: district.name, nameEn: district.nameEn },
+      category,
+      location: { lat, lon },
+      source: rtspUrl(i)
+    });
+  }
+  return cameras;
+}

@@ -1,0 +1,135 @@
+/**
+ * Configuration enters here and only here: defaults for one machine, then an optional JSON file
+ * (GTH_CONFIG), then environment variables; validated once at start-up. A real deployment sets
+ * mode=production, its trusted issuers, its registry, the announced address and a data directory.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const issuerSchema = z.object({
+  issuer: z.string().min(1),
+  agencies: z.array(z.string().min(1)).min(1),
+  jwksFile: z.string().min(1)
+});
+
+const cameraSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  district: z.object({ code: z.string().min(1), name: z.string().min(1), nameEn: z.string().min(1) }),
+  category: z.string().min(1),
+  location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  source: z.string().regex(/^rtsp:\/\//, 'camera source must be an rtsp:// URL')
+});
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['development', 'production']).default('development'),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080)
+      })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    dataDir: z.string().default('data'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    webrtc: z
+      .object({
+        /** Where mediasoup listens. Loopback by default: nothing leaves this machine unless told to. */
+        listenIp: z.string().default('127.0.0.1'),
+        /** The address browsers should reach (a real deployment's LAN or public address). */
+        announcedAddress: z.string().optional(),
+        workers: z.number().int().min(1).max(64).default(Math.min(2, availableParallelism())),
+        rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
+        rtcMaxPort: z.number().int().min(1024).max(65535).default(49999)
+      })
+      .default({ listenIp: '127.0.0.1', workers: Math.min(2, availableParallelism()), rtcMinPort: 40000, rtcMaxPort: 49999 }),
+    auth: z
+      .object({
+        audience: z.string().default('golden-time-hub'),
+        issuers: z.array(issuerSchema).default([]),
+        /** Lifetime of demo tokens from the development issuer. */
+        devTokenTtlSec: z.number().int().min(10).max(86400).default(8 * 3600)
+      })
+      .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600 }),
+    cameras: z.array(cameraSchema).default([]),
+    simulator: z
+      .object({
+        /** Simulated RTSP cameras started with the hub (development only). */
+        cameras: z.number().int().min(0).max(64).default(16),
+        basePort: z.number().int().min(0).max(65535).default(8554)
+      })
+      .default({ cameras: 16, basePort: 8554 }),
+    ingest: z
+      .object({
+        idleGraceMs: z.number().int().min(0).default(15000),
+        retryInitialMs: z.number().int().min(50).default(500),
+        retryMaxMs: z.number().int().min(100).default(10000)
+      })
+      .default({ idleGraceMs: 15000, retryInitialMs: 500, retryMaxMs: 10000 }),
+    signaling: z
+      .object({
+        maxPayloadBytes: z.number().int().min(1024).default(64 * 1024),
+        ratePerSecond: z.number().min(1).default(50),
+        rateBurst: z.number().int().min(1).default(100),
+        maxWatchesPerSession: z.number().int().min(1).default(32)
+      })
+      .default({ maxPayloadBytes: 64 * 1024, ratePerSecond: 50, rateBurst: 100, maxWatchesPerSession: 32 })
+  })
+  .superRefine((config, ctx) => {
+    if (config.mode === 'production') {
+      if (config.auth.issuers.length === 0) ctx.addIssue({ code: 'custom', message: 'production mode needs auth.issuers' });
+      if (config.simulator.cameras > 0) ctx.addIssue({ code: 'custom', message: 'production mode does not run simulated cameras (set simulator.cameras to 0)' });
+    }
+    if (config.webrtc.rtcMinPort > config.webrtc.rtcMaxPort) ctx.addIssue({ code: 'custom', message: 'webrtc.rtcMinPort > rtcMaxPort' });
+  });
+
+export type HubConfig = z.infer<typeof configSchema>;
+export type HubConfigInput = z.input<typeof configSchema>;
+
+/** Environment variables and the config keys they set. */
+const ENV: Record<string, (input: Record<string, unknown>, value: string) => void> = {
+  GTH_MODE: (c, v) => (c.mode = v),
+  GTH_HOST: (c, v) => (section(c, 'http').host = v),
+  GTH_PORT: (c, v) => (section(c, 'http').port = Number(v)),
+  GTH_DATA_DIR: (c, v) => (c.dataDir = v),
+  GTH_LOG_LEVEL: (c, v) => (c.logLevel = v),
+  GTH_LISTEN_IP: (c, v) => (section(c, 'webrtc').listenIp = v),
+  GTH_ANNOUNCED_ADDRESS: (c, v) => (section(c, 'webrtc').announcedAddress = v),
+  GTH_WORKERS: (c, v) => (section(c, 'webrtc').workers = Number(v)),
+  GTH_SIM_CAMERAS: (c, v) => (section(c, 'simulator').cameras = Number(v)),
+  GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v))
+};
+
+function section(input: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = input[key];
+  if (value && typeof value === 'object') return value as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  input[key] = created;
+  return created;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: HubConfigInput = {}): HubConfig {
+  let input: Record<string, unknown> = {};
+  const file = env.GTH_CONFIG;
+  if (file) {
+    try {
+      input = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`cannot read config file ${file}: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, apply] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(input, value);
+  }
+  input = { ...input, ...overrides };
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${problems}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}

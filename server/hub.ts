@@ -1,0 +1,160 @@
+/**
+ * Composes the hub from its parts and shuts it down in reverse order. The Hub owns the camera
+ * simulator (when it starts one), the worker pool, the camera streams, the HTTP server and the
+ * signaling server; close() releases every one of them.
+ */
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
+import { loadIssuers } from './auth/issuers.ts';
+import { verifyToken } from './auth/tokens.ts';
+import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
+import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
+import type { HubConfig } from './config.ts';
+import { createHttpServer } from './http.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Metrics } from './metrics.ts';
+import { attachSignaling } from './signaling/server.ts';
+import { Backoff } from '../media/ingest/backoff.ts';
+import { CameraStreams } from '../media/camera-streams.ts';
+import { WorkerPool } from '../media/workers.ts';
+import { CameraFarm } from '../media/sim/camera-farm.ts';
+
+export interface Hub {
+  url: string;
+  port: number;
+  registry: CameraRegistry;
+  streams: CameraStreams;
+  devIssuer: DevIssuer | undefined;
+  metrics: Metrics;
+  /** Live viewer sessions (for tests and metrics). */
+  viewers(): number;
+  close(): Promise<void>;
+}
+
+export interface HubParts {
+  log?: Logger;
+  /** Where the built web app lives (default build/web). */
+  webDir?: string;
+}
+
+export async function startHub(config: HubConfig, parts: HubParts = {}): Promise<Hub> {
+  const log = parts.log ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        log.warn('error while closing', { error: (error as Error).message });
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    const development = config.mode === 'development';
+    const devIssuer = development ? await openDevIssuer(config.dataDir, DEMO_AGENCIES) : undefined;
+    const issuers = await loadIssuers([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
+
+    const cameras: RegistryCamera[] = [...config.cameras];
+    if (development && config.simulator.cameras > 0) {
+      const farm = new CameraFarm();
+      closers.push(() => farm.close());
+      const specs = demoCameras(config.simulator.cameras, () => '').map((camera, i) => ({
+        id: camera.id,
+        name: camera.name,
+        port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
+      }));
+      log.info('starting simulated cameras', { count: specs.length });
+      await farm.start(specs);
+      const byId = new Map(specs.map((s) => [s.id, farm.url(s.id)]));
+      cameras.push(...demoCameras(config.simulator.cameras, (i) => byId.get(specs[i]!.id)!));
+    }
+    const registry = new CameraRegistry(cameras);
+
+    const pool = await WorkerPool.create({
+      size: config.webrtc.workers,
+      rtcMinPort: config.webrtc.rtcMinPort,
+      rtcMaxPort: config.webrtc.rtcMaxPort,
+      log,
+      onWorkerDied: () => {
+        // Without its worker the hub would accept viewers it cannot serve: stop and let the supervisor restart us.
+        log.error('a mediasoup worker died; shutting down');
+        void close().then(() => process.exit(1));
+      }
+    });
+    closers.push(() => pool.close());
+
+    const streams = new CameraStreams({
+      pool,
+      listenIp: config.webrtc.listenIp,
+      idleGraceMs: config.ingest.idleGraceMs,
+      backoff: new Backoff({ initialMs: config.ingest.retryInitialMs, maxMs: config.ingest.retryMaxMs, jitter: 0.2 }),
+      log
+    });
+    closers.push(() => streams.close());
+    streams.observer.on('state', (cameraId, state) => {
+      for (const s of ['connecting', 'live', 'reconnecting', 'offline'] as const) {
+        metrics.set('gth_ingest_state', 'Ingest state per running camera stream (1 = current state)', { camera: cameraId, state: s }, s === state ? 1 : 0);
+      }
+    });
+    streams.observer.on('stream:open', () => metrics.inc('gth_ingest_starts_total', 'Camera ingests started'));
+    streams.observer.on('stream:close', (cameraId) => {
+      for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { camera: cameraId, state: s });
+    });
+
+    const http = await createHttpServer({
+      log,
+      metrics,
+      webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
+      dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
+      beforeMetrics: async () => {
+        metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
+        metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
+        for (const worker of await pool.usage()) {
+          metrics.set('gth_worker_cpu_ms', 'mediasoup worker CPU time (user+system, ms)', { pid: String(worker.pid) }, worker.cpuMs);
+        }
+      }
+    });
+
+    const signaling = attachSignaling(http, {
+      verify: (token) => verifyToken(token, { issuers, audience: config.auth.audience }),
+      viewerDeps: {
+        registry,
+        streams,
+        pool,
+        listenIp: config.webrtc.listenIp,
+        announcedAddress: config.webrtc.announcedAddress,
+        maxWatches: config.signaling.maxWatchesPerSession
+      },
+      log,
+      metrics,
+      rate: { perSecond: config.signaling.ratePerSecond, burst: config.signaling.rateBurst },
+      maxPayloadBytes: config.signaling.maxPayloadBytes
+    });
+    closers.push(async () => {
+      // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.
+      const closed = signaling.close();
+      http.closeAllConnections();
+      await closed;
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.http.port, config.http.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (http.address() as AddressInfo).port;
+    const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
+
+    return { url, port, registry, streams, devIssuer, metrics, viewers: () => signaling.viewers(), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+/** `npm start`: the hub on embedded defaults, with simulated cameras in development mode. */
+import { loadConfig } from './config.ts';
+import { DEMO_AGENCIES } from './cameras/demo.ts';
+import { startHub } from './hub.ts';
+import { createLogger } from './log.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const hub = await startHub(config, { log });
+
+  const lines = [
+    '',
+    '  골든타임 허브 Golden Time Hub is running',
+    `  → ${hub.url}`,
+    ''
+  ];
+  if (hub.devIssuer) {
+    lines.push(
+      `  ${hub.registry.size} simulated cameras. Sign in on the page by choosing a demo agency:`,
+      ...DEMO_AGENCIES.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
+      '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
+      ''
+    );
+  }
+  lines.push('  Stop with Ctrl+C.', '');
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    hub.close().then(
+      () => process.exit(0),
+      () => process.exit(1)
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`골든타임 허브 failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * Error codes that cross the wire. Stable strings: clients switch on `code`, never on the
+ * message, and a message is written for the person at the screen (no stack traces).
+ */
+export const ErrorCodes = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_TOKEN',
+  'AUTH_TOKEN_EXPIRED',
+  'AUTH_UNTRUSTED_ISSUER',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'CAMERA_UNKNOWN',
+  'CAMERA_OUT_OF_SCOPE',
+  'CAMERA_OFFLINE',
+  'NOT_JOINED',
+  'TRANSPORT_UNKNOWN',
+  'CONSUMER_UNKNOWN',
+  'CODEC_UNSUPPORTED',
+  'RATE_LIMITED',
+  'SHUTTING_DOWN',
+  'INTERNAL'
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The one error type the hub throws on purpose; anything else becomes INTERNAL at the edge. */
+export class HubError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'HubError';
+    this.code = code;
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ErrorCodes as readonly string[]).includes(value);
+}

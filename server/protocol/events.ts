@@ -1,0 +1,97 @@
+/**
+ * The signaling contract between the browser and the hub, in one place. Both sides type
+ * their Socket.IO instances with these maps; the server still parses every payload against
+ * `schemas.ts`, because a typed client is not the only client that can connect.
+ */
+import type { types as ms } from 'mediasoup';
+import type { WireError } from './errors.ts';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
+export type Ack<T> = (result: Result<T>) => void;
+
+/** What a viewer sees of a camera's ingest. `idle`: nobody is watching, so it is not pulled. */
+export type CameraState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface CameraInfo {
+  id: string;
+  name: string;
+  nameEn: string;
+  district: { code: string; name: string; nameEn: string };
+  /** 설치목적구분: 생활방범, 교통단속, 어린이보호, 재난재해 … */
+  category: string;
+  location: { lat: number; lon: number };
+  state: CameraState;
+}
+
+/** Who is signed in, as the hub understood the token. */
+export interface SessionInfo {
+  subject: string;
+  name: string;
+  agency: { id: string; name: string };
+  role: string;
+  expiresAt: number;
+}
+
+export interface JoinResponse {
+  session: SessionInfo;
+  routerRtpCapabilities: ms.RouterRtpCapabilities;
+}
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: ms.IceParameters;
+  iceCandidates: ms.IceCandidate[];
+  dtlsParameters: ms.DtlsParameters;
+}
+
+export interface ConsumerOptions {
+  cameraId: string;
+  id: string;
+  producerId: string;
+  kind: ms.MediaKind;
+  rtpParameters: ms.RtpParameters;
+}
+
+export interface WatchResponse {
+  cameraId: string;
+  state: CameraState;
+}
+
+export interface CameraStateEvent {
+  cameraId: string;
+  state: CameraState;
+  /** While reconnecting/offline: when the next attempt is due (ms since epoch). */
+  retryAt?: number;
+}
+
+export interface ConsumerClosedEvent {
+  cameraId: string;
+  consumerId: string;
+  /** Why the hub stopped this picture; the tile shows it. */
+  reason: WireError;
+}
+
+export interface ClientToServerEvents {
+  /** First request of a session: who am I, and what can the hub's routers send. */
+  'media:join': (req: Record<string, never>, ack: Ack<JoinResponse>) => void;
+  'cameras:list': (req: Record<string, never>, ack: Ack<{ cameras: CameraInfo[] }>) => void;
+  /** One receive transport per session; the hub picks its router. */
+  'transport:create': (req: Record<string, never>, ack: Ack<TransportOptions>) => void;
+  'transport:connect': (req: { transportId: string; dtlsParameters: ms.DtlsParameters }, ack: Ack<Record<string, never>>) => void;
+  /**
+   * Subscribe to a camera. Pictures arrive as `camera:consumer` whenever the camera's stream
+   * (re)starts; the subscription lives until `camera:unwatch`, a refusal or the session's end.
+   */
+  'camera:watch': (req: { cameraId: string; rtpCapabilities: ms.RtpCapabilities }, ack: Ack<WatchResponse>) => void;
+  'camera:unwatch': (req: { cameraId: string }, ack: Ack<Record<string, never>>) => void;
+  /** Consumers start paused, so no packet is lost before the browser is ready. */
+  'consumer:resume': (req: { consumerId: string }, ack: Ack<Record<string, never>>) => void;
+}
+
+export interface ServerToClientEvents {
+  'camera:state': (event: CameraStateEvent) => void;
+  'camera:consumer': (event: ConsumerOptions) => void;
+  'consumer:closed': (event: ConsumerClosedEvent) => void;
+  /** The session ends (token expired, shutdown); the socket is closed right after. */
+  'session:ended': (reason: WireError) => void;
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { requestSchemas } from './schemas.ts';
+
+test('empty requests accept only an empty object', () => {
+  assert.equal(requestSchemas['cameras:list'].safeParse({}).success, true);
+  assert.equal(requestSchemas['cameras:list'].safeParse({ extra: 1 }).success, false);
+  assert.equal(requestSchemas['cameras:list'].safeParse(null).success, false);
+  assert.equal(requestSchemas['cameras:list'].safeParse('x').success, false);
+});
+
+test('camera ids are short and plain', () => {
+  const watch = requestSchemas['camera:watch'];
+  assert.equal(watch.safeParse({ cameraId: 'cam-11680-001', rtpCapabilities: { codecs: [] } }).success, true);
+  assert.equal(watch.safeParse({ cameraId: '../../etc/passwd', rtpCapabilities: {} }).success, false);
+  assert.equal(watch.safeParse({ cameraId: 'x'.repeat(65), rtpCapabilities: {} }).success, false);
+  assert.equal(watch.safeParse({ cameraId: 'cam', rtpCapabilities: { codecs: Array(65).fill({}) } }).success, false);
+  assert.equal(watch.safeParse({ cameraId: 'cam' }).success, false);
+});
+
+test('transport:connect needs a uuid and DTLS fingerprints', () => {
+  const connect = requestSchemas['transport:connect'];
+  const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] };
+  assert.equal(connect.safeParse({ transportId: '6f1c1f4e-4a63-4c55-9f5a-0a6f5d1e2b3c', dtlsParameters }).success, true);
+  assert.equal(connect.safeParse({ transportId: 'nope', dtlsParameters }).success, false);
+  assert.equal(connect.safeParse({ transportId: '6f1c1f4e-4a63-4c55-9f5a-0a6f5d1e2b3c', dtlsParameters: { fingerprints: [] } }).success, false);
+});

@@ -1,0 +1,38 @@
+/**
+ * Schemas for every client request. The edge parses with these and nothing else reaches the
+ * handlers; mediasoup re-validates RTP capabilities and DTLS parameters itself, so only their
+ * outer shape and size are checked here.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/);
+const uuid = z.uuid();
+const empty = z.object({}).strict();
+
+const dtlsParameters = z
+  .object({
+    role: z.enum(['auto', 'client', 'server']).optional(),
+    fingerprints: z
+      .array(z.object({ algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']), value: z.string().max(256) }))
+      .min(1)
+      .max(8)
+  })
+  .strict();
+
+const rtpCapabilities = z.object({
+  codecs: z.array(z.record(z.string(), z.unknown())).max(64).optional(),
+  headerExtensions: z.array(z.record(z.string(), z.unknown())).max(64).optional()
+});
+
+export const requestSchemas = {
+  'media:join': empty,
+  'cameras:list': empty,
+  'transport:create': empty,
+  'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
+  'camera:watch': z.object({ cameraId: id, rtpCapabilities }).strict(),
+  'camera:unwatch': z.object({ cameraId: id }).strict(),
+  'consumer:resume': z.object({ consumerId: uuid }).strict()
+} as const;
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestOf<N extends RequestName> = z.infer<(typeof requestSchemas)[N]>;

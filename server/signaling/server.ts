@@ -1,0 +1,168 @@
+/**
+ * The Socket.IO edge: verifies the token at the handshake, parses every request against its
+ * schema, rate-limits each socket, and turns whatever a handler throws into a typed wire
+ * error. One misbehaving client never affects another: nothing it sends can reach a handler
+ * unparsed, and no exception escapes to the process.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Principal } from '../auth/principal.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { HubError, type WireError } from '../protocol/errors.ts';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
+import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
+import { Viewer, type ViewerDeps } from './viewer.ts';
+
+interface SocketData {
+  principal: Principal;
+}
+
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SignalingOptions {
+  verify: (token: unknown) => Promise<Principal>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log'>;
+  log: Logger;
+  metrics: Metrics;
+  /** Requests per second a socket may make on average, and the burst it may spend at once. */
+  rate: { perSecond: number; burst: number };
+  maxPayloadBytes: number;
+}
+
+export interface Signaling {
+  io: HubIo;
+  viewers(): number;
+  close(): Promise<void>;
+}
+
+export function attachSignaling(http: HttpServer, options: SignalingOptions): Signaling {
+  const { log, metrics } = options;
+  const io: HubIo = new Server(http, {
+    maxHttpBufferSize: options.maxPayloadBytes,
+    serveClient: false,
+    // Same origin only: the pages are served by this very server.
+    cors: undefined
+  });
+  const viewers = new Set<Viewer>();
+
+  io.use((socket, next) => {
+    const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    options.verify(token).then(
+      (principal) => {
+        socket.data.principal = principal;
+        next();
+      },
+      (error: unknown) => {
+        const wire = toWire(error, log);
+        metrics.inc('gth_auth_refusals_total', 'Refused handshakes by code', { code: wire.code });
+        log.warn('handshake refused', { code: wire.code, address: socket.handshake.address });
+        const refusal = new Error(wire.message) as Error & { data: WireError };
+        refusal.data = wire;
+        next(refusal);
+      }
+    );
+  });
+
+  io.on('connection', (socket: HubSocket) => {
+    const principal = socket.data.principal;
+    const viewer = new Viewer({
+      ...options.viewerDeps,
+      principal,
+      log,
+      send: (event, ...args) => socket.emit(event, ...args)
+    });
+    viewers.add(viewer);
+    metrics.set('gth_viewers', 'Connected viewer sessions', {}, viewers.size);
+    log.info('viewer connected', { subject: principal.subject, agency: principal.agency.id, address: socket.handshake.address });
+
+    const end = (reason: WireError) => {
+      socket.emit('session:ended', reason);
+      viewer.close(reason);
+      socket.disconnect(true);
+    };
+    // The token's lifetime is the session's lifetime: media stops when it expires.
+    const expiry = setTimeout(
+      () => end({ code: 'AUTH_TOKEN_EXPIRED', message: '토큰이 만료되어 영상을 중단했습니다 (token expired)' }),
+      Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1))
+    );
+
+    const bucket = { tokens: options.rate.burst, at: Date.now() };
+    const allow = () => {
+      const now = Date.now();
+      bucket.tokens = Math.min(options.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * options.rate.perSecond);
+      bucket.at = now;
+      if (bucket.tokens < 1) return false;
+      bucket.tokens--;
+      return true;
+    };
+
+    const handle = <N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown) => {
+      // Typed for our own client; at runtime the payload and ack are whatever was sent.
+      socket.on(name as never, async (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') {
+          metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: name, outcome: 'BAD_REQUEST' });
+          return;
+        }
+        const reply = ack as (result: Result<unknown>) => void;
+        let result: Result<unknown>;
+        if (!allow()) {
+          result = { ok: false, error: { code: 'RATE_LIMITED', message: '요청이 너무 많습니다 (too many requests)' } };
+        } else {
+          const parsed = requestSchemas[name].safeParse(payload);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            result = {
+              ok: false,
+              error: { code: 'BAD_REQUEST', message: `잘못된 요청입니다 (${name}: ${issue ? `${issue.path.join('.') || 'payload'} ${issue.message}` : 'invalid'})` }
+            };
+          } else {
+            try {
+              result = { ok: true, data: await handler(parsed.data as RequestOf<N>) };
+            } catch (error) {
+              result = { ok: false, error: toWire(error, log) };
+            }
+          }
+        }
+        metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: name, outcome: result.ok ? 'ok' : result.error.code });
+        if (socket.connected) reply(result);
+      });
+    };
+
+    handle('media:join', () => viewer.join());
+    handle('cameras:list', () => ({ cameras: viewer.listCameras() }));
+    handle('transport:create', () => viewer.createTransport());
+    handle('transport:connect', (req) => viewer.connectTransport(req));
+    handle('camera:watch', (req) => viewer.watch(req));
+    handle('camera:unwatch', (req) => viewer.unwatch(req));
+    handle('consumer:resume', (req) => viewer.resume(req));
+
+    socket.on('disconnect', (reason) => {
+      clearTimeout(expiry);
+      viewer.close();
+      viewers.delete(viewer);
+      metrics.set('gth_viewers', 'Connected viewer sessions', {}, viewers.size);
+      log.info('viewer disconnected', { subject: principal.subject, reason });
+    });
+  });
+
+  return {
+    io,
+    viewers: () => viewers.size,
+    close: async () => {
+      for (const socket of io.sockets.sockets.values()) {
+        socket.emit('session:ended', { code: 'SHUTTING_DOWN', message: '허브가 종료됩니다 (hub shutting down)' });
+      }
+      for (const viewer of viewers) viewer.close();
+      await io.close();
+    }
+  };
+}
+
+/** The only way an error leaves the hub: a code and a message, never a stack. */
+export function toWire(error: unknown, log: Logger): WireError {
+  if (error instanceof HubError) return error.toWire();
+  log.error('unexpected error in request', { error: error instanceof Error ? error.stack : String(error) });
+  return { code: 'INTERNAL', message: '허브 내부 오류입니다 (internal error)' };
+}

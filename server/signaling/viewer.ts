@@ -1,0 +1,250 @@
+/**
+ * One signed-in browser session: its receive transport, its camera subscriptions and their
+ * consumers. The Viewer owns all of them and close() ends them all; it never holds the socket,
+ * only a typed `send` function, so it can be driven and tested without Socket.IO.
+ */
+import type { types as ms } from 'mediasoup';
+import { canView, visibleCameras } from '../auth/scope.ts';
+import type { Principal } from '../auth/principal.ts';
+import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
+import type { Logger } from '../log.ts';
+import { HubError, type WireError } from '../protocol/errors.ts';
+import type {
+  CameraInfo,
+  JoinResponse,
+  ServerToClientEvents,
+  TransportOptions,
+  WatchResponse
+} from '../protocol/events.ts';
+import type { RequestOf } from '../protocol/schemas.ts';
+import type { CameraStreams, StreamLease } from '../../media/camera-streams.ts';
+import type { WorkerPool } from '../../media/workers.ts';
+
+export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
+
+export interface ViewerDeps {
+  principal: Principal;
+  registry: CameraRegistry;
+  streams: CameraStreams;
+  pool: WorkerPool;
+  listenIp: string;
+  announcedAddress: string | undefined;
+  /** Most cameras one session may watch at once (a 16-tile wall plus margin). */
+  maxWatches: number;
+  log: Logger;
+  send: Send;
+}
+
+interface Watch {
+  camera: RegistryCamera;
+  lease: StreamLease;
+  rtpCapabilities: ms.RtpCapabilities;
+  consumer: ms.Consumer | undefined;
+  detach: () => void;
+  closed: boolean;
+}
+
+export class Viewer {
+  readonly #deps: ViewerDeps;
+  readonly #log: Logger;
+  readonly #watches = new Map<string, Watch>();
+  #router: { router: ms.Router; release: () => void } | undefined;
+  #transport: ms.WebRtcTransport | undefined;
+  #closed = false;
+
+  constructor(deps: ViewerDeps) {
+    this.#deps = deps;
+    this.#log = deps.log.child({ subject: deps.principal.subject, agency: deps.principal.agency.id });
+  }
+
+  get principal(): Principal {
+    return this.#deps.principal;
+  }
+
+  get consumerCount(): number {
+    let count = 0;
+    for (const watch of this.#watches.values()) if (watch.consumer) count++;
+    return count;
+  }
+
+  join(): JoinResponse {
+    const { principal, pool } = this.#deps;
+    this.#router ??= pool.acquireRouter(1);
+    return {
+      session: {
+        subject: principal.subject,
+        name: principal.name,
+        agency: principal.agency,
+        role: principal.role,
+        expiresAt: principal.expiresAt
+      },
+      routerRtpCapabilities: this.#router.router.rtpCapabilities
+    };
+  }
+
+  listCameras(): CameraInfo[] {
+    const { registry, streams, principal } = this.#deps;
+    return visibleCameras(principal, registry.all()).map((c) => toCameraInfo(c, streams.state(c.id)));
+  }
+
+  async createTransport(): Promise<TransportOptions> {
+    if (!this.#router) throw new HubError('NOT_JOINED', 'media:join 먼저 필요합니다 (join first)');
+    if (this.#transport) throw new HubError('BAD_REQUEST', '수신 전송로가 이미 있습니다 (transport already exists)');
+    const transport = await this.#router.router.createWebRtcTransport({
+      listenInfos: [{ protocol: 'udp', ip: this.#deps.listenIp, announcedAddress: this.#deps.announcedAddress }],
+      enableUdp: true,
+      enableTcp: false,
+      appData: { subject: this.#deps.principal.subject }
+    });
+    if (this.#closed) {
+      transport.close();
+      throw new HubError('SHUTTING_DOWN', '세션이 종료되었습니다 (session closed)');
+    }
+    this.#transport = transport;
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.#log.warn('transport dtls state', { state });
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters
+    };
+  }
+
+  async connectTransport({ transportId, dtlsParameters }: RequestOf<'transport:connect'>): Promise<Record<string, never>> {
+    const transport = this.#requireTransport(transportId);
+    await transport.connect({ dtlsParameters });
+    return {};
+  }
+
+  /** Where a consume is authorised: scope is checked here, before any stream is started. */
+  watch({ cameraId, rtpCapabilities }: RequestOf<'camera:watch'>): WatchResponse {
+    const { registry, principal, streams } = this.#deps;
+    if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+    const camera = registry.get(cameraId);
+    if (!camera) throw new HubError('CAMERA_UNKNOWN', `등록되지 않은 카메라입니다 (unknown camera ${cameraId})`);
+    if (!canView(principal, camera)) {
+      this.#log.warn('out-of-scope watch refused', { camera: cameraId });
+      throw new HubError('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)');
+    }
+    const existing = this.#watches.get(cameraId);
+    if (existing) return { cameraId, state: existing.lease.stream.state };
+    if (this.#watches.size >= this.#deps.maxWatches) {
+      throw new HubError('RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`);
+    }
+
+    const lease = streams.acquire(camera);
+    const stream = lease.stream;
+    const onState = (state: WatchResponse['state'], retryAt: number | undefined) =>
+      this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
+    const onProducer = () => void this.#consume(watch);
+    stream.on('state', onState);
+    stream.on('producer', onProducer);
+    const watch: Watch = {
+      camera,
+      lease,
+      rtpCapabilities: rtpCapabilities as ms.RtpCapabilities,
+      consumer: undefined,
+      closed: false,
+      detach: () => {
+        stream.off('state', onState);
+        stream.off('producer', onProducer);
+      }
+    };
+    this.#watches.set(cameraId, watch);
+    if (stream.producer) void this.#consume(watch);
+    this.#log.info('watch', { camera: cameraId, state: stream.state });
+    return { cameraId, state: stream.state };
+  }
+
+  unwatch({ cameraId }: RequestOf<'camera:unwatch'>): Record<string, never> {
+    const watch = this.#watches.get(cameraId);
+    if (!watch) throw new HubError('CAMERA_UNKNOWN', `보고 있지 않은 카메라입니다 (not watching ${cameraId})`);
+    this.#endWatch(watch);
+    return {};
+  }
+
+  async resume({ consumerId }: RequestOf<'consumer:resume'>): Promise<Record<string, never>> {
+    for (const watch of this.#watches.values()) {
+      if (watch.consumer?.id === consumerId) {
+        await watch.consumer.resume();
+        return {};
+      }
+    }
+    throw new HubError('CONSUMER_UNKNOWN', '알 수 없는 영상 수신입니다 (unknown consumer)');
+  }
+
+  /** Ends everything this session holds. `reason` is told to the client for each open picture. */
+  close(reason?: WireError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const watch of [...this.#watches.values()]) this.#endWatch(watch, reason);
+    this.#transport?.close();
+    this.#router?.release();
+  }
+
+  #requireTransport(transportId: string): ms.WebRtcTransport {
+    if (!this.#transport || this.#transport.id !== transportId) {
+      throw new HubError('TRANSPORT_UNKNOWN', '알 수 없는 전송로입니다 (unknown transport)');
+    }
+    return this.#transport;
+  }
+
+  async #consume(watch: Watch): Promise<void> {
+    const transport = this.#transport;
+    const router = this.#router?.router;
+    if (!transport || !router || watch.closed) return;
+    const producer = await watch.lease.stream.producerOn(router);
+    if (!producer || watch.closed || transport.closed) return;
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
+      this.#deps.send('consumer:closed', {
+        cameraId: watch.camera.id,
+        consumerId: '',
+        reason: { code: 'CODEC_UNSUPPORTED', message: '브라우저가 이 카메라의 코덱을 재생할 수 없습니다 (codec not supported by this browser)' }
+      });
+      return;
+    }
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: watch.rtpCapabilities,
+      paused: true,
+      appData: { cameraId: watch.camera.id }
+    });
+    if (watch.closed) {
+      consumer.close();
+      return;
+    }
+    watch.consumer?.close();
+    watch.consumer = consumer;
+    consumer.on('producerclose', () => {
+      if (watch.consumer !== consumer) return;
+      watch.consumer = undefined;
+      this.#deps.send('consumer:closed', {
+        cameraId: watch.camera.id,
+        consumerId: consumer.id,
+        reason: { code: 'CAMERA_OFFLINE', message: '카메라 연결이 끊겼습니다 — 재연결 중 (camera dropped, reconnecting)' }
+      });
+    });
+    this.#deps.send('camera:consumer', {
+      cameraId: watch.camera.id,
+      id: consumer.id,
+      producerId: producer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters
+    });
+  }
+
+  #endWatch(watch: Watch, reason?: WireError): void {
+    watch.closed = true;
+    watch.detach();
+    const consumer = watch.consumer;
+    watch.consumer = undefined;
+    if (consumer) {
+      consumer.close();
+      if (reason) this.#deps.send('consumer:closed', { cameraId: watch.camera.id, consumerId: consumer.id, reason });
+    }
+    watch.lease.release();
+    this.#watches.delete(watch.camera.id);
+  }
+}

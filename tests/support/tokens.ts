@@ -1,0 +1,49 @@
+/** Test issuers: real key pairs, JWKS files on disk, and a signer — as an agency's IdP would have. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import type { IssuerConfig } from '../../server/auth/issuers.ts';
+
+export interface TestIssuer {
+  config: IssuerConfig;
+  kid: string;
+  publicPem: string;
+  sign(claims: JWTPayload, options?: { alg?: string; kid?: string; expiresIn?: string | number; notBefore?: string | number; audience?: string; issuer?: string; key?: CryptoKey }): Promise<string>;
+}
+
+export const AUDIENCE = 'golden-time-hub';
+
+export async function createTestIssuer(issuer: string, agencies: string[], alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<TestIssuer> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = `${issuer}-k1`;
+  const dir = await mkdtemp(join(tmpdir(), 'gth-issuer-'));
+  const jwksFile = join(dir, 'jwks.json');
+  await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }] }));
+  return {
+    config: { issuer, agencies, jwksFile },
+    kid,
+    publicPem: await exportSPKI(publicKey),
+    sign: (claims, options = {}) => {
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: options.alg ?? alg, kid: options.kid ?? kid })
+        .setIssuer(options.issuer ?? issuer)
+        .setAudience(options.audience ?? AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '1h');
+      if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
+      return jwt.sign(options.key ?? privateKey);
+    }
+  };
+}
+
+/** Claims of a hub user; `districts` may hold `*` for city-wide. */
+export function userClaims(agency: string, districts: string[], extra: Partial<JWTPayload> = {}): JWTPayload {
+  return { sub: `user-${agency}`, name: `${agency} operator`, agency, role: 'operator', scope: { districts, cameras: [] }, ...extra };
+}
+
+/** An unsigned token (`alg: none`), as an attacker would hand-craft it. */
+export function unsignedToken(payload: JWTPayload): string {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`;
+}
