@@ -167,6 +167,9 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     const socket = this.#socket!;
     const port = this.#transport!.tuple.localPort;
     const ip = this.#options.listenIp;
+    const forward = (packet: Buffer) => {
+      if (!this.#closed && client === this.#client) socket.send(packet, port, ip);
+    };
     let ssrc: number | undefined;
     let early: Buffer[] | undefined;
 
@@ -180,7 +183,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         void this.#produce(track, packetSsrc).then((ok) => {
           const queued = early ?? [];
           early = undefined;
-          if (ok) for (const p of queued) socket.send(p, port, ip);
+          if (ok) for (const p of queued) forward(p);
         });
         return;
       }
@@ -188,10 +191,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         if (early.length < MAX_EARLY_PACKETS) early.push(packet);
         return;
       }
-      socket.send(packet, port, ip);
+      forward(packet);
     });
     client.on('rtcp', (packet) => {
-      if (!early) socket.send(packet, port, ip);
+      if (!early) forward(packet);
     });
   }
 

@@ -54,6 +54,11 @@ export class CameraStreams {
     return this.#entries.get(cameraId)?.stream.state ?? 'idle';
   }
 
+  /** The running stream of a camera, if any (monitoring and tests). */
+  get(cameraId: string): CameraStream | undefined {
+    return this.#entries.get(cameraId)?.stream;
+  }
+
   get running(): number {
     return this.#entries.size;
   }

@@ -1,0 +1,173 @@
+/**
+ * Signaling against the real stack: real mediasoup worker, real RTSP cameras, real sockets.
+ * Scope is enforced on every request, refusals carry typed codes and start no media, and one
+ * client's garbage never disturbs another client.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { types as ms } from 'mediasoup';
+import { nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { unsignedToken, userClaims } from '../support/tokens.ts';
+
+let t: TestHub;
+
+before(async () => {
+  t = await startTestHub({ cameras: 4 });
+});
+after(async () => {
+  await t?.close();
+});
+
+/** join + transport, as a browser does before watching. */
+async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
+  const join = await request(socket, 'media:join', {});
+  assert.ok(join.ok, JSON.stringify(join));
+  const transport = await request(socket, 'transport:create', {});
+  assert.ok(transport.ok, JSON.stringify(transport));
+  // The router's own capabilities are a valid receiver's capabilities for H.264.
+  return join.data.routerRtpCapabilities as ms.RtpCapabilities;
+}
+
+const gangnamCamera = () => t.cameras.find((c) => c.district.code === '11680')!;
+const mapoCamera = () => t.cameras.find((c) => c.district.code === '11440')!;
+
+test('an in-scope watch starts the ingest and hands out a consumer of live H.264 RTP', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const rtpCapabilities = await joined(socket);
+  const list = await request(socket, 'cameras:list', {});
+  assert.ok(list.ok);
+  assert.equal(list.data.cameras.length, 4, 'city-wide 119 sees every camera');
+  assert.ok(list.data.cameras.every((c) => !('source' in c)), 'camera sources (credentials) never reach the browser');
+
+  const camera = gangnamCamera();
+  const consumerEvent = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+  const watch = await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities });
+  assert.ok(watch.ok, JSON.stringify(watch));
+  const [consumer] = await consumerEvent;
+  assert.equal(consumer.kind, 'video');
+  assert.equal(consumer.rtpParameters.codecs[0]?.mimeType, 'video/H264');
+  const resumed = await request(socket, 'consumer:resume', { consumerId: consumer.id });
+  assert.ok(resumed.ok, JSON.stringify(resumed));
+
+  const stream = t.hub.streams.get(camera.id);
+  assert.equal(stream?.state, 'live');
+  const before = (await stream!.producer!.getStats())[0]?.packetCount ?? 0;
+  await new Promise((r) => setTimeout(r, 500));
+  const afterCount = (await stream!.producer!.getStats())[0]?.packetCount ?? 0;
+  assert.ok(afterCount > before, `producer receives RTP from the camera (${before} → ${afterCount})`);
+  socket.disconnect();
+});
+
+test('a district user sees only its district and cannot consume another district', async () => {
+  const socket = await t.client(await t.token('gangnam'));
+  const rtpCapabilities = await joined(socket);
+  const list = await request(socket, 'cameras:list', {});
+  assert.ok(list.ok);
+  assert.ok(list.data.cameras.length > 0);
+  assert.ok(list.data.cameras.every((c) => c.district.code === '11680'), 'only Gangnam cameras are listed');
+
+  const foreign = mapoCamera();
+  let consumers = 0;
+  socket.on('camera:consumer', () => consumers++);
+  const refused = await request(socket, 'camera:watch', { cameraId: foreign.id, rtpCapabilities });
+  assert.equal(refused.ok, false);
+  assert.equal(!refused.ok && refused.error.code, 'CAMERA_OUT_OF_SCOPE');
+  assert.equal(t.hub.streams.state(foreign.id), 'idle', 'a refused watch starts no ingest');
+
+  const unknown = await request(socket, 'camera:watch', { cameraId: 'cam-99999-999', rtpCapabilities });
+  assert.equal(!unknown.ok && unknown.error.code, 'CAMERA_UNKNOWN');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(consumers, 0, 'no media was offered for a refused camera');
+  socket.disconnect();
+});
+
+test('forged, expired, unsigned and missing tokens are refused at the handshake with their codes', async () => {
+  const refusal = async (token: string | undefined) => {
+    const error = (await t.client(token).then(
+      () => assert.fail('handshake should be refused'),
+      (e: Error & { data?: { code: string } }) => e
+    )) as Error & { data?: { code: string } };
+    return error.data?.code;
+  };
+  const good = await t.token('fire');
+  const [h, p, s] = good.split('.');
+  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), scope: { districts: ['*'], cameras: [] }, agency: 'seoul-119', role: 'operator' })).toString('base64url')}.${s}`;
+  assert.equal(await refusal(tampered.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), 'AUTH_INVALID_TOKEN');
+  assert.equal(await refusal(await t.token('fire', { expiresIn: Math.floor(Date.now() / 1000) - 30 })), 'AUTH_TOKEN_EXPIRED');
+  assert.equal(await refusal(unsignedToken({ ...userClaims('seoul-119', ['*']), iss: 'https://idp.fire.test', aud: 'golden-time-hub', exp: 2e9 })), 'AUTH_INVALID_TOKEN');
+  assert.equal(await refusal(undefined), 'AUTH_REQUIRED');
+  // The police IdP cannot speak for the fire service.
+  assert.equal(await refusal(await t.issuers.police.sign(userClaims('seoul-119', ['*']))), 'AUTH_UNTRUSTED_ISSUER');
+});
+
+test('malformed payloads get BAD_REQUEST and the server keeps serving everyone', async () => {
+  const victim = await t.client(await t.token('fire'));
+  const attacker = await t.client(await t.token('mapo'));
+  const rtpCapabilities = await joined(attacker);
+  const bad: Array<[string, unknown]> = [
+    ['camera:watch', null],
+    ['camera:watch', 'cam'],
+    ['camera:watch', { cameraId: 42, rtpCapabilities }],
+    ['camera:watch', { cameraId: '<script>', rtpCapabilities }],
+    ['camera:watch', { cameraId: mapoCamera().id, rtpCapabilities, extra: true }],
+    ['transport:connect', { transportId: 'x', dtlsParameters: {} }],
+    ['consumer:resume', { consumerId: '00000000-0000-4000-8000-000000000000' }],
+    ['cameras:list', [1, 2, 3]],
+    ['media:join', JSON.parse('{"__proto__": {"polluted": true}}')]
+  ];
+  for (const [event, payload] of bad) {
+    const result = await new Promise<{ ok: boolean; error?: { code: string; message: string } }>((resolve) =>
+      (attacker.emit as (e: string, p: unknown, a: (r: never) => void) => void)(event, payload, resolve)
+    );
+    assert.equal(result.ok, false, `${event} ${JSON.stringify(payload)} must be refused`);
+    assert.match(result.error!.code, /^(BAD_REQUEST|CONSUMER_UNKNOWN)$/);
+    assert.doesNotMatch(result.error!.message, /\n\s+at /, 'no stack trace crosses the wire');
+  }
+  // No ack function at all, unknown events, a huge payload: ignored or cut off, never a crash.
+  (attacker.emit as (e: string, p: unknown) => void)('camera:watch', { cameraId: 'x' });
+  (attacker.emit as (e: string, p: unknown) => void)('no:such:event', {});
+
+  const list = await request(victim, 'cameras:list', {});
+  assert.ok(list.ok, 'another client is still served');
+  assert.equal(list.data.cameras.length, 4);
+  attacker.disconnect();
+  victim.disconnect();
+});
+
+test('a camera that drops is reported offline and its viewers get a new consumer when it returns', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const rtpCapabilities = await joined(socket);
+  const camera = t.cameras[2]!;
+  const first = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+  assert.ok((await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities })).ok);
+  const [firstConsumer] = await first;
+
+  const closed = nextEvent(socket, 'consumer:closed', (e) => e.cameraId === camera.id);
+  const offline = nextEvent(socket, 'camera:state', (e) => e.cameraId === camera.id && e.state === 'offline');
+  await t.farm.stop(camera.id);
+  const [closedEvent] = await closed;
+  assert.equal(closedEvent.reason.code, 'CAMERA_OFFLINE');
+  const [offlineEvent] = await offline;
+  assert.ok(offlineEvent.retryAt && offlineEvent.retryAt > Date.now() - 1000, 'offline state says when the next attempt is due');
+
+  const again = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id, 20_000);
+  await t.farm.restart(camera.id);
+  const [second] = await again;
+  assert.notEqual(second.producerId, firstConsumer.producerId, 'a new RTP session is a new producer');
+  socket.disconnect();
+});
+
+test('the ingest stops after the last viewer leaves and the grace period passes', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const rtpCapabilities = await joined(socket);
+  const camera = t.cameras[3]!;
+  const consumer = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+  assert.ok((await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities })).ok);
+  await consumer;
+  assert.notEqual(t.hub.streams.state(camera.id), 'idle');
+  assert.ok((await request(socket, 'camera:unwatch', { cameraId: camera.id })).ok);
+  const deadline = Date.now() + 10_000;
+  while (t.hub.streams.state(camera.id) !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(t.hub.streams.state(camera.id), 'idle');
+  socket.disconnect();
+});

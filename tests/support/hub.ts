@@ -1,0 +1,144 @@
+/**
+ * A real hub for tests: real mediasoup workers, real simulated RTSP cameras, real sockets on
+ * port 0, and test issuers for three agencies. close() tears everything down and waits.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { loadConfig, type HubConfigInput } from '../../server/config.ts';
+import { DEMO_DISTRICTS } from '../../server/cameras/demo.ts';
+import type { RegistryCamera } from '../../server/cameras/registry.ts';
+import { startHub, type Hub } from '../../server/hub.ts';
+import { createLogger } from '../../server/log.ts';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../server/protocol/events.ts';
+import { CameraFarm } from '../../media/sim/camera-farm.ts';
+import { createTestIssuer, userClaims, type TestIssuer } from './tokens.ts';
+
+export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestHub {
+  hub: Hub;
+  farm: CameraFarm;
+  cameras: RegistryCamera[];
+  /** Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each). */
+  token(agency: 'fire' | 'gangnam' | 'mapo', options?: { expiresIn?: string | number }): Promise<string>;
+  issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer };
+  client(token: string | undefined): Promise<HubClient>;
+  close(): Promise<void>;
+}
+
+const CODES = Object.keys(DEMO_DISTRICTS) as Array<keyof typeof DEMO_DISTRICTS>;
+
+/** `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로). */
+export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number }): Promise<TestHub> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gth-hub-'));
+  const farm = new CameraFarm();
+  const clients = new Set<HubClient>();
+  let hub: Hub | undefined;
+  try {
+    const specs = Array.from({ length: options.cameras }, (_, i) => ({
+      id: `cam-${CODES[i % CODES.length]}-${String(i + 1).padStart(3, '0')}`,
+      name: `테스트 카메라 ${i + 1}`,
+      port: 0,
+      ...(options.cameraFps ? { fps: options.cameraFps } : {})
+    }));
+    await farm.start(specs);
+    const cameras: RegistryCamera[] = specs.map((spec, i) => {
+      const code = CODES[i % CODES.length]!;
+      return {
+        id: spec.id,
+        name: spec.name,
+        nameEn: `Test camera ${i + 1}`,
+        district: { code, ...DEMO_DISTRICTS[code] },
+        category: '생활방범',
+        location: { lat: 37.5 + i * 0.001, lon: 127 + i * 0.001 },
+        source: farm.url(spec.id)
+      };
+    });
+
+    const issuers = {
+      fire: await createTestIssuer('https://idp.fire.test', ['seoul-119']),
+      police: await createTestIssuer('https://idp.police.test', ['gangnam-police'], 'ES256'),
+      district: await createTestIssuer('https://idp.mapo.test', ['mapo-cctv'])
+    };
+    const config = loadConfig(
+      {},
+      {
+        http: { host: '127.0.0.1', port: 0 },
+        dataDir,
+        logLevel: (process.env.GTH_TEST_LOG_LEVEL as 'info' | undefined) ?? 'error',
+        simulator: { cameras: 0, basePort: 0 },
+        cameras,
+        auth: { audience: 'golden-time-hub', issuers: [issuers.fire.config, issuers.police.config, issuers.district.config], devTokenTtlSec: 3600 },
+        ingest: { idleGraceMs: 500, retryInitialMs: 200, retryMaxMs: 1000 },
+        ...options.config
+      }
+    );
+    hub = await startHub(config, { log: createLogger(config.logLevel) });
+    const started = hub;
+
+    return {
+      hub: started,
+      farm,
+      cameras,
+      issuers,
+      token: (agency, tokenOptions) => {
+        if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*']), tokenOptions);
+        if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680']), tokenOptions);
+        return issuers.district.sign(userClaims('mapo-cctv', ['11440']), tokenOptions);
+      },
+      client: (token) =>
+        new Promise((resolve, reject) => {
+          const socket: HubClient = connect(started.url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          clients.add(socket);
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', (error) => reject(error));
+        }),
+      close: async () => {
+        for (const socket of clients) socket.disconnect();
+        await started.close();
+        await farm.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    };
+  } catch (error) {
+    await hub?.close();
+    await farm.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Sends a request and resolves with its result (ok or error), as the server acknowledged it. */
+export function request<E extends keyof ClientToServerEvents>(
+  socket: HubClient,
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0]
+): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]> {
+  return new Promise((resolve) => {
+    (socket.emit as (e: string, p: unknown, ack: (r: Result<unknown>) => void) => void)(event, payload, (result) => resolve(result as never));
+  });
+}
+
+/** Resolves with the next `event` that matches, or rejects after `timeoutMs`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: HubClient,
+  event: E,
+  match: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+  timeoutMs = 15_000
+): Promise<Parameters<ServerToClientEvents[E]>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+      if (!match(...args)) return;
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      resolve(args);
+    };
+    socket.on(event, listener as never);
+  });
+}
