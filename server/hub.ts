@@ -18,7 +18,7 @@ import { attachSignaling } from './signaling/server.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
 import { WorkerPool } from '../media/workers.ts';
-import { CameraFarm } from '../media/sim/camera-farm.ts';
+import { startSimulatorProcess } from '../media/sim/process.ts';
 
 export interface Hub {
   url: string;
@@ -60,17 +60,15 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
 
     const cameras: RegistryCamera[] = [...config.cameras];
     if (development && config.simulator.cameras > 0) {
-      const farm = new CameraFarm();
-      closers.push(() => farm.close());
       const specs = demoCameras(config.simulator.cameras, () => '').map((camera, i) => ({
         id: camera.id,
         name: camera.name,
         port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
       }));
       log.info('starting simulated cameras', { count: specs.length });
-      await farm.start(specs);
-      const byId = new Map(specs.map((s) => [s.id, farm.url(s.id)]));
-      cameras.push(...demoCameras(config.simulator.cameras, (i) => byId.get(specs[i]!.id)!));
+      const simulator = await startSimulatorProcess(specs);
+      closers.push(() => simulator.close());
+      cameras.push(...demoCameras(config.simulator.cameras, (i) => simulator.urls.get(specs[i]!.id)!));
     }
     const registry = new CameraRegistry(cameras);
 

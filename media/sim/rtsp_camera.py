@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""One simulated IP camera: raw I420 frames on stdin -> H.264 over RTSP on 127.0.0.1.
+
+Run with Debian's /usr/bin/python3 (python3-gi and the GStreamer RTSP server typelib live
+there). Owned by media/sim/camera-farm.ts, which writes frames to stdin and reads one line
+from stdout:
+
+    READY <port>          the RTSP port is listening (the real port when --port 0)
+
+and diagnostic lines on stderr. The process exits when stdin closes, on SIGTERM/SIGINT, or
+when its parent dies (PR_SET_PDEATHSIG), so a crashed farm leaves no camera behind.
+
+Pipeline (one shared pipeline for all RTSP clients, built when the first client arrives):
+
+    appsrc (newest frame only, arrival timestamps) -> clockoverlay (name + wall clock,
+    bottom-left, clear of the timestamp strip) -> x264enc (ultrafast, zerolatency, no
+    B-frames, GOP <= 1 s) -> constrained baseline -> rtph264pay (SPS/PPS before every IDR)
+
+An RTCP PLI or FIR from a client reaches x264enc as an upstream force-key-unit event
+(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR at once.
+"""
+
+import argparse
+import ctypes
+import fcntl
+import os
+import signal
+import socket
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+F_SETPIPE_SZ = 1031
+PR_SET_PDEATHSIG = 1
+
+
+def log(message):
+    sys.stderr.write(f"[camera] {message}\n")
+    sys.stderr.flush()
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8554, help="RTSP port, 0 = any free port")
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--path", default="/stream")
+    parser.add_argument("--name", default="camera")
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=360)
+    parser.add_argument("--fps", type=int, default=15)
+    parser.add_argument("--gop", type=int, default=0, help="frames between IDRs (default: fps)")
+    parser.add_argument("--bitrate", type=int, default=1000, help="kbit/s")
+    parser.add_argument("--font", default="NanumGothic Bold 14")
+    return parser.parse_args()
+
+
+def gst_quote(text):
+    """Quotes a string for a gst-launch description."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class FrameFeed:
+    """Reads frames from stdin on its own thread and hands the newest to the current appsrc.
+
+    stdin is always drained, client or not, so the Node writer never blocks; frames that
+    arrive with no client connected are dropped. appsrc queues at most one buffer and drops
+    the older one (leaky downstream), so a slow encoder never builds up latency.
+    """
+
+    def __init__(self, frame_size, on_eof):
+        self.frame_size = frame_size
+        self.on_eof = on_eof
+        self.lock = threading.Lock()
+        self.appsrc = None
+        self.frames_in = 0
+        self.frames_pushed = 0
+
+    def attach(self, appsrc):
+        with self.lock:
+            self.appsrc = appsrc
+
+    def detach(self, appsrc):
+        with self.lock:
+            if self.appsrc is appsrc:
+                self.appsrc = None
+
+    def start(self):
+        threading.Thread(target=self._run, name="frame-reader", daemon=True).start()
+
+    def _run(self):
+        fd = sys.stdin.fileno()
+        try:
+            # Whole frames fit in the pipe, so the writer's write completes without waiting.
+            with open("/proc/sys/fs/pipe-max-size") as limit:
+                size = min(self.frame_size * 2, int(limit.read()))
+            fcntl.fcntl(fd, F_SETPIPE_SZ, max(size, 1 << 16))
+        except OSError:
+            pass
+        stdin = os.fdopen(fd, "rb", buffering=0, closefd=False)
+        frame = bytearray(self.frame_size)
+        view = memoryview(frame)
+        while True:
+            filled = 0
+            while filled < self.frame_size:
+                try:
+                    n = stdin.readinto(view[filled:])
+                except OSError:
+                    n = 0
+                if not n:
+                    GLib.idle_add(self.on_eof)
+                    return
+                filled += n
+            self.frames_in += 1
+            with self.lock:
+                appsrc = self.appsrc
+            if appsrc is not None:
+                # Gst.Buffer.new_wrapped copies the bytes, so `frame` can be reused at once.
+                appsrc.emit("push-buffer", Gst.Buffer.new_wrapped(bytes(frame)))
+                self.frames_pushed += 1
+
+
+class CameraFactory(GstRtspServer.RTSPMediaFactory):
+    def __init__(self, args, feed):
+        super().__init__()
+        self.feed = feed
+        gop = args.gop or args.fps
+        caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
+        self.launch = (
+            f"( appsrc name=src is-live=true do-timestamp=true format=time block=false"
+            f" max-buffers=1 leaky-type=downstream caps={caps}"
+            f" ! clockoverlay text={gst_quote(args.name)} time-format=\"%Y-%m-%d %H:%M:%S\""
+            f" font-desc={gst_quote(args.font)} halignment=left valignment=bottom"
+            f" shaded-background=true draw-outline=false draw-shadow=false"
+            f" ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0"
+            f" threads=1 bitrate={args.bitrate} vbv-buf-capacity=1000"
+            f" ! video/x-h264,profile=constrained-baseline,stream-format=avc,alignment=au"
+            f" ! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency )"
+        )
+        self.set_launch(self.launch)
+        self.set_shared(True)
+        self.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        self.connect("media-configure", self._on_media_configure)
+
+    def _on_media_configure(self, _factory, media):
+        element = media.get_element()
+        appsrc = element.get_by_name("src")
+        self.feed.attach(appsrc)
+        media.connect("unprepared", lambda _m: self.feed.detach(appsrc))
+        log("media configured")
+
+
+def set_tcp_nodelay(client):
+    """RTSP over TCP interleaves RTP on the RTSP socket: disable Nagle there (≈44 ms spikes)."""
+    connection = client.get_connection()
+    if connection is None:
+        return
+    for gsocket in {connection.get_read_socket(), connection.get_write_socket()}:
+        if gsocket is None:
+            continue
+        try:
+            gsocket.set_option(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except GLib.Error as error:
+            log(f"TCP_NODELAY failed: {error.message}")
+
+
+def main():
+    args = parse_args()
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+    Gst.init(None)
+    loop = GLib.MainLoop()
+
+    def quit_loop(*_):
+        loop.quit()
+        return GLib.SOURCE_REMOVE
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, quit_loop)
+
+    feed = FrameFeed(args.width * args.height * 3 // 2, quit_loop)
+    server = GstRtspServer.RTSPServer()
+    server.set_address(args.address)
+    server.set_service(str(args.port))
+    server.connect("client-connected", lambda _server, client: set_tcp_nodelay(client))
+    server.get_mount_points().add_factory(args.path, CameraFactory(args, feed))
+    if server.attach(None) == 0:
+        log(f"cannot listen on {args.address}:{args.port}")
+        sys.exit(2)
+
+    feed.start()
+    sys.stdout.write(f"READY {server.get_bound_port()}\n")
+    sys.stdout.flush()
+    try:
+        loop.run()
+    finally:
+        log(f"exit: {feed.frames_in} frames in, {feed.frames_pushed} pushed")
+    # Skip interpreter teardown: GStreamer threads may still be running.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

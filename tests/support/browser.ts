@@ -1,0 +1,192 @@
+/**
+ * Debian's Chromium, headless, driven by playwright-core — for e2e tests and benchmarks of
+ * the web app. Never downloads a browser. Everything returned has `close()`.
+ *
+ * Flags (see /work/shared/FACTS.md):
+ * - loopback WebRTC: `--allow-loopback-in-peer-connection` and no mDNS host candidates;
+ * - no traffic to outside hosts (background networking, component update, sync, QUIC);
+ * - full frame rate in every window: no backgrounding/occlusion throttling;
+ * - muted autoplay without a gesture.
+ * Each viewer gets its own browser context (tabs of one context paint only the active one at
+ * full rate) with camera/microphone permission granted: without it Chromium gathers only the
+ * default-route address, and a loopback-only network namespace has none.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TileProbe } from '../../web/src/lib/state/grid.svelte.ts';
+
+export const CHROMIUM_PATH = process.env.GTH_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling'
+];
+
+/**
+ * Chromium honours only the last `--disable-features=` (and `--enable-features=`) switch, and
+ * Playwright puts its own list first: all lists are merged into one switch, placed last. The
+ * few Playwright defaults that keep the browser quiet on the network are kept.
+ */
+const KEPT_PLAYWRIGHT_DISABLED_FEATURES = ['MediaRouter', 'OptimizationHints', 'NetworkTimeServiceQuerying'];
+
+export function mergeFeatureSwitches(args: readonly string[]): string[] {
+  const rest: string[] = [];
+  const lists = { disable: [...KEPT_PLAYWRIGHT_DISABLED_FEATURES], enable: [] as string[] };
+  for (const arg of args) {
+    const match = /^--(disable|enable)-features=(.*)$/.exec(arg);
+    if (match) lists[match[1] as 'disable' | 'enable'].push(...match[2]!.split(',').filter(Boolean));
+    else rest.push(arg);
+  }
+  rest.push(`--disable-features=${[...new Set(lists.disable)].join(',')}`);
+  if (lists.enable.length) rest.push(`--enable-features=${[...new Set(lists.enable)].join(',')}`);
+  return rest;
+}
+
+export interface ViewerOptions {
+  /** The hub's URL, e.g. `http://127.0.0.1:8080` (pages and API are relative to it). */
+  baseURL: string;
+  viewport?: { width: number; height: number };
+  /** `ko` (default) or `en`: stored as the app's language before any page loads. */
+  language?: 'ko' | 'en';
+  /** Collect the page's console errors (read them from `Viewer.consoleErrors`). */
+  captureConsole?: boolean;
+}
+
+export interface Viewer {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors, when `captureConsole` was set. */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context (its own cookies, storage, and full-rate painting) with one page. */
+  newViewer(options: ViewerOptions): Promise<Viewer>;
+  /** Closes every viewer and the browser. */
+  close(): Promise<void>;
+}
+
+/** `args` are added to CHROMIUM_ARGS; `--disable-features=` lists are merged with ours. */
+export async function launchBrowser(options: { args?: readonly string[]; slowMo?: number } = {}): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    // The flags above include --headless; Playwright's own headless switch would add a second mode flag.
+    headless: false,
+    args: mergeFeatureSwitches([...CHROMIUM_ARGS, ...(options.args ?? [])]),
+    ...(options.slowMo ? { slowMo: options.slowMo } : {})
+  });
+  const viewers = new Set<Viewer>();
+
+  return {
+    browser,
+    async newViewer(viewerOptions) {
+      const viewer = await newViewer(browser, viewerOptions);
+      viewers.add(viewer);
+      const close = viewer.close;
+      viewer.close = async () => {
+        viewers.delete(viewer);
+        await close();
+      };
+      return viewer;
+    },
+    async close() {
+      await Promise.allSettled([...viewers].map((viewer) => viewer.close()));
+      await browser.close();
+    }
+  };
+}
+
+export async function newViewer(browser: Browser, options: ViewerOptions): Promise<Viewer> {
+  const context = await browser.newContext({
+    baseURL: options.baseURL,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    permissions: ['camera', 'microphone'],
+    locale: options.language === 'en' ? 'en-US' : 'ko-KR'
+  });
+  let closed = false;
+  try {
+    const language = options.language ?? 'ko';
+    await context.addInitScript((lang) => {
+      try {
+        localStorage.setItem('gth.locale', lang);
+      } catch {
+        // Opaque origins (about:blank) have no storage.
+      }
+    }, language);
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    if (options.captureConsole) {
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    }
+    return {
+      context,
+      page,
+      consoleErrors,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await context.close();
+      }
+    };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+/** Puts a token in the page's sessionStorage (as the sign-in page would) for every load. */
+export async function useToken(viewer: Viewer, token: string): Promise<void> {
+  await viewer.context.addInitScript((value) => {
+    try {
+      sessionStorage.setItem('gth.token', value);
+    } catch {
+      // Opaque origins have no storage.
+    }
+  }, token);
+}
+
+/** Opens `/monitor?layout=…&cams=…` (the viewer must hold a token, see `useToken`). */
+export async function openMonitor(viewer: Viewer, cameraIds: readonly string[], layout?: 1 | 4 | 9 | 16): Promise<void> {
+  const size = layout ?? ([1, 4, 9, 16] as const).find((n) => n >= cameraIds.length) ?? 16;
+  await viewer.page.goto(`/monitor?layout=${size}&cams=${cameraIds.map(encodeURIComponent).join(',')}`);
+  await viewer.page.waitForFunction(() => window.__gth !== undefined);
+}
+
+/** `window.__gth.tiles()` of the monitor page. */
+export async function readTiles(page: Page): Promise<TileProbe[]> {
+  return page.evaluate(() => window.__gth?.tiles() ?? []);
+}
+
+/** Waits until `count` tiles (all by default) report `state` (default `live`). */
+export async function waitForTiles(
+  page: Page,
+  options: { state?: TileProbe['state']; count?: number; timeoutMs?: number } = {}
+): Promise<TileProbe[]> {
+  const state = options.state ?? 'live';
+  await page.waitForFunction(
+    ({ state, count }) => {
+      const tiles = window.__gth?.tiles() ?? [];
+      const matching = tiles.filter((tile) => tile.state === state).length;
+      return tiles.length > 0 && matching >= (count ?? tiles.length);
+    },
+    { state, count: options.count },
+    { timeout: options.timeoutMs ?? 20_000 }
+  );
+  return readTiles(page);
+}

@@ -1,0 +1,66 @@
+/**
+ * The one error type of the web app. Its `code` is a wire code from the hub
+ * (`$protocol/errors`) or one of the few codes the browser side adds; callers switch on the
+ * code, never on the message.
+ */
+import { isErrorCode, type ErrorCode, type WireError } from '$protocol/errors.ts';
+
+export const CLIENT_ERROR_CODES = [
+  /** The hub did not answer a request in time. */
+  'REQUEST_TIMEOUT',
+  /** The socket dropped while a request was waiting, or was not connected. */
+  'CONNECTION_LOST',
+  /** The client was closed on purpose (leaving the page, signing out). */
+  'CLIENT_CLOSED',
+  /** The browser could not set up WebRTC (device load, transport, consume). */
+  'MEDIA_FAILED',
+  /** A plain HTTP request (sign-in API) failed. */
+  'HTTP',
+  'UNKNOWN'
+] as const;
+
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+export type AppErrorCode = ErrorCode | ClientErrorCode;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+  }
+
+  static fromWire(error: WireError): AppError {
+    return new AppError(error.code, error.message);
+  }
+}
+
+/** Reads a `{ code, message }` from anything the wire handed over; null if it is not one. */
+export function parseWireError(value: unknown): WireError | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { code, message } = value as { code?: unknown; message?: unknown };
+  if (!isErrorCode(code)) return null;
+  return { code, message: typeof message === 'string' ? message : code };
+}
+
+/** Anything thrown → an AppError (unknown errors keep their message and become UNKNOWN). */
+export function toAppError(error: unknown, fallback: AppErrorCode = 'UNKNOWN'): AppError {
+  if (error instanceof AppError) return error;
+  const wire = parseWireError(error);
+  if (wire) return AppError.fromWire(wire);
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(fallback, message, { cause: error });
+}
+
+const AUTH_CODES: ReadonlySet<AppErrorCode> = new Set([
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_TOKEN',
+  'AUTH_TOKEN_EXPIRED',
+  'AUTH_UNTRUSTED_ISSUER'
+]);
+
+/** Errors after which the same token will never work again: sign in anew. */
+export function isAuthError(code: AppErrorCode): boolean {
+  return AUTH_CODES.has(code);
+}

@@ -1,0 +1,196 @@
+/**
+ * A camera feed's state machine against a scripted hub: what the tile's badge says after each
+ * answer and push, and that consumers never outlive their stream.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import type { types as mc } from 'mediasoup-client';
+import type { ConsumerOptions } from '$protocol/events.ts';
+import { AppError } from '$lib/errors/app-error.ts';
+import type { HubClient } from '$lib/signaling/client.ts';
+import { CameraFeed, type FeedStatus } from './camera-feed.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+
+type Answer = (payload: unknown) => Promise<unknown>;
+
+class ScriptedHub {
+  connected = true;
+  readonly calls: Array<{ event: string; payload: unknown }> = [];
+  readonly answers = new Map<string, Answer>([
+    ['camera:watch', async () => ({ cameraId: 'cam-1', state: 'connecting' })],
+    ['camera:unwatch', async () => ({})],
+    ['consumer:resume', async () => ({})]
+  ]);
+
+  request(event: string, payload: unknown): Promise<unknown> {
+    this.calls.push({ event, payload });
+    const answer = this.answers.get(event);
+    return answer ? answer(payload) : Promise.reject(new AppError('INTERNAL', `unscripted ${event}`));
+  }
+
+  called(event: string): number {
+    return this.calls.filter((call) => call.event === event).length;
+  }
+}
+
+interface FakeConsumer {
+  id: string;
+  track: MediaStreamTrack;
+  closed: boolean;
+  close(): void;
+  on(): void;
+  getStats(): Promise<RTCStatsReport>;
+}
+
+function fakeConsumer(id: string): FakeConsumer {
+  return {
+    id,
+    track: { id: `track-${id}` } as MediaStreamTrack,
+    closed: false,
+    close() {
+      this.closed = true;
+    },
+    on() {},
+    getStats: async () => new Map() as unknown as RTCStatsReport
+  };
+}
+
+const noRetry: RetryPolicy = { nextRetryDelayMs: () => null };
+const retryAtOnce: RetryPolicy = { nextRetryDelayMs: ({ code }) => (code === 'RATE_LIMITED' ? 0 : null) };
+
+const feeds: CameraFeed[] = [];
+
+function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?: (o: ConsumerOptions) => Promise<FakeConsumer> } = {}) {
+  const hub = options.hub ?? new ScriptedHub();
+  const consumers: FakeConsumer[] = [];
+  const made = new CameraFeed('cam-1', {
+    client: hub as unknown as HubClient,
+    rtpCapabilities: { codecs: [], headerExtensions: [] },
+    retryPolicy: options.retryPolicy ?? noRetry,
+    consume: async (o) => {
+      const consumer = await (options.consume ?? (async (x: ConsumerOptions) => fakeConsumer(x.id)))(o);
+      consumers.push(consumer);
+      return consumer as unknown as mc.Consumer;
+    }
+  });
+  feeds.push(made);
+  const statuses: FeedStatus[] = [];
+  made.onStatus((status) => statuses.push(status));
+  return { feed: made, hub, consumers, statuses };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+const consumerOptions = (id: string): ConsumerOptions => ({ cameraId: 'cam-1', id, producerId: 'p-1', kind: 'video', rtpParameters: { codecs: [] } as never });
+
+afterEach(() => {
+  for (const made of feeds.splice(0)) made.close({ unwatch: false });
+});
+
+test('watched, then a consumer: live with its track, and resumed', async () => {
+  const { feed: f, hub } = feed();
+  f.start();
+  await settle();
+  assert.equal(f.status.state, 'connecting');
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  assert.equal(f.status.state, 'live');
+  assert.equal(f.status.track?.id, 'track-c-1');
+  assert.deepEqual(hub.calls.find((call) => call.event === 'consumer:resume')?.payload, { consumerId: 'c-1' });
+});
+
+test('the camera drops: offline with the reason, then live again on the next stream', async () => {
+  const { feed: f, consumers } = feed();
+  f.start();
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code: 'CAMERA_OFFLINE', message: 'camera dropped' } });
+  assert.equal(consumers[0]!.closed, true);
+  assert.equal(f.status.track, null);
+  assert.equal(f.status.state, 'offline');
+  assert.equal(f.status.error?.code, 'CAMERA_OFFLINE');
+  f.handleState({ cameraId: 'cam-1', state: 'reconnecting', retryAt: 1_000 });
+  assert.equal(f.status.state, 'reconnecting');
+  assert.equal(f.status.retryAt, 1_000);
+  f.handleState({ cameraId: 'cam-1', state: 'live' });
+  f.handleConsumer(consumerOptions('c-2'));
+  await settle();
+  assert.equal(f.status.state, 'live');
+  assert.equal(f.status.error, null);
+});
+
+test('out of scope is denied for good, an expired token is expired', async () => {
+  for (const [code, state] of [
+    ['CAMERA_OUT_OF_SCOPE', 'denied'],
+    ['AUTH_TOKEN_EXPIRED', 'expired'],
+    ['CAMERA_UNKNOWN', 'offline']
+  ] as const) {
+    const hub = new ScriptedHub();
+    hub.answers.set('camera:watch', () => Promise.reject(new AppError(code, 'no')));
+    const { feed: f } = feed({ hub, retryPolicy: retryAtOnce });
+    f.start();
+    await settle();
+    assert.equal(f.status.state, state, code);
+    assert.equal(hub.called('camera:watch'), 1, `${code} is not retried`);
+  }
+});
+
+test('a retryable refusal is asked again and then succeeds', async () => {
+  const hub = new ScriptedHub();
+  let refusals = 2;
+  hub.answers.set('camera:watch', async () => {
+    if (refusals-- > 0) throw new AppError('RATE_LIMITED', 'slow down');
+    return { cameraId: 'cam-1', state: 'live' };
+  });
+  const { feed: f, statuses } = feed({ hub, retryPolicy: retryAtOnce });
+  f.start();
+  await settle();
+  await settle();
+  assert.equal(hub.called('camera:watch'), 3);
+  assert.ok(statuses.some((status) => status.state === 'reconnecting' && status.retryAt !== null));
+  assert.equal(f.status.state, 'connecting');
+  assert.equal(f.status.retryAt, null);
+});
+
+test('a consumer closed while being set up is closed and never shown', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { feed: f, consumers, hub } = feed({
+    consume: async (o) => {
+      await gate;
+      return fakeConsumer(o.id);
+    }
+  });
+  f.start();
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code: 'CAMERA_OFFLINE', message: 'gone' } });
+  release();
+  await settle();
+  assert.equal(consumers[0]!.closed, true);
+  assert.equal(f.status.track, null);
+  assert.equal(hub.called('consumer:resume'), 0);
+});
+
+test('close(unwatch) tells the hub, closes the consumer and goes quiet', async () => {
+  const { feed: f, hub, consumers, statuses } = feed();
+  f.start();
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  const before = statuses.length;
+  f.close({ unwatch: true });
+  f.handleState({ cameraId: 'cam-1', state: 'offline' });
+  assert.equal(consumers[0]!.closed, true);
+  assert.equal(hub.called('camera:unwatch'), 1);
+  assert.equal(statuses.length, before);
+});
+
+test('a lost connection is left to the session, not retried by the feed', async () => {
+  const hub = new ScriptedHub();
+  hub.answers.set('camera:watch', () => Promise.reject(new AppError('CONNECTION_LOST', 'dropped')));
+  const { feed: f } = feed({ hub, retryPolicy: { nextRetryDelayMs: () => 0 } });
+  f.start();
+  await settle();
+  assert.equal(hub.called('camera:watch'), 1);
+  assert.equal(f.status.state, 'connecting');
+});

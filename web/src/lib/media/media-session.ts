@@ -1,0 +1,157 @@
+/**
+ * The media side of one hub session: the mediasoup Device, the one receive transport, and the
+ * camera feeds. Built after `media:join`; closed as a whole when the socket drops, the page is
+ * left or the person signs out (closing the transport closes every consumer with it).
+ *
+ * Tiles take a lease on a feed (`acquire`). A feed lives while leased; releasing the last
+ * lease closes it on the next task, so a camera moved from one tile to another within a
+ * render keeps its subscription and picture.
+ */
+import { Device, type types as mc } from 'mediasoup-client';
+import type { ConsumerOptions, JoinResponse } from '$protocol/events.ts';
+import { AppError, toAppError } from '$lib/errors/app-error.ts';
+import type { HubClient } from '$lib/signaling/index.ts';
+import { CameraFeed } from './camera-feed.ts';
+import { preferLowDelay } from './low-delay.ts';
+import { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+
+export interface FeedLease {
+  readonly feed: CameraFeed;
+  release(): void;
+}
+
+interface FeedEntry {
+  feed: CameraFeed;
+  leases: number;
+  releaseTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class MediaSession {
+  readonly #client: HubClient;
+  readonly #device: mc.Device;
+  readonly #transport: mc.Transport;
+  readonly #retryPolicy: RetryPolicy;
+  readonly #feeds = new Map<string, FeedEntry>();
+  readonly #offs: Array<() => void> = [];
+  readonly #failedListeners = new Set<() => void>();
+  #closed = false;
+
+  /** Loads the device for the session's router and creates the receive transport. */
+  static async open(client: HubClient, join: JoinResponse, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
+    let device: mc.Device;
+    try {
+      device = await Device.factory();
+      // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.
+      await device.load({ routerRtpCapabilities: join.routerRtpCapabilities as mc.RtpCapabilities });
+    } catch (error) {
+      throw new AppError('MEDIA_FAILED', `device: ${toAppError(error).message}`, { cause: error });
+    }
+    const options_ = await client.request('transport:create', {});
+    let transport: mc.Transport;
+    try {
+      transport = device.createRecvTransport(options_ as mc.TransportOptions);
+    } catch (error) {
+      throw new AppError('MEDIA_FAILED', `transport: ${toAppError(error).message}`, { cause: error });
+    }
+    return new MediaSession(client, device, transport, options.retryPolicy ?? new BackoffRetryPolicy());
+  }
+
+  private constructor(client: HubClient, device: mc.Device, transport: mc.Transport, retryPolicy: RetryPolicy) {
+    this.#client = client;
+    this.#device = device;
+    this.#transport = transport;
+    this.#retryPolicy = retryPolicy;
+
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      client
+        .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .then(() => callback(), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' && !this.#closed) for (const listener of this.#failedListeners) listener();
+    });
+
+    this.#offs.push(
+      client.on('camera:consumer', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumer(event)),
+      client.on('consumer:closed', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumerClosed(event)),
+      client.on('camera:state', (event) => this.#feeds.get(event.cameraId)?.feed.handleState(event))
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get transportId(): string {
+    return this.#transport.id;
+  }
+
+  /** Calls `listener` when the transport's ICE/DTLS fails (the session must be rebuilt). */
+  onTransportFailed(listener: () => void): () => void {
+    this.#failedListeners.add(listener);
+    return () => this.#failedListeners.delete(listener);
+  }
+
+  /** The camera's feed, started on first use; release the lease when done. */
+  acquire(cameraId: string): FeedLease {
+    if (this.#closed) throw new AppError('CLIENT_CLOSED', 'media session closed');
+    let entry = this.#feeds.get(cameraId);
+    if (!entry) {
+      const feed = new CameraFeed(cameraId, {
+        client: this.#client,
+        rtpCapabilities: this.#device.recvRtpCapabilities,
+        consume: (options) => this.#consume(options),
+        retryPolicy: this.#retryPolicy
+      });
+      entry = { feed, leases: 0, releaseTimer: undefined };
+      this.#feeds.set(cameraId, entry);
+      feed.start();
+    }
+    clearTimeout(entry.releaseTimer);
+    entry.releaseTimer = undefined;
+    entry.leases++;
+    const held = entry;
+    let released = false;
+    return {
+      feed: held.feed,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.leases--;
+        if (held.leases > 0 || this.#closed) return;
+        held.releaseTimer = setTimeout(() => {
+          if (held.leases > 0 || this.#feeds.get(cameraId) !== held) return;
+          this.#feeds.delete(cameraId);
+          held.feed.close({ unwatch: true });
+        }, 0);
+      }
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const off of this.#offs) off();
+    this.#failedListeners.clear();
+    for (const entry of this.#feeds.values()) {
+      clearTimeout(entry.releaseTimer);
+      entry.feed.close({ unwatch: false });
+    }
+    this.#feeds.clear();
+    this.#transport.close();
+  }
+
+  async #consume(options: ConsumerOptions): Promise<mc.Consumer> {
+    try {
+      return await this.#transport.consume({
+        id: options.id,
+        producerId: options.producerId,
+        kind: options.kind,
+        rtpParameters: options.rtpParameters as mc.RtpParameters,
+        onRtpReceiver: preferLowDelay
+      });
+    } catch (error) {
+      throw new AppError('MEDIA_FAILED', `consume: ${toAppError(error).message}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What a tile's badge says. Every tile that holds a camera shows exactly one of these; the
+ * wire's `idle` never reaches a tile (a watched camera is at least connecting).
+ */
+import { isAuthError, type AppErrorCode } from '$lib/errors/app-error.ts';
+
+export const TILE_STATES = ['connecting', 'live', 'reconnecting', 'offline', 'denied', 'expired'] as const;
+export type TileState = (typeof TILE_STATES)[number];
+
+/** The state a tile stays in after a refusal that retrying will not fix. */
+export function terminalStateFor(code: AppErrorCode): TileState {
+  if (code === 'AUTH_TOKEN_EXPIRED') return 'expired';
+  if (code === 'CAMERA_OUT_OF_SCOPE' || isAuthError(code)) return 'denied';
+  return 'offline';
+}
+
+/** Refusals that end a subscription for good, whatever the retry policy says. */
+export function endsSubscription(code: AppErrorCode): boolean {
+  return code === 'CAMERA_OUT_OF_SCOPE' || code === 'CAMERA_UNKNOWN' || code === 'CODEC_UNSUPPORTED' || isAuthError(code);
+}
+
+/**
+ * The badge of a tile holding a camera: a session-wide condition (signed out, expired,
+ * reconnecting to the hub) wins over the tile's own stream state.
+ */
+export function tileDisplayState(sessionOverride: TileState | null, streamState: TileState | null | undefined): TileState {
+  return sessionOverride ?? streamState ?? 'connecting';
+}

@@ -1,0 +1,239 @@
+/**
+ * One tile's picture: holds a lease on a camera's feed, shows the feed's track in the tile's
+ * <video>, and measures what the operator sees on every frame the video presents
+ * (`requestVideoFrameCallback`): frame rate, time to first frame, and the glass-to-glass delay
+ * read from the timestamp strip. `close()` stops the frame loop, detaches the video and
+ * releases the lease.
+ */
+import { stripAgeMs } from '$strip';
+import type { CameraState } from '$protocol/events.ts';
+import type { AppError } from '$lib/errors/app-error.ts';
+import type { FeedStatus } from './camera-feed.ts';
+import type { FeedLease } from './media-session.ts';
+import { median, RingBuffer } from './rolling.ts';
+import { StripReader } from './strip-reader.ts';
+import type { TileState } from './tile-state.ts';
+
+export interface TileStatus {
+  state: TileState;
+  cameraState: CameraState | null;
+  error: AppError | null;
+  retryAt: number | null;
+}
+
+export interface TileStats {
+  cameraId: string;
+  state: TileState;
+  /** RTCRtpReceiver `inbound-rtp` framesDecoded, summed over the camera's stream restarts (1 Hz). */
+  framesDecoded: number;
+  framesDropped: number;
+  packetsLost: number;
+  jitterBufferMs: number | null;
+  /** Recent glass-to-glass delays (strip stamp → the frame's expected display time), ms, oldest first. */
+  delays: number[];
+  /** Recent receive delays (strip stamp → the frame's last packet in the browser), ms. */
+  receiveDelays: number[];
+  /** Delay samples ever taken, so a poller can pick only the new ones off `delays`. */
+  delayCount: number;
+  /** Median of the last 15 delays, ms. */
+  delayMs: number | null;
+  receiveDelayMs: number | null;
+  /** Frames presented per second over the last second. */
+  fps: number;
+  /** `camera:watch` request → first presented frame, ms. */
+  firstFrameMs?: number;
+  width: number;
+  height: number;
+  /** Whether frames carry a readable timestamp strip. */
+  hasStrip: boolean;
+}
+
+export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
+
+const SAMPLE_CAPACITY = 900; // 60 s at 15 fps
+const SMOOTHING = 15;
+const FPS_WINDOW_MS = 1_000;
+/** After this many frames without a strip (a real camera), read only every `SPARSE_EVERY`-th. */
+const NO_STRIP_STREAK = 30;
+const SPARSE_EVERY = 15;
+/** A checksum can pass on random pixels once in 256 reads; ages outside this are misreads. */
+const PLAUSIBLE_AGE_MS = { min: -1_000, max: 60_000 };
+
+export class TileStream {
+  readonly cameraId: string;
+  readonly #lease: FeedLease;
+  readonly #video: HTMLVideoElement;
+  readonly #onStatus: (status: TileStatus) => void;
+  readonly #reader = new StripReader();
+  readonly #offFeed: () => void;
+  #closed = false;
+
+  #track: MediaStreamTrack | null = null;
+  #feedStatus: FeedStatus;
+  /** Whether a frame of the current track has been presented. */
+  #framing = false;
+  #frameHandle: number | null = null;
+
+  readonly #delays = new RingBuffer(SAMPLE_CAPACITY);
+  readonly #receiveDelays = new RingBuffer(SAMPLE_CAPACITY);
+  #firstFrameMs: number | undefined;
+  #frames = 0;
+  #noStripStreak = 0;
+  #hasStrip = false;
+  readonly #fpsWindow: Array<{ time: number; presented: number }> = [];
+  #width = 0;
+  #height = 0;
+
+  constructor(lease: FeedLease, video: HTMLVideoElement, onStatus: (status: TileStatus) => void) {
+    this.cameraId = lease.feed.cameraId;
+    this.#lease = lease;
+    this.#video = video;
+    this.#onStatus = onStatus;
+    this.#feedStatus = lease.feed.status;
+    this.#offFeed = lease.feed.onStatus((status) => this.#applyFeed(status));
+    this.#applyFeed(this.#feedStatus);
+    this.#requestFrame();
+  }
+
+  get status(): TileStatus {
+    const feed = this.#feedStatus;
+    // The feed has a track, but nothing is on screen until a frame is presented.
+    const state: TileState = feed.state === 'live' && !this.#framing ? 'connecting' : feed.state;
+    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt };
+  }
+
+  stats(): TileStats {
+    const feed = this.#lease.feed;
+    const receiver = feed.receiverStats;
+    return {
+      cameraId: this.cameraId,
+      state: this.status.state,
+      framesDecoded: feed.framesDecoded,
+      framesDropped: receiver.framesDropped,
+      packetsLost: receiver.packetsLost,
+      jitterBufferMs: receiver.jitterBufferMs,
+      delays: this.#delays.last(),
+      receiveDelays: this.#receiveDelays.last(),
+      delayCount: this.#delays.total,
+      delayMs: median(this.#delays.last(SMOOTHING)),
+      receiveDelayMs: median(this.#receiveDelays.last(SMOOTHING)),
+      fps: this.#fps(),
+      ...(this.#firstFrameMs !== undefined ? { firstFrameMs: this.#firstFrameMs } : {}),
+      width: this.#width,
+      height: this.#height,
+      hasStrip: this.#hasStrip
+    };
+  }
+
+  /** The numbers a tile shows (no sample arrays: cheap enough to poll twice a second). */
+  brief(): TileBrief {
+    const feed = this.#lease.feed;
+    return {
+      delayMs: median(this.#delays.last(SMOOTHING)),
+      receiveDelayMs: median(this.#receiveDelays.last(SMOOTHING)),
+      fps: this.#fps(),
+      framesDecoded: feed.framesDecoded,
+      hasStrip: this.#hasStrip,
+      width: this.#width,
+      height: this.#height
+    };
+  }
+
+  /** Forgets the delay samples (a benchmark's warm-up is over). */
+  resetSamples(): void {
+    this.#delays.clear();
+    this.#receiveDelays.clear();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#frameHandle !== null) this.#video.cancelVideoFrameCallback(this.#frameHandle);
+    this.#frameHandle = null;
+    this.#offFeed();
+    this.#lease.release();
+    this.#reader.close();
+    this.#video.srcObject = null;
+    this.#track = null;
+  }
+
+  #applyFeed(status: FeedStatus): void {
+    if (this.#closed) return;
+    this.#feedStatus = status;
+    if (status.track !== this.#track) this.#attach(status.track);
+    this.#onStatus(this.status);
+  }
+
+  #attach(track: MediaStreamTrack | null): void {
+    this.#track = track;
+    this.#framing = false;
+    this.#fpsWindow.length = 0;
+    if (!track) return; // The last picture stays, dimmed by the tile, until a new one comes.
+    this.#video.muted = true; // Autoplay without a gesture needs a muted element.
+    this.#video.srcObject = new MediaStream([track]);
+    this.#video.play().catch(() => {
+      // Autoplay of a muted video is allowed; a rejection here means a newer srcObject won.
+    });
+  }
+
+  #requestFrame(): void {
+    if (this.#closed) return;
+    this.#frameHandle = this.#video.requestVideoFrameCallback(this.#onFrame);
+  }
+
+  readonly #onFrame = (now: DOMHighResTimeStamp, metadata: VideoFrameCallbackMetadata): void => {
+    this.#requestFrame();
+    if (!this.#track || this.#closed) return;
+    this.#frames++;
+    this.#width = metadata.width;
+    this.#height = metadata.height;
+    if (!this.#framing) {
+      this.#framing = true;
+      this.#firstFrameMs ??= now - this.#lease.feed.watchStartedAt;
+      this.#onStatus(this.status);
+    }
+    this.#countFrame(metadata);
+    this.#readStrip(metadata);
+  };
+
+  #countFrame(metadata: VideoFrameCallbackMetadata): void {
+    const window = this.#fpsWindow;
+    const time = metadata.expectedDisplayTime;
+    window.push({ time, presented: metadata.presentedFrames });
+    while (window.length > 2 && time - window[0]!.time > FPS_WINDOW_MS) window.shift();
+  }
+
+  #fps(): number {
+    const window = this.#fpsWindow;
+    if (window.length < 2) return 0;
+    const first = window[0]!;
+    const last = window[window.length - 1]!;
+    // Nothing presented for a while: the picture is frozen.
+    if (performance.now() - last.time > FPS_WINDOW_MS) return 0;
+    const span = last.time - first.time;
+    return span > 0 ? ((last.presented - first.presented) * 1000) / span : 0;
+  }
+
+  #readStrip(metadata: VideoFrameCallbackMetadata): void {
+    if (this.#noStripStreak >= NO_STRIP_STREAK && this.#frames % SPARSE_EVERY !== 0) return;
+    let stamp: number | null = null;
+    try {
+      stamp = this.#reader.read(this.#video, metadata.width);
+    } catch {
+      stamp = null; // A frame that cannot be read back (e.g. a tainted source).
+    }
+    if (stamp === null) {
+      this.#noStripStreak++;
+      if (this.#noStripStreak >= NO_STRIP_STREAK) this.#hasStrip = false;
+      return;
+    }
+    const displayed = stripAgeMs(performance.timeOrigin + metadata.expectedDisplayTime, stamp);
+    if (displayed < PLAUSIBLE_AGE_MS.min || displayed > PLAUSIBLE_AGE_MS.max) return;
+    this.#noStripStreak = 0;
+    this.#hasStrip = true;
+    this.#delays.push(displayed);
+    if (metadata.receiveTime !== undefined) {
+      this.#receiveDelays.push(stripAgeMs(performance.timeOrigin + metadata.receiveTime, stamp));
+    }
+  }
+}

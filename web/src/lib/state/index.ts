@@ -1,0 +1,4 @@
+export { Clock } from './clock.svelte.ts';
+export { GridManager, type PlaceResult, type TileProbe } from './grid.svelte.ts';
+export { DEFAULT_LAYOUT, formatGridQuery, isLayout, layoutFor, LAYOUTS, parseGridQuery, type GridQuery, type Layout } from './grid-query.ts';
+export { SessionManager, type SessionManagerOptions, type SessionStatus } from './session.svelte.ts';

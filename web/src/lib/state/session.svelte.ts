@@ -1,0 +1,234 @@
+/**
+ * The signed-in session, as the page sees it: the socket to the hub, who the hub says we are,
+ * the cameras in scope and their states, and the current `MediaSession`.
+ *
+ * Every (re)connect of the socket is a new hub session: join, load the device, create the
+ * receive transport, list the cameras; tiles follow `media` and watch again. A dropped socket
+ * closes the media session at once, so no transport or consumer outlives its session.
+ */
+import type { CameraInfo, CameraState, SessionInfo } from '$protocol/events.ts';
+import { AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
+import { MediaSession, terminalStateFor, type TileState } from '$lib/media/index.ts';
+import { HubClient } from '$lib/signaling/index.ts';
+
+export type SessionStatus =
+  /** Not started. */
+  | 'idle'
+  /** Socket connecting for the first time. */
+  | 'connecting'
+  /** Connected; joining and setting up media. */
+  | 'joining'
+  | 'ready'
+  /** The socket dropped (or the join failed); trying again. */
+  | 'reconnecting'
+  /** The hub refused the token; `error` says why. */
+  | 'refused'
+  /** The hub ended the session (expiry, shutdown); `error` says why. */
+  | 'ended'
+  /** Closed by the page (signed out, left). */
+  | 'closed';
+
+export interface SessionManagerOptions {
+  /** Hub origin; the page's own by default. */
+  url?: string;
+  /** Wait before asking again after a failed join or a refused, retryable handshake. */
+  retryDelayMs?: number;
+  /** After the token's expiry, how long to wait for the hub's `session:ended` before ending locally. */
+  expiryGraceMs?: number;
+}
+
+export class SessionManager {
+  status = $state<SessionStatus>('idle');
+  info = $state.raw<SessionInfo | null>(null);
+  cameras = $state.raw<CameraInfo[]>([]);
+  /** Latest state per camera from `camera:state` pushes (the list's badges). */
+  cameraStates = $state<Record<string, CameraState>>({});
+  media = $state.raw<MediaSession | null>(null);
+  /** Why the session is refused/ended, or the last failure while reconnecting. */
+  error = $state.raw<AppError | null>(null);
+
+  /** The state every tile shows while the session itself is not ready; null when it is. */
+  readonly tileOverride: TileState | null = $derived.by(() => {
+    switch (this.status) {
+      case 'ready':
+        return null;
+      case 'refused':
+      case 'ended':
+        return this.error && isAuthError(this.error.code) ? terminalStateFor(this.error.code) : 'offline';
+      case 'closed':
+        return 'offline';
+      case 'reconnecting':
+        return 'reconnecting';
+      default:
+        return 'connecting';
+    }
+  });
+
+  readonly #options: Required<Omit<SessionManagerOptions, 'url'>> & { url?: string };
+  #client: HubClient | null = null;
+  #offs: Array<() => void> = [];
+  /** Bumped on every (re)connect and on close: a join from an older epoch throws its result away. */
+  #epoch = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SessionManagerOptions = {}) {
+    this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, ...options };
+  }
+
+  get active(): boolean {
+    return this.#client !== null;
+  }
+
+  cameraState(camera: CameraInfo): CameraState {
+    return this.cameraStates[camera.id] ?? camera.state;
+  }
+
+  camera(id: string): CameraInfo | undefined {
+    return this.cameras.find((camera) => camera.id === id);
+  }
+
+  /** Connects with the token `token()` returns (read again on every reconnect). */
+  start(token: () => string | null): void {
+    if (this.#client) return;
+    const client = new HubClient({ token, ...(this.#options.url ? { url: this.#options.url } : {}) });
+    this.#client = client;
+    this.status = 'connecting';
+    this.error = null;
+    this.#offs.push(
+      client.onConnect(() => void this.#join(client)),
+      client.onDisconnect((reason) => this.#lost(client, reason)),
+      client.onConnectError((wire, message) => this.#refused(client, wire ? AppError.fromWire(wire) : new AppError('CONNECTION_LOST', message))),
+      client.on('session:ended', (reason) => this.#ended(AppError.fromWire(reason))),
+      client.on('camera:state', (event) => {
+        this.cameraStates[event.cameraId] = event.state;
+      })
+    );
+    client.connect();
+  }
+
+  /** Leaves: closes media, the socket and every timer. Idempotent. */
+  close(): void {
+    if (this.status !== 'refused' && this.status !== 'ended') this.status = 'closed';
+    this.#teardown();
+  }
+
+  async #join(client: HubClient): Promise<void> {
+    const epoch = ++this.#epoch;
+    clearTimeout(this.#retryTimer);
+    this.status = 'joining';
+    let media: MediaSession | null = null;
+    try {
+      const join = await client.request('media:join', {});
+      if (epoch !== this.#epoch) return;
+      this.info = join.session;
+      this.#armExpiry(join.session.expiresAt);
+      const [opened, list] = await Promise.allSettled([MediaSession.open(client, join), client.request('cameras:list', {})]);
+      if (opened.status === 'rejected') throw opened.reason;
+      const opening = opened.value;
+      media = opening;
+      if (list.status === 'rejected') throw list.reason;
+      if (epoch !== this.#epoch) {
+        opening.close();
+        return;
+      }
+      this.cameras = list.value.cameras;
+      this.cameraStates = Object.fromEntries(list.value.cameras.map((camera) => [camera.id, camera.state]));
+      // An ICE/DTLS failure cannot be repaired within the session: start a fresh one.
+      opening.onTransportFailed(() => client.reconnect());
+      this.media = opening;
+      this.error = null;
+      this.status = 'ready';
+    } catch (cause) {
+      media?.close();
+      if (epoch !== this.#epoch) return;
+      const error = toAppError(cause);
+      if (error.code === 'CONNECTION_LOST' || error.code === 'CLIENT_CLOSED') return; // #lost handles it.
+      if (isAuthError(error.code)) {
+        this.#end('refused', error);
+        return;
+      }
+      this.error = error;
+      this.status = 'reconnecting';
+      this.#retryTimer = setTimeout(() => client.reconnect(), this.#options.retryDelayMs);
+    }
+  }
+
+  #lost(client: HubClient, reason: string): void {
+    this.#epoch++;
+    this.#closeMedia();
+    if (this.#finished()) return;
+    this.status = 'reconnecting';
+    // The hub dropped us without `session:ended`: Socket.IO will not retry this on its own.
+    if (reason === 'io server disconnect') {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => client.connect(), this.#options.retryDelayMs);
+    }
+  }
+
+  #refused(client: HubClient, error: AppError): void {
+    if (this.#finished()) return;
+    if (isAuthError(error.code)) {
+      this.#end('refused', error);
+      return;
+    }
+    this.error = error;
+    this.status = this.status === 'connecting' ? 'connecting' : 'reconnecting';
+    // Refused by the hub for another reason (shutting down, rate limit): the socket will not
+    // retry a refusal by itself, so ask again later.
+    if (!client.retrying) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => client.connect(), this.#options.retryDelayMs);
+    }
+  }
+
+  /**
+   * The hub ended the session. A hub going down for a restart does not end the sign-in: the
+   * token is still good, so the socket keeps trying and the wall comes back by itself.
+   */
+  #ended(error: AppError): void {
+    if (error.code === 'SHUTTING_DOWN' && !this.#finished()) {
+      this.error = error;
+      this.status = 'reconnecting';
+      return;
+    }
+    this.#end('ended', error);
+  }
+
+  #end(status: 'refused' | 'ended', error: AppError): void {
+    if (this.#finished()) return;
+    this.error = error;
+    this.status = status;
+    this.#teardown();
+  }
+
+  /** If the hub's `session:ended` never comes (a lost socket), the token still expires. */
+  #armExpiry(expiresAt: number): void {
+    clearTimeout(this.#expiryTimer);
+    const wait = expiresAt - Date.now() + this.#options.expiryGraceMs;
+    // setTimeout overflows past ~24.8 days; such a token will be re-armed on reconnect.
+    if (wait > 2 ** 31 - 1) return;
+    this.#expiryTimer = setTimeout(() => this.#end('ended', new AppError('AUTH_TOKEN_EXPIRED', 'token expired')), Math.max(0, wait));
+  }
+
+  #finished(): boolean {
+    return this.status === 'refused' || this.status === 'ended' || this.status === 'closed';
+  }
+
+  #closeMedia(): void {
+    const media = this.media;
+    this.media = null;
+    media?.close();
+  }
+
+  #teardown(): void {
+    this.#epoch++;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#expiryTimer);
+    this.#closeMedia();
+    for (const off of this.#offs) off();
+    this.#offs = [];
+    this.#client?.close();
+    this.#client = null;
+  }
+}
