@@ -43,8 +43,10 @@ function newest(paths) {
 function npmPackages() {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(ROOT, 'package-lock.json')).mtimeMs) return;
-  log('installing npm packages (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // Not `npm ci`: the lock file cannot list rollup's optional platform packages that this
+  // registry does not serve, and npm ci refuses such a lock. --no-save keeps the lock as is.
+  log('installing npm packages (npm install)…');
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund']);
 }
 
 function webBuild() {

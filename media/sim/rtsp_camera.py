@@ -145,6 +145,10 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         self.set_launch(self.launch)
         self.set_shared(True)
         self.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
+        # UDP transport: bind RTP/RTCP sockets to the camera's address, not 0.0.0.0 / ::.
+        pool = GstRtspServer.RTSPAddressPool()
+        pool.add_range(args.address, args.address, 20000, 60000, 0)
+        self.set_address_pool(pool)
         self.connect("media-configure", self._on_media_configure)
 
     def _on_media_configure(self, _factory, media):
