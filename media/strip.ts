@@ -5,7 +5,7 @@
  * Layout: 40 blocks of 16×16 pixels across the top 16 rows of a 640-pixel-wide frame (the
  * blocks scale with the width), aligned to H.264 macroblocks so the encoder keeps them crisp.
  * Bits 0–31 carry the sender's `Date.now()` mod 2³², most significant bit first; bits 32–39 a
- * CRC-8 of those four bytes. White (luma 235) is 1, black (luma 16) is 0.
+ * CRC-8 of those four bytes (see crc8). White (luma 235) is 1, black (luma 16) is 0.
  *
  * Pure code: used by the camera simulator (write) and the web tiles and benchmarks (read).
  */
@@ -17,9 +17,12 @@ const LUMA_ONE = 235;
 const LUMA_ZERO = 16;
 const TWO_POW_32 = 0x1_0000_0000;
 
-/** CRC-8 (polynomial 0x07) over the four timestamp bytes. */
+/**
+ * CRC-8 (polynomial 0x07, initial value 0xff) over the four timestamp bytes. The non-zero
+ * start keeps an all-black (or all-white) strip area from reading as a valid timestamp.
+ */
 export function crc8(value: number): number {
-  let crc = 0;
+  let crc = 0xff;
   for (let shift = 24; shift >= 0; shift -= 8) {
     crc ^= (value >>> shift) & 0xff;
     for (let bit = 0; bit < 8; bit++) {

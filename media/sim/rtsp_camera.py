@@ -17,7 +17,11 @@ Pipeline (one shared pipeline for all RTSP clients, built when the first client 
     B-frames, GOP <= 1 s) -> constrained baseline -> rtph264pay (SPS/PPS before every IDR)
 
 An RTCP PLI or FIR from a client reaches x264enc as an upstream force-key-unit event
-(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR at once.
+(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR with the next frame.
+The SETUP reply names the SSRC, so a client can send its PLI right after PLAY.
+
+Transports: RTSP over TCP (interleaved; TCP_NODELAY set on each client socket) and UDP
+(RTP/RTCP sockets bound to --address, never 0.0.0.0).
 """
 
 import argparse
