@@ -6,7 +6,8 @@
  * - loopback WebRTC: `--allow-loopback-in-peer-connection` and no mDNS host candidates;
  * - no traffic to outside hosts (background networking, component update, sync, QUIC);
  * - full frame rate in every window: no backgrounding/occlusion throttling;
- * - muted autoplay without a gesture.
+ * - muted autoplay without a gesture;
+ * - no vsync pacing, so a 16-tile page keeps every tile at the cameras' frame rate.
  * Each viewer gets its own browser context (tabs of one context paint only the active one at
  * full rate) with camera/microphone permission granted: without it Chromium gathers only the
  * default-route address, and a loopback-only network namespace has none.
@@ -30,7 +31,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
   '--disable-backgrounding-occluded-windows',
   '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling'
+  '--disable-background-timer-throttling',
+  // Headless software compositing paces several <video> elements off one 60 Hz clock and
+  // some tiles lose frames (11–13 fps of 15 at 16 tiles); unpaced, every tile shows ≈15 fps
+  // (measured with `npm run bench:latency -- --tiles 4,16 --chromium-arg=…`, two runs each).
+  '--disable-gpu-vsync',
+  '--disable-frame-rate-limit'
 ];
 
 /**
