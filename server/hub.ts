@@ -111,6 +111,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
         metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
+        metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
         for (const worker of await pool.usage()) {
           metrics.set('gth_worker_cpu_ms', 'mediasoup worker CPU time (user+system, ms)', { pid: String(worker.pid) }, worker.cpuMs);
         }
@@ -130,7 +131,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       log,
       metrics,
       rate: { perSecond: config.signaling.ratePerSecond, burst: config.signaling.rateBurst },
-      maxPayloadBytes: config.signaling.maxPayloadBytes
+      maxPayloadBytes: config.signaling.maxPayloadBytes,
+      joinTimeoutMs: config.signaling.joinTimeoutMs
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

@@ -94,6 +94,7 @@ export class RtspProbe extends EventEmitter<RtspProbeEvents> {
   #pending = new Map<number, { resolve: (r: RtspResponse) => void; reject: (e: Error) => void }>();
   #closed = false;
   #firSeq = 0;
+  #packets = 0;
   /** SSRC of the video stream: from the SETUP reply, else from the first RTP packet. */
   mediaSsrc: number | undefined;
   sdp = '';
@@ -162,9 +163,12 @@ export class RtspProbe extends EventEmitter<RtspProbeEvents> {
   }
 
   /** Resolves with the first RTP packet for which `predicate` holds. */
-  waitFor(predicate: (packet: RtpPacketInfo) => boolean, timeoutMs = 10_000): Promise<RtpPacketInfo> {
+  waitFor(predicate: (packet: RtpPacketInfo) => boolean, timeoutMs = 10_000, what = 'RTP'): Promise<RtpPacketInfo> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error('timed out waiting for RTP')), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`${this.#url.href}: no ${what} within ${timeoutMs} ms (${this.#packets} packets so far)`)),
+        timeoutMs,
+      );
       const onRtp = (packet: RtpPacketInfo): void => {
         if (predicate(packet)) finish(undefined, packet);
       };
@@ -245,6 +249,7 @@ export class RtspProbe extends EventEmitter<RtspProbeEvents> {
     const payload = data.subarray(offset, end);
     const ssrc = data.readUInt32BE(8);
     this.mediaSsrc ??= ssrc;
+    this.#packets++;
     this.emit('rtp', {
       receivedAt: performance.now(),
       sequence: data.readUInt16BE(2),

@@ -29,11 +29,15 @@ export interface SignalingOptions {
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
   rate: { perSecond: number; burst: number };
   maxPayloadBytes: number;
+  /** A session that has not sent media:join by then is closed. */
+  joinTimeoutMs: number;
 }
 
 export interface Signaling {
   io: HubIo;
   viewers(): number;
+  /** Consumers (pictures being sent) across all sessions. */
+  consumers(): number;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,11 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1))
     );
 
+    let joined = false;
+    const joinTimer = setTimeout(() => {
+      if (!joined) end({ code: 'NOT_JOINED', message: '세션 시작이 완료되지 않아 연결을 닫습니다 (join timed out)' });
+    }, options.joinTimeoutMs);
+
     const bucket = { tokens: options.rate.burst, at: Date.now() };
     const allow = () => {
       const now = Date.now();
@@ -130,7 +139,11 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       });
     };
 
-    handle('media:join', () => viewer.join());
+    handle('media:join', () => {
+      joined = true;
+      clearTimeout(joinTimer);
+      return viewer.join();
+    });
     handle('cameras:list', () => ({ cameras: viewer.listCameras() }));
     handle('transport:create', () => viewer.createTransport());
     handle('transport:connect', (req) => viewer.connectTransport(req));
@@ -140,6 +153,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
+      clearTimeout(joinTimer);
       viewer.close();
       viewers.delete(viewer);
       metrics.set('gth_viewers', 'Connected viewer sessions', {}, viewers.size);
@@ -150,6 +164,11 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
   return {
     io,
     viewers: () => viewers.size,
+    consumers: () => {
+      let count = 0;
+      for (const viewer of viewers) count += viewer.consumerCount;
+      return count;
+    },
     close: async () => {
       for (const socket of io.sockets.sockets.values()) {
         socket.emit('session:ended', { code: 'SHUTTING_DOWN', message: '허브가 종료됩니다 (hub shutting down)' });

@@ -248,12 +248,12 @@ for (const kind of ['pli', 'fir'] as const) {
       const delays: number[] = [];
       const gaps: number[] = [];
       for (let round = 0; round < 3; round++) {
-        const gopStart = await probe.waitFor(isIdr, 10_000);
+        const gopStart = await probe.waitFor(isIdr, 10_000, 'IDR');
         // Mid-GOP: the natural next IDR is 15 frames (90 000 ticks) after this one.
         await new Promise((resolve) => setTimeout(resolve, 250));
         const sentAt = performance.now();
         probe.requestKeyframe(kind);
-        const idr = await probe.waitFor(isIdr, 10_000);
+        const idr = await probe.waitFor(isIdr, 10_000, `IDR after ${kind}`);
         delays.push(idr.receivedAt - sentAt);
         gaps.push((idr.timestamp - gopStart.timestamp + 2 ** 32) % 2 ** 32);
       }
@@ -271,7 +271,7 @@ test('a stopped camera refuses connections while the others keep serving; restar
   const portB = Number(new URL(urlB).port);
   const portA = Number(new URL(farm.url('cam-a')).port);
   const before = await openProbe(urlB);
-  await before.waitFor(() => true);
+  await before.waitFor(() => true, 10_000, 'RTP before stop');
   const oldSsrc = before.mediaSsrc;
   const closed = new Promise<void>((resolve) => before.once('close', resolve));
 
@@ -282,7 +282,7 @@ test('a stopped camera refuses connections while the others keep serving; restar
   assert.equal(await portAccepts(portB), false, 'stopped camera port refuses');
   assert.equal(await portAccepts(portA), true, 'other camera still listens');
   const other = await openProbe(farm.url('cam-a'));
-  await other.waitFor(() => true);
+  await other.waitFor(() => true, 10_000, 'RTP from the other camera');
   other.close();
   assert.ok(exits.some(({ id, exit }) => id === 'cam-b' && exit.expected));
 
@@ -291,7 +291,7 @@ test('a stopped camera refuses connections while the others keep serving; restar
   assert.equal(await portAccepts(portB), true);
   const after = await openProbe(urlB);
   try {
-    await after.waitFor(() => true);
+    await after.waitFor(() => true, 10_000, 'RTP after restart');
     assert.notEqual(after.mediaSsrc, oldSsrc, 'a new RTP session');
   } finally {
     after.close();
@@ -313,7 +313,7 @@ test('a camera that dies on its own is reported, and restart recovers it', async
   await farm.restart('cam-c');
   assert.notEqual(farm.stats('cam-c').pid, pid);
   const probe = await openProbe(farm.url('cam-c'));
-  await probe.waitFor(() => true);
+  await probe.waitFor(() => true, 10_000, 'RTP after a crash and restart');
   probe.close();
 });
 

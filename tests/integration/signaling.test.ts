@@ -12,7 +12,7 @@ import { unsignedToken, userClaims } from '../support/tokens.ts';
 let t: TestHub;
 
 before(async () => {
-  t = await startTestHub({ cameras: 4 });
+  t = await startTestHub({ cameras: 4, config: { signaling: { joinTimeoutMs: 3000 } } });
 });
 after(async () => {
   await t?.close();
@@ -102,6 +102,7 @@ test('forged, expired, unsigned and missing tokens are refused at the handshake 
 
 test('malformed payloads get BAD_REQUEST and the server keeps serving everyone', async () => {
   const victim = await t.client(await t.token('fire'));
+  assert.ok((await request(victim, 'media:join', {})).ok);
   const attacker = await t.client(await t.token('mapo'));
   const rtpCapabilities = await joined(attacker);
   const bad: Array<[string, unknown]> = [
@@ -170,4 +171,11 @@ test('the ingest stops after the last viewer leaves and the grace period passes'
   while (t.hub.streams.state(camera.id) !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.equal(t.hub.streams.state(camera.id), 'idle');
   socket.disconnect();
+});
+
+test('a session that never joins is closed after the join timeout', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const [reason] = await nextEvent(socket, 'session:ended', () => true, 10_000);
+  assert.equal(reason.code, 'NOT_JOINED');
+  await new Promise<void>((resolve) => (socket.connected ? socket.once('disconnect', () => resolve()) : resolve()));
 });
