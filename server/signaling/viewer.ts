@@ -103,6 +103,11 @@ export class Viewer {
     this.#transport = transport;
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') this.#log.warn('transport dtls state', { state });
+      // A consumer resumed before DTLS was up had its keyframe request answered into the void;
+      // ask again now, or the first picture waits for the camera's next GOP.
+      if (state === 'connected') {
+        for (const watch of this.#watches.values()) void watch.consumer?.requestKeyFrame().catch(() => undefined);
+      }
     });
     return {
       id: transport.id,
