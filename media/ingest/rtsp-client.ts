@@ -57,6 +57,7 @@ export class RtspClient extends EventEmitter<ClientEvents> {
   #rtpChannel = 0;
   #rtcpChannel = 1;
   #playUrl = '';
+  #sdp = '';
 
   constructor(url: string, options: RtspClientOptions = {}) {
     super();
@@ -70,6 +71,11 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     return this.#closed;
   }
 
+  /** The camera's session description, once DESCRIBE has answered. */
+  get sdp(): string {
+    return this.#sdp;
+  }
+
   /** Connects, negotiates the first H.264 track and starts playing. Resolves with that track. */
   async start(): Promise<RtspTrack> {
     await this.#connect();
@@ -77,6 +83,7 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     await this.#request('OPTIONS', base);
     const describe = await this.#request('DESCRIBE', base, { Accept: 'application/sdp' });
     const contentBase = describe.headers.get('content-base') ?? describe.headers.get('content-location') ?? base;
+    this.#sdp = describe.body;
     const sdp = parseSdp(describe.body);
     const video = sdp.video.find((v) => v.codec === 'H264');
     if (!video) throw new RtspError(`camera offers no H.264 video (offered: ${sdp.video.map((v) => v.codec).join(', ') || 'none'})`);

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
 import { CameraStream } from '../../media/camera-stream.ts';
 import { Backoff } from '../../media/ingest/backoff.ts';
+import { h264NalTypes, NAL_IDR, rtpPayload } from '../../media/ingest/h264.ts';
 import { RtspClient } from '../../media/ingest/rtsp-client.ts';
 import { CameraFarm } from '../../media/sim/camera-farm.ts';
 import { WorkerPool } from '../../media/workers.ts';
@@ -27,22 +28,6 @@ after(async () => {
   pool?.close();
   await farm?.close();
 });
-
-/** NAL unit type of an H.264 RTP payload's first NAL (unwrapping FU-A and STAP-A). */
-function nalTypes(payload: Buffer): number[] {
-  const type = payload[0]! & 0x1f;
-  if (type === 28) return (payload[1]! & 0x80) ? [payload[1]! & 0x1f] : []; // FU-A start
-  if (type === 24) {
-    const types: number[] = [];
-    for (let i = 1; i + 2 < payload.length; ) {
-      const size = payload.readUInt16BE(i);
-      types.push(payload[i + 2]! & 0x1f);
-      i += 2 + size;
-    }
-    return types;
-  }
-  return [type];
-}
 
 test('the RTSP client negotiates the camera H.264 track over TCP interleaved', async () => {
   const client = new RtspClient(farm.url('cam-a'));
@@ -77,10 +62,7 @@ test('a consumer of the camera stream receives its RTP, starting with a requeste
       receiver.on('message', (msg) => {
         if ((msg[1]! & 0x7f) !== payloadType) return;
         packets++;
-        const csrc = (msg[0]! & 0x0f) * 4;
-        let offset = 12 + csrc;
-        if (msg[0]! & 0x10) offset += 4 + msg.readUInt16BE(offset + 2) * 4;
-        if (nalTypes(msg.subarray(offset)).includes(5) && !keyframe) {
+        if (h264NalTypes(rtpPayload(msg)).includes(NAL_IDR) && !keyframe) {
           keyframe = true;
           resolve();
         }
