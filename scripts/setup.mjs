@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIME_PACKAGES, ensureAptPackages } from './setup/apt.mjs';
+import { ensureSqlite } from './setup/sqlite.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const log = (msg) => process.stdout.write(`[setup] ${msg}\n`);
@@ -61,6 +62,7 @@ function webBuild() {
 try {
   step('Debian packages', () => ensureAptPackages(RUNTIME_PACKAGES, { log }));
   step('npm packages', npmPackages);
+  step('SQLite addon', () => ensureSqlite({ log }));
   const { ensureMediasoupWorker } = await import('./setup/mediasoup-worker.mjs');
   await step('mediasoup worker', () => ensureMediasoupWorker({ log }));
   step('web app', webBuild);
