@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { agencyPolicySchema } from './auth/policy.ts';
 
 const issuerSchema = z.object({
   issuer: z.string().min(1),
@@ -51,10 +52,21 @@ export const configSchema = z
         audience: z.string().default('golden-time-hub'),
         issuers: z.array(issuerSchema).default([]),
         /** Lifetime of demo tokens from the development issuer. */
-        devTokenTtlSec: z.number().int().min(10).max(86400).default(8 * 3600)
+        devTokenTtlSec: z.number().int().min(10).max(86400).default(8 * 3600),
+        /** How often the JWKS files are checked for rotated or withdrawn keys. */
+        reloadIntervalMs: z.number().int().min(100).default(500)
       })
-      .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600 }),
+      .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600, reloadIntervalMs: 500 }),
     cameras: z.array(cameraSchema).default([]),
+    /** What each agency may view for (purposes) and which camera categories; demo agencies are added in development. */
+    agencies: z.array(agencyPolicySchema).default([]),
+    grants: z
+      .object({
+        /** How long an incident grant lasts before it must be renewed. */
+        ttlMs: z.number().int().min(1000).default(30 * 60_000),
+        defaultRadiusM: z.number().min(50).max(5000).default(300)
+      })
+      .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300 }),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { DemoAgency, DevIssuer } from './auth/dev-issuer.ts';
+import type { Principal } from './auth/principal.ts';
+import { PURPOSES } from './protocol/events.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { HubError } from './protocol/errors.ts';
@@ -20,11 +22,29 @@ export interface HttpOptions {
   /** Development sign-in; absent in production mode. */
   dev: { issuer: DevIssuer; agencies: readonly DemoAgency[]; audience: string; ttlSec: number } | undefined;
   webDir: string;
+  /** Token → principal for the authenticated API (Authorization: Bearer …). */
+  authenticate: (token: unknown) => Promise<Principal>;
+  routes: readonly ApiRoute[];
+}
+
+export interface ApiReply {
+  status: number;
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** One authenticated API endpoint; the body arrives parsed as JSON (or undefined for GET). */
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  path: RegExp;
+  handle(context: { principal: Principal; params: string[]; body: unknown; url: URL }): Promise<ApiReply> | ApiReply;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64) }).strict();
+const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional() }).strict();
 const MAX_BODY_BYTES = 4096;
 
 export async function createHttpServer(options: HttpOptions): Promise<Server> {
@@ -34,7 +54,7 @@ export async function createHttpServer(options: HttpOptions): Promise<Server> {
     route(req, res, options, pages).catch((error: unknown) => {
       const hubError = error instanceof HubError ? error : undefined;
       if (!hubError) options.log.error('http request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
-      const status = hubError?.code === 'BAD_REQUEST' ? 400 : hubError?.code === 'NOT_FOUND' ? 404 : 500;
+      const status = hubError ? statusOf(hubError.code) : 500;
       sendJson(res, status, { error: hubError?.toWire() ?? { code: 'INTERNAL', message: 'internal error' } });
     });
   });
@@ -53,7 +73,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
   if (url.pathname === '/api/dev/agencies' && req.method === 'GET') {
     if (!dev) throw new HubError('NOT_FOUND', 'development sign-in is disabled');
     return sendJson(res, 200, {
-      agencies: dev.agencies.map(({ id, name, nameEn, description }) => ({ id, name, nameEn, description }))
+      agencies: dev.agencies.map(({ id, name, nameEn, description, purposes, role }) => ({ id, name, nameEn, description, purposes, role }))
     });
   }
   if (url.pathname === '/api/dev/token' && req.method === 'POST') {
@@ -62,9 +82,12 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     if (!body.success) throw new HubError('BAD_REQUEST', 'body must be {"agency": "<id>"}');
     const agency = dev.agencies.find((a) => a.id === body.data.agency);
     if (!agency) throw new HubError('BAD_REQUEST', `unknown demo agency ${body.data.agency}`);
-    const token = await dev.issuer.sign(agency, { audience: dev.audience, ttlSec: dev.ttlSec });
+    const purpose = body.data.purpose ?? agency.purposes[0]!;
+    if (!agency.purposes.includes(purpose)) throw new HubError('PURPOSE_NOT_ALLOWED', `${agency.name}: '${purpose}' 목적은 허용되지 않습니다 (purpose not allowed)`);
+    const token = await dev.issuer.sign(agency, { audience: dev.audience, ttlSec: dev.ttlSec, purpose });
     return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 });
   }
+  if (url.pathname.startsWith('/api/')) return api(req, res, url, options);
   if (!pages) {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('웹 화면이 아직 빌드되지 않았습니다. Run `npm start` (it builds the web app).\n');
@@ -74,6 +97,37 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
   });
+}
+
+async function api(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpOptions): Promise<void> {
+  for (const route of options.routes) {
+    const match = route.path.exec(url.pathname);
+    if (!match || route.method !== req.method) continue;
+    const header = req.headers.authorization ?? '';
+    const principal = await options.authenticate(header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const reply = await route.handle({ principal, params: match.slice(1), body, url });
+    if (reply.json !== undefined) {
+      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...reply.headers });
+      res.end(JSON.stringify(reply.json));
+    } else {
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...reply.headers });
+      res.end(reply.text ?? '');
+    }
+    return;
+  }
+  throw new HubError('NOT_FOUND', `no such API: ${req.method} ${url.pathname}`);
+}
+
+/** HTTP status for a wire error code. */
+function statusOf(code: string): number {
+  if (code === 'BAD_REQUEST') return 400;
+  if (code === 'NOT_FOUND' || code === 'CAMERA_UNKNOWN') return 404;
+  if (code.startsWith('AUTH_') || code === 'TOKEN_REVOKED' || code === 'KEY_WITHDRAWN') return 401;
+  if (code === 'FORBIDDEN' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
+  if (code === 'GRANT_ENDED') return 409;
+  if (code === 'RATE_LIMITED') return 429;
+  return 500;
 }
 
 async function loadPages(webDir: string, log: Logger): Promise<NodeHandler | undefined> {

@@ -3,11 +3,20 @@
  * simulator (when it starts one), the worker pool, the camera streams, the HTTP server and the
  * signaling server; close() releases every one of them.
  */
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { apiRoutes } from './api.ts';
+import { AuditLog } from './audit/log.ts';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
-import { loadIssuers } from './auth/issuers.ts';
+import { TrustedIssuers } from './auth/issuers.ts';
+import { AgencyPolicies } from './auth/policy.ts';
+import type { Principal } from './auth/principal.ts';
+import { Revocations } from './auth/revocations.ts';
 import { verifyToken } from './auth/tokens.ts';
+import { openDb } from './db.ts';
+import { Incidents } from './incidents/incidents.ts';
+import { HubError } from './protocol/errors.ts';
 import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import type { HubConfig } from './config.ts';
@@ -27,6 +36,9 @@ export interface Hub {
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
+  audit: AuditLog;
+  incidents: Incidents;
+  issuers: TrustedIssuers;
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
@@ -55,8 +67,26 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
 
   try {
     const development = config.mode === 'development';
+    mkdirSync(config.dataDir, { recursive: true });
     const devIssuer = development ? await openDevIssuer(config.dataDir, DEMO_AGENCIES) : undefined;
-    const issuers = await loadIssuers([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
+    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
+    closers.push(() => issuers.close());
+    const policies = new AgencyPolicies([...(development ? DEMO_AGENCIES : []), ...config.agencies]);
+
+    const db = openDb(join(config.dataDir, 'hub.sqlite'));
+    closers.push(() => {
+      db.close();
+    });
+    const audit = AuditLog.open(join(config.dataDir, 'audit.sqlite'));
+    closers.push(() => audit.close());
+    const revocations = new Revocations(db);
+    const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
+    closers.push(() => incidents.dispose());
+    const authenticate = async (token: unknown): Promise<Principal> => {
+      const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience });
+      if (revocations.isRevoked(principal)) throw new HubError('TOKEN_REVOKED', '사용이 중지된 사용자입니다 (access revoked)');
+      return principal;
+    };
 
     const cameras: RegistryCamera[] = [...config.cameras];
     if (development && config.simulator.cameras > 0) {
@@ -108,6 +138,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       metrics,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
+      authenticate,
+      routes: apiRoutes({ incidents, audit, revocations, afterRevocation: () => signaling.reverify() }),
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
         metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
@@ -119,8 +151,11 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     });
 
     const signaling = attachSignaling(http, {
-      verify: (token) => verifyToken(token, { issuers, audience: config.auth.audience }),
+      verify: authenticate,
+      audit,
       viewerDeps: {
+        policies,
+        grants: (agency) => incidents.grantsOf(agency),
         registry,
         streams,
         pool,
@@ -141,6 +176,33 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       await closed;
     });
 
+    // Grants and keys change while people watch: every open view is re-decided at once.
+    const record = (input: Parameters<AuditLog['append']>[0]) => {
+      try {
+        audit.append(input);
+      } catch (error) {
+        log.error('audit write failed', { action: input.action, error: (error as Error).message });
+      }
+    };
+    incidents.on('grant:issued', (grant, incident) => record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: incident.openedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt } }));
+    incidents.on('grant:renewed', (grant, incident) => record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: incident.id, detail: { grantId: grant.id, expiresAt: grant.expiresAt } }));
+    incidents.on('incident:opened', (incident) => record({ action: 'incident.opened', outcome: 'info', agency: incident.agency, subject: incident.openedBy, incidentId: incident.id, purpose: incident.purpose, detail: { type: incident.type, location: incident.location } }));
+    incidents.on('incident:closed', (incident) => record({ action: 'incident.closed', outcome: 'info', agency: incident.agency, incidentId: incident.id }));
+    incidents.on('grant:ended', (grant, reason) => {
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
+      signaling.reevaluate();
+    });
+    issuers.onReload(() => {
+      record({ action: 'issuers.reloaded', outcome: 'info', detail: { issuers: issuers.map.size } });
+      void signaling.reverify();
+    });
+    issuers.watch(config.auth.reloadIntervalMs);
+    const onHangup = () => void issuers.reload();
+    process.on('SIGHUP', onHangup);
+    closers.push(() => {
+      process.off('SIGHUP', onHangup);
+    });
+
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.http.port, config.http.host, () => {
@@ -152,7 +214,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
 
-    return { url, port, registry, streams, devIssuer, metrics, viewers: () => signaling.viewers(), close };
+    return { url, port, registry, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

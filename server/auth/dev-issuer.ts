@@ -6,14 +6,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { Purpose } from '../protocol/events.ts';
 import type { IssuerConfig } from './issuers.ts';
+import type { AgencyPolicy } from './policy.ts';
 
 export const DEV_ISSUER = 'urn:golden-time-hub:dev-issuer';
 const ALG = 'EdDSA';
 
-export interface DemoAgency {
-  id: string;
-  name: string;
+export interface DemoAgency extends AgencyPolicy {
   nameEn: string;
   role: 'operator' | 'supervisor' | 'auditor';
   /** District codes or `*`. */
@@ -23,7 +23,7 @@ export interface DemoAgency {
 
 export interface DevIssuer {
   config: IssuerConfig;
-  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; subject?: string }): Promise<string>;
+  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string }): Promise<string>;
 }
 
 export async function openDevIssuer(dataDir: string, agencies: readonly DemoAgency[]): Promise<DevIssuer> {
@@ -47,12 +47,13 @@ export async function openDevIssuer(dataDir: string, agencies: readonly DemoAgen
 
   return {
     config: { issuer: DEV_ISSUER, agencies: agencies.map((a) => a.id), jwksFile },
-    sign(agency, { audience, ttlSec, subject }) {
+    sign(agency, { audience, ttlSec, purpose, subject }) {
       return new SignJWT({
         name: `${agency.name} 근무자`,
         agency: agency.id,
         agency_name: agency.name,
         role: agency.role,
+        purpose,
         scope: { districts: agency.districts, cameras: [] }
       })
         .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })

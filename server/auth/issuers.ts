@@ -3,6 +3,7 @@
  * and the agencies it may speak for. Keys are selected by `kid`; several keys per issuer allow
  * rotation.
  */
+import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -43,4 +44,69 @@ export async function loadIssuers(configs: IssuerConfig[]): Promise<Map<string, 
   const issuers = new Map<string, TrustedIssuer>();
   for (const config of configs) issuers.set(config.issuer, await loadIssuer(config));
   return issuers;
+}
+
+/**
+ * The live set of trusted issuers. Key rotation needs no restart: the JWKS files are watched
+ * and re-read when they change (or on reload(), e.g. SIGHUP); listeners then re-check every
+ * session, so a withdrawn key stops its streams at once.
+ */
+export class TrustedIssuers {
+  readonly #configs: IssuerConfig[];
+  #map = new Map<string, TrustedIssuer>();
+  #watching = false;
+  readonly #listeners = new Set<() => void>();
+
+  private constructor(configs: IssuerConfig[]) {
+    this.#configs = configs;
+  }
+
+  static async load(configs: IssuerConfig[]): Promise<TrustedIssuers> {
+    const issuers = new TrustedIssuers(configs);
+    issuers.#map = await loadIssuers(configs);
+    return issuers;
+  }
+
+  get map(): ReadonlyMap<string, TrustedIssuer> {
+    return this.#map;
+  }
+
+  /** Re-reads every JWKS file. A file that no longer parses keeps nothing of its issuer trusted. */
+  async reload(): Promise<{ issuers: number; failed: string[] }> {
+    const next = new Map<string, TrustedIssuer>();
+    const failed: string[] = [];
+    for (const config of this.#configs) {
+      try {
+        next.set(config.issuer, await loadIssuer(config));
+      } catch {
+        failed.push(config.issuer);
+      }
+    }
+    this.#map = next;
+    for (const listener of this.#listeners) listener();
+    return { issuers: next.size, failed };
+  }
+
+  /** Calls `listener` after every reload. */
+  onReload(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Polls the JWKS files (cheap stat calls) and reloads when one changes. */
+  watch(intervalMs: number): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    for (const config of this.#configs) {
+      watchFile(config.jwksFile, { interval: intervalMs, persistent: false }, (current, previous) => {
+        if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) void this.reload();
+      });
+    }
+  }
+
+  close(): void {
+    if (this.#watching) for (const config of this.#configs) unwatchFile(config.jwksFile);
+    this.#watching = false;
+    this.#listeners.clear();
+  }
 }

@@ -3,6 +3,7 @@
  * from each agency's own identity provider, so the claim names are the contract with them.
  */
 import { z } from 'zod';
+import { PURPOSES, type Purpose } from '../protocol/events.ts';
 
 export const CITY_WIDE = '*';
 
@@ -13,6 +14,8 @@ export const hubClaimsSchema = z.object({
   agency: z.string().min(1).max(64),
   agency_name: z.string().min(1).max(128).optional(),
   role: z.enum(['operator', 'supervisor', 'auditor']),
+  /** Why this session views cameras; every view is refused without one (see Viewer.watch). */
+  purpose: z.enum(PURPOSES).optional(),
   scope: z
     .object({
       /** District codes (행정구역 시군구 코드, e.g. `11680`) or `*` for the whole city. */
@@ -21,7 +24,8 @@ export const hubClaimsSchema = z.object({
       cameras: z.array(z.string().min(1).max(64)).max(1024).default([])
     })
     .strict(),
-  exp: z.number().int()
+  exp: z.number().int(),
+  iat: z.number().int().optional()
 });
 
 export type HubClaims = z.infer<typeof hubClaimsSchema>;
@@ -38,7 +42,10 @@ export interface Principal {
   name: string;
   agency: { id: string; name: string };
   role: HubClaims['role'];
+  purpose: Purpose | undefined;
   scope: Scope;
+  /** ms since epoch; revocations apply to tokens issued before them. */
+  issuedAt: number;
   /** ms since epoch. */
   expiresAt: number;
 }
@@ -50,6 +57,8 @@ export function principalFromClaims(issuer: string, claims: HubClaims): Principa
     name: claims.name,
     agency: { id: claims.agency, name: claims.agency_name ?? claims.agency },
     role: claims.role,
+    purpose: claims.purpose,
+    issuedAt: (claims.iat ?? 0) * 1000,
     scope: {
       cityWide: claims.scope.districts.includes(CITY_WIDE),
       districts: new Set(claims.scope.districts.filter((d) => d !== CITY_WIDE)),

@@ -1,26 +1,91 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DEMO_AGENCIES } from '../cameras/demo.ts';
+import type { Purpose } from '../protocol/events.ts';
+import { AgencyPolicies } from './policy.ts';
 import { principalFromClaims } from './principal.ts';
-import { canView, visibleCameras } from './scope.ts';
+import { decideView, distanceM, type Grant, type ScopedCamera } from './scope.ts';
 
-const principal = (districts: string[], cameras: string[] = []) =>
-  principalFromClaims('iss', { sub: 's', name: 'n', agency: 'a', role: 'operator', scope: { districts, cameras }, exp: 2e9 });
+const policies = new AgencyPolicies(DEMO_AGENCIES);
+const now = 1_800_000_000_000;
 
-const gangnam = { id: 'cam-gangnam', district: { code: '11680' } };
-const mapo = { id: 'cam-mapo', district: { code: '11440' } };
+function principal(agency: string, purpose: Purpose | undefined, extra: { cameras?: string[]; role?: 'operator' | 'auditor' } = {}) {
+  const demo = DEMO_AGENCIES.find((a) => a.id === agency)!;
+  return principalFromClaims('iss', {
+    sub: `u-${agency}`,
+    name: 'n',
+    agency,
+    role: extra.role ?? demo.role,
+    purpose,
+    scope: { districts: demo.districts, cameras: extra.cameras ?? [] },
+    exp: 2e9
+  });
+}
 
-test('city-wide scope sees every district', () => {
-  assert.equal(canView(principal(['*']), gangnam), true);
-  assert.equal(canView(principal(['*']), mapo), true);
+const camera = (id: string, district: string, category: string, lat = 37.5, lon = 127): ScopedCamera => ({ id, district: { code: district }, category, location: { lat, lon } });
+const CAMERAS = [
+  camera('gangnam-crime', '11680', '생활방범'),
+  camera('gangnam-flood', '11680', '재난재해'),
+  camera('mapo-traffic', '11440', '교통단속'),
+  camera('mapo-flood', '11440', '재난재해'),
+  camera('jongno-school', '11110', '어린이보호')
+];
+const decide = (p: ReturnType<typeof principal>, c: ScopedCamera, grants: Grant[] = []) => decideView(p, c, { policies, grants, now });
+
+/** The policy table: agency (with its default purpose) → cameras it may view. */
+const EXPECTED: Record<string, string[]> = {
+  'seoul-119': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school'],
+  'seoul-112': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school'],
+  'gangnam-police': ['gangnam-crime', 'gangnam-flood'],
+  'mapo-cctv': ['mapo-traffic', 'mapo-flood'],
+  'seoul-disaster': ['gangnam-flood', 'mapo-flood'],
+  'seoul-welfare': [],
+  'seoul-audit': []
+};
+
+test('scope matrix: every demo agency × camera is allowed or refused exactly as the policy says', () => {
+  for (const agency of DEMO_AGENCIES) {
+    const p = principal(agency.id, agency.purposes[0]);
+    const allowed = CAMERAS.filter((c) => decide(p, c).allowed).map((c) => c.id);
+    assert.deepEqual(allowed, EXPECTED[agency.id], agency.id);
+  }
 });
 
-test('a district scope sees only its district', () => {
-  assert.equal(canView(principal(['11680']), gangnam), true);
-  assert.equal(canView(principal(['11680']), mapo), false);
-  assert.deepEqual(visibleCameras(principal(['11440']), [gangnam, mapo]), [mapo]);
+test('a view needs a purpose the agency is allowed, and auditors never view', () => {
+  const c = CAMERAS[0]!;
+  const none = decide(principal('seoul-119', undefined), c);
+  assert.equal(!none.allowed && none.code, 'PURPOSE_REQUIRED');
+  const wrong = decide(principal('seoul-119', 'emergency-112'), c);
+  assert.equal(!wrong.allowed && wrong.code, 'PURPOSE_NOT_ALLOWED');
+  const auditor = decide(principal('seoul-audit', 'audit'), c);
+  assert.equal(!auditor.allowed && auditor.code, 'FORBIDDEN');
+  const unknownAgency = decide(principalFromClaims('iss', { sub: 's', name: 'n', agency: 'nobody', role: 'operator', purpose: 'dispatch-119', scope: { districts: ['*'], cameras: [] }, exp: 2e9 }), c);
+  assert.equal(!unknownAgency.allowed && unknownAgency.code, 'PURPOSE_NOT_ALLOWED');
 });
 
-test('single cameras can be granted outside the districts', () => {
-  assert.equal(canView(principal(['11680'], ['cam-mapo']), mapo), true);
-  assert.equal(canView(principal([], []), gangnam), false);
+test('an incident grant opens the cameras within its radius only, only until it expires', () => {
+  const welfare = principal('seoul-welfare', 'vulnerable-person');
+  const scene = { lat: 37.5, lon: 127 };
+  const near = camera('near', '11440', '생활방범', 37.5009, 127); // ≈100 m north
+  const far = camera('far', '11440', '생활방범', 37.51, 127); // ≈1.1 km north
+  assert.ok(distanceM(scene, near.location) < 150 && distanceM(scene, far.location) > 1000);
+  const grant: Grant = { id: 'g1', incidentId: 'i1', agency: 'seoul-welfare', center: scene, radiusM: 300, expiresAt: now + 60_000 };
+  const viaGrant = decide(welfare, near, [grant]);
+  assert.equal(viaGrant.allowed && viaGrant.basis, 'grant');
+  assert.equal(decide(welfare, far, [grant]).allowed, false);
+  assert.equal(decide(welfare, near, [{ ...grant, expiresAt: now }]).allowed, false, 'expired grant');
+  assert.equal(decide(welfare, near, [{ ...grant, agency: 'seoul-112' }]).allowed, false, "another agency's grant");
+});
+
+test('category filters apply to grants too', () => {
+  const disaster = principal('seoul-disaster', 'disaster');
+  const grant: Grant = { id: 'g', incidentId: 'i', agency: 'seoul-disaster', center: { lat: 37.5, lon: 127 }, radiusM: 500, expiresAt: now + 1000 };
+  assert.equal(decide(disaster, camera('x', '11440', '생활방범'), [grant]).allowed, false);
+  assert.equal(decide(disaster, camera('y', '11440', '재난재해'), [grant]).allowed, true);
+});
+
+test('single cameras granted in the token count as scope', () => {
+  const p = principal('gangnam-police', 'dispatch-112', { cameras: ['mapo-traffic'] });
+  const d = decide(p, CAMERAS[2]!);
+  assert.equal(d.allowed && d.basis, 'scope');
 });

@@ -1,18 +1,74 @@
-/** Where a view is authorised: the one place that says whether a principal may see a camera. */
+/**
+ * Where a view is authorised: the one place that decides whether a principal may see a camera,
+ * and on what basis — the agency's own scope, or an incident grant. Pure: the caller supplies
+ * the policies, the active grants and the clock.
+ */
+import type { ErrorCode } from '../protocol/errors.ts';
+import type { AgencyPolicies } from './policy.ts';
 import type { Principal } from './principal.ts';
 
 export interface ScopedCamera {
   id: string;
   district: { code: string };
+  category: string;
+  location: { lat: number; lon: number };
 }
 
-export function canView(principal: Principal, camera: ScopedCamera): boolean {
+/** A time-limited right of one agency to view the cameras around an incident. */
+export interface Grant {
+  id: string;
+  incidentId: string;
+  agency: string;
+  center: { lat: number; lon: number };
+  radiusM: number;
+  expiresAt: number;
+}
+
+export type ViewDecision =
+  | { allowed: true; basis: 'scope' }
+  | { allowed: true; basis: 'grant'; grant: Grant }
+  | { allowed: false; code: ErrorCode; message: string };
+
+export interface ViewContext {
+  policies: AgencyPolicies;
+  /** Active grants of the principal's agency. */
+  grants: readonly Grant[];
+  now: number;
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Great-circle distance in metres. */
+export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export function grantCovers(grant: Grant, camera: ScopedCamera, now: number): boolean {
+  return now < grant.expiresAt && distanceM(grant.center, camera.location) <= grant.radiusM;
+}
+
+export function decideView(principal: Principal, camera: ScopedCamera, context: ViewContext): ViewDecision {
+  const agency = principal.agency.id;
+  if (principal.role === 'auditor') return refuse('FORBIDDEN', '감사 역할은 영상을 볼 수 없습니다 (auditors do not view video)');
+  if (!principal.purpose) return refuse('PURPOSE_REQUIRED', '열람 목적이 없는 토큰입니다 (a viewing purpose is required)');
+  if (!context.policies.allowsPurpose(agency, principal.purpose)) {
+    return refuse('PURPOSE_NOT_ALLOWED', `이 기관은 '${principal.purpose}' 목적으로 열람할 수 없습니다 (purpose not allowed for this agency)`);
+  }
+  if (!context.policies.allowsCategory(agency, camera.category)) {
+    return refuse('CAMERA_OUT_OF_SCOPE', `이 기관에 허용되지 않은 카메라 유형입니다 (${camera.category} not allowed for this agency)`);
+  }
   const { scope } = principal;
-  return scope.cityWide || scope.districts.has(camera.district.code) || scope.cameras.has(camera.id);
+  if (scope.cityWide || scope.districts.has(camera.district.code) || scope.cameras.has(camera.id)) return { allowed: true, basis: 'scope' };
+  for (const grant of context.grants) {
+    if (grant.agency === agency && grantCovers(grant, camera, context.now)) return { allowed: true, basis: 'grant', grant };
+  }
+  return refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)');
 }
 
-export function visibleCameras<C extends ScopedCamera>(principal: Principal, cameras: Iterable<C>): C[] {
-  const visible: C[] = [];
-  for (const camera of cameras) if (canView(principal, camera)) visible.push(camera);
-  return visible;
+function refuse(code: ErrorCode, message: string): ViewDecision {
+  return { allowed: false, code, message };
 }

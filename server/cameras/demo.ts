@@ -18,6 +18,8 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     name: '서울종합방재센터 119상황실',
     nameEn: 'Seoul 119 Fire & Rescue Situation Room',
     role: 'operator',
+    purposes: ['dispatch-119', 'disaster'],
+    categories: {},
     districts: ['*'],
     description: '서울 전역 / city-wide'
   },
@@ -26,6 +28,8 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     name: '서울경찰청 112치안종합상황실',
     nameEn: 'Seoul Police 112 Situation Room',
     role: 'operator',
+    purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
+    categories: {},
     districts: ['*'],
     description: '서울 전역 / city-wide'
   },
@@ -34,6 +38,8 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     name: '강남경찰서',
     nameEn: 'Gangnam Police Station',
     role: 'operator',
+    purposes: ['emergency-112', 'dispatch-112'],
+    categories: {},
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'
   },
@@ -42,8 +48,42 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     name: '마포구 CCTV통합관제센터',
     nameEn: 'Mapo-gu CCTV Control Centre',
     role: 'operator',
+    purposes: ['monitoring', 'emergency-112', 'disaster'],
+    categories: {},
     districts: ['11440'],
     description: '마포구 / Mapo-gu only'
+  },
+  {
+    id: 'seoul-disaster',
+    name: '서울시 재난안전상황실',
+    nameEn: 'Seoul Disaster Safety Situation Room',
+    role: 'operator',
+    purposes: ['disaster'],
+    // Everything marked for disasters, city-wide.
+    categories: { include: ['재난재해'] },
+    districts: ['*'],
+    description: '재난재해 카메라 전역 / disaster cameras city-wide'
+  },
+  {
+    id: 'seoul-welfare',
+    name: '서울시 사회복지 긴급지원팀',
+    nameEn: 'Seoul Social-Welfare Emergency Team',
+    role: 'operator',
+    purposes: ['vulnerable-person'],
+    categories: {},
+    // Nothing by default: only what an incident grant opens.
+    districts: [],
+    description: '사건 권한으로만 / incident grants only'
+  },
+  {
+    id: 'seoul-audit',
+    name: '서울시 영상정보 감사관',
+    nameEn: 'Seoul CCTV Auditor',
+    role: 'auditor',
+    purposes: ['audit'],
+    categories: { include: [] },
+    districts: [],
+    description: '열람 기록 감사 / audit trail only'
   }
 ];
 

@@ -29,8 +29,14 @@ export interface SessionInfo {
   name: string;
   agency: { id: string; name: string };
   role: string;
+  /** Why this session views cameras (the token's `purpose` claim); recorded with every view. */
+  purpose: Purpose | null;
   expiresAt: number;
 }
+
+/** The platform's lawful purposes for viewing (개인정보 보호법: a stated purpose for every view). */
+export const PURPOSES = ['emergency-112', 'dispatch-112', 'dispatch-119', 'disaster', 'vulnerable-person', 'monitoring', 'audit'] as const;
+export type Purpose = (typeof PURPOSES)[number];
 
 export interface JoinResponse {
   session: SessionInfo;
@@ -55,6 +61,8 @@ export interface ConsumerOptions {
 export interface WatchResponse {
   cameraId: string;
   state: CameraState;
+  /** Set when the view is allowed by an incident grant rather than the agency's own scope. */
+  grant?: { id: string; incidentId: string; expiresAt: number };
 }
 
 export interface CameraStateEvent {
@@ -86,6 +94,11 @@ export interface ClientToServerEvents {
   'camera:unwatch': (req: { cameraId: string }, ack: Ack<Record<string, never>>) => void;
   /** Consumers start paused, so no packet is lost before the browser is ready. */
   'consumer:resume': (req: { consumerId: string }, ack: Ack<Record<string, never>>) => void;
+  /**
+   * Hands over a fresh token before the current one expires, without dropping video. It must
+   * be for the same subject and agency; views the new token no longer allows are closed.
+   */
+  'session:refresh': (req: { token: string }, ack: Ack<{ expiresAt: number }>) => void;
 }
 
 export interface ServerToClientEvents {

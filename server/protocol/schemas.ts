@@ -31,7 +31,8 @@ export const requestSchemas = {
   'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
   'camera:watch': z.object({ cameraId: id, rtpCapabilities }).strict(),
   'camera:unwatch': z.object({ cameraId: id }).strict(),
-  'consumer:resume': z.object({ consumerId: uuid }).strict()
+  'consumer:resume': z.object({ consumerId: uuid }).strict(),
+  'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict()
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;

@@ -12,18 +12,28 @@ import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
-import { Viewer, type ViewerDeps } from './viewer.ts';
+import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
   principal: Principal;
+  token: string;
+}
+
+interface Session {
+  viewer: Viewer;
+  token: string;
+  end(reason: WireError): void;
+  refreshExpiry(): void;
 }
 
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
+  /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
-  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log'>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'clientAddress'>;
+  audit: AuditSink;
   log: Logger;
   metrics: Metrics;
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
@@ -35,6 +45,10 @@ export interface SignalingOptions {
 
 export interface Signaling {
   io: HubIo;
+  /** Re-decides every session's views (a grant ended, a policy changed). */
+  reevaluate(): void;
+  /** Re-verifies every session's token (issuer keys reloaded, a user revoked); ends those that fail. */
+  reverify(): Promise<void>;
   viewers(): number;
   /** Consumers (pictures being sent) across all sessions. */
   consumers(): number;
@@ -49,17 +63,27 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     // Same origin only: the pages are served by this very server.
     cors: undefined
   });
-  const viewers = new Set<Viewer>();
+  const sessions = new Set<Session>();
+  /** Best-effort records (a refusal is safe even when it cannot be written). */
+  const audit = (input: Parameters<AuditSink['append']>[0]) => {
+    try {
+      options.audit.append(input);
+    } catch {
+      log.error('audit write failed', { action: input.action });
+    }
+  };
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     options.verify(token).then(
       (principal) => {
         socket.data.principal = principal;
+        socket.data.token = token as string;
         next();
       },
       (error: unknown) => {
         const wire = toWire(error, log);
+        audit({ action: 'auth.refused', outcome: 'refused', code: wire.code, clientAddress: socket.handshake.address });
         metrics.inc('gth_auth_refusals_total', 'Refused handshakes by code', { code: wire.code });
         log.warn('handshake refused', { code: wire.code, address: socket.handshake.address });
         const refusal = new Error(wire.message) as Error & { data: WireError };
@@ -71,26 +95,41 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
 
   io.on('connection', (socket: HubSocket) => {
     const principal = socket.data.principal;
+    const clientAddress = socket.handshake.address;
     const viewer = new Viewer({
       ...options.viewerDeps,
       principal,
+      audit: options.audit,
+      clientAddress,
       log,
       send: (event, ...args) => socket.emit(event, ...args)
     });
-    viewers.add(viewer);
-    metrics.set('gth_viewers', 'Connected viewer sessions', {}, viewers.size);
-    log.info('viewer connected', { subject: principal.subject, agency: principal.agency.id, address: socket.handshake.address });
+    const who = () => ({ subject: viewer.principal.subject, agency: viewer.principal.agency.id, role: viewer.principal.role, clientAddress });
+    audit({ action: 'session.start', outcome: 'allowed', ...who(), ...(principal.purpose ? { purpose: principal.purpose } : {}) });
+    log.info('viewer connected', { subject: principal.subject, agency: principal.agency.id, address: clientAddress });
 
+    let ended = false;
     const end = (reason: WireError) => {
+      if (ended) return;
+      ended = true;
       socket.emit('session:ended', reason);
       viewer.close(reason);
+      audit({ action: 'session.end', outcome: 'info', code: reason.code, ...who() });
       socket.disconnect(true);
     };
-    // The token's lifetime is the session's lifetime: media stops when it expires.
-    const expiry = setTimeout(
-      () => end({ code: 'AUTH_TOKEN_EXPIRED', message: '토큰이 만료되어 영상을 중단했습니다 (token expired)' }),
-      Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1))
-    );
+    // The token's lifetime is the session's lifetime: media stops when it expires, unless refreshed.
+    let expiry: NodeJS.Timeout | undefined;
+    const refreshExpiry = () => {
+      clearTimeout(expiry);
+      expiry = setTimeout(
+        () => end({ code: 'AUTH_TOKEN_EXPIRED', message: '토큰이 만료되어 영상을 중단했습니다 (token expired)' }),
+        Math.max(0, Math.min(viewer.principal.expiresAt - Date.now(), 2 ** 31 - 1))
+      );
+    };
+    refreshExpiry();
+    const session: Session = { viewer, token: socket.data.token, end, refreshExpiry };
+    sessions.add(session);
+    metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
 
     let joined = false;
     const joinTimer = setTimeout(() => {
@@ -150,30 +189,60 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     handle('camera:watch', (req) => viewer.watch(req));
     handle('camera:unwatch', (req) => viewer.unwatch(req));
     handle('consumer:resume', (req) => viewer.resume(req));
+    handle('session:refresh', async ({ token }) => {
+      const next = await options.verify(token);
+      const current = viewer.principal;
+      if (next.subject !== current.subject || next.agency.id !== current.agency.id || next.issuer !== current.issuer) {
+        throw new HubError('AUTH_INVALID_TOKEN', '같은 사용자의 토큰이 아닙니다 (token is for another user)');
+      }
+      session.token = token;
+      viewer.refresh(next);
+      refreshExpiry();
+      return { expiresAt: next.expiresAt };
+    });
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
       clearTimeout(joinTimer);
       viewer.close();
-      viewers.delete(viewer);
-      metrics.set('gth_viewers', 'Connected viewer sessions', {}, viewers.size);
+      if (!ended) audit({ action: 'session.end', outcome: 'info', ...who(), detail: { reason } });
+      ended = true;
+      sessions.delete(session);
+      metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
       log.info('viewer disconnected', { subject: principal.subject, reason });
     });
   });
 
   return {
     io,
-    viewers: () => viewers.size,
+    viewers: () => sessions.size,
     consumers: () => {
       let count = 0;
-      for (const viewer of viewers) count += viewer.consumerCount;
+      for (const { viewer } of sessions) count += viewer.consumerCount;
       return count;
     },
+    reevaluate: () => {
+      for (const { viewer } of sessions) viewer.reevaluate();
+    },
+    reverify: async () => {
+      await Promise.all(
+        [...sessions].map(async (session) => {
+          try {
+            await options.verify(session.token);
+          } catch (error) {
+            const wire = toWire(error, log);
+            // A token that verified before and fails now lost its key (or its user was revoked).
+            session.end(
+              wire.code === 'TOKEN_REVOKED' || wire.code === 'AUTH_TOKEN_EXPIRED'
+                ? wire
+                : { code: 'KEY_WITHDRAWN', message: '발급기관의 서명 키가 철회되어 영상을 중단했습니다 (issuer key withdrawn)' }
+            );
+          }
+        })
+      );
+    },
     close: async () => {
-      for (const socket of io.sockets.sockets.values()) {
-        socket.emit('session:ended', { code: 'SHUTTING_DOWN', message: '허브가 종료됩니다 (hub shutting down)' });
-      }
-      for (const viewer of viewers) viewer.close();
+      for (const session of [...sessions]) session.end({ code: 'SHUTTING_DOWN', message: '허브가 종료됩니다 (hub shutting down)' });
       await io.close();
     }
   };

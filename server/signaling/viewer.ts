@@ -4,8 +4,10 @@
  * only a typed `send` function, so it can be driven and tested without Socket.IO.
  */
 import type { types as ms } from 'mediasoup';
-import { canView, visibleCameras } from '../auth/scope.ts';
+import type { AgencyPolicies } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
+import { decideView, type Grant, type ViewDecision } from '../auth/scope.ts';
+import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
@@ -22,8 +24,18 @@ import type { WorkerPool } from '../../media/workers.ts';
 
 export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
+/** Where views are recorded. append() throws when the record cannot be written: the view is then refused. */
+export interface AuditSink {
+  append(input: AuditInput): unknown;
+}
+
 export interface ViewerDeps {
   principal: Principal;
+  policies: AgencyPolicies;
+  /** Active incident grants of an agency. */
+  grants: (agency: string) => readonly Grant[];
+  audit: AuditSink;
+  clientAddress: string;
   registry: CameraRegistry;
   streams: CameraStreams;
   pool: WorkerPool;
@@ -38,6 +50,8 @@ export interface ViewerDeps {
 interface Watch {
   camera: RegistryCamera;
   lease: StreamLease;
+  decision: Extract<ViewDecision, { allowed: true }>;
+  startedAt: number;
   rtpCapabilities: ms.RtpCapabilities;
   consumer: ms.Consumer | undefined;
   detach: () => void;
@@ -46,6 +60,7 @@ interface Watch {
 
 export class Viewer {
   readonly #deps: ViewerDeps;
+  #principal: Principal;
   readonly #log: Logger;
   readonly #watches = new Map<string, Watch>();
   #router: { router: ms.Router; release: () => void } | undefined;
@@ -54,11 +69,12 @@ export class Viewer {
 
   constructor(deps: ViewerDeps) {
     this.#deps = deps;
+    this.#principal = deps.principal;
     this.#log = deps.log.child({ subject: deps.principal.subject, agency: deps.principal.agency.id });
   }
 
   get principal(): Principal {
-    return this.#deps.principal;
+    return this.#principal;
   }
 
   get consumerCount(): number {
@@ -68,14 +84,15 @@ export class Viewer {
   }
 
   join(): JoinResponse {
-    const { principal, pool } = this.#deps;
-    this.#router ??= pool.acquireRouter(1);
+    const principal = this.#principal;
+    this.#router ??= this.#deps.pool.acquireRouter(1);
     return {
       session: {
         subject: principal.subject,
         name: principal.name,
         agency: principal.agency,
         role: principal.role,
+        purpose: principal.purpose ?? null,
         expiresAt: principal.expiresAt
       },
       routerRtpCapabilities: this.#router.router.rtpCapabilities
@@ -83,8 +100,36 @@ export class Viewer {
   }
 
   listCameras(): CameraInfo[] {
-    const { registry, streams, principal } = this.#deps;
-    return visibleCameras(principal, registry.all()).map((c) => toCameraInfo(c, streams.state(c.id)));
+    const { registry, streams } = this.#deps;
+    const cameras: CameraInfo[] = [];
+    for (const camera of registry.all()) if (this.#decide(camera).allowed) cameras.push(toCameraInfo(camera, streams.state(camera.id)));
+    return cameras;
+  }
+
+  /**
+   * Takes over a refreshed token (same subject and agency, checked by the caller), then closes
+   * every view the new token no longer allows.
+   */
+  refresh(principal: Principal): void {
+    this.#principal = principal;
+    this.#audit({ action: 'token.refreshed', outcome: 'info', detail: { expiresAt: principal.expiresAt } });
+    this.reevaluate();
+  }
+
+  /** Re-decides every open view (after a grant ended, a token changed, a policy changed). */
+  reevaluate(): void {
+    for (const watch of [...this.#watches.values()]) {
+      const decision = this.#decide(watch.camera);
+      if (decision.allowed) {
+        watch.decision = decision;
+        continue;
+      }
+      const reason =
+        watch.decision.basis === 'grant' && decision.code === 'CAMERA_OUT_OF_SCOPE'
+          ? { code: 'GRANT_ENDED' as const, message: '사건 열람 권한이 끝났습니다 (incident grant ended)' }
+          : { code: decision.code, message: decision.message };
+      this.#endWatch(watch, reason);
+    }
   }
 
   async createTransport(): Promise<TransportOptions> {
@@ -123,20 +168,27 @@ export class Viewer {
     return {};
   }
 
-  /** Where a consume is authorised: scope is checked here, before any stream is started. */
+  /** Where a consume is authorised: decided and recorded here, before any stream is started. */
   watch({ cameraId, rtpCapabilities }: RequestOf<'camera:watch'>): WatchResponse {
-    const { registry, principal, streams } = this.#deps;
+    const { registry, streams } = this.#deps;
     if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
     const camera = registry.get(cameraId);
-    if (!camera) throw new HubError('CAMERA_UNKNOWN', `등록되지 않은 카메라입니다 (unknown camera ${cameraId})`);
-    if (!canView(principal, camera)) {
-      this.#log.warn('out-of-scope watch refused', { camera: cameraId });
-      throw new HubError('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)');
+    if (!camera) {
+      this.#refuse(cameraId, 'CAMERA_UNKNOWN', `등록되지 않은 카메라입니다 (unknown camera ${cameraId})`);
     }
     const existing = this.#watches.get(cameraId);
-    if (existing) return { cameraId, state: existing.lease.stream.state };
+    if (existing) return this.#watchResponse(existing);
+    const decision = this.#decide(camera);
+    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message);
     if (this.#watches.size >= this.#deps.maxWatches) {
-      throw new HubError('RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`);
+      this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`);
+    }
+    // Fail closed: no record, no picture.
+    try {
+      this.#deps.audit.append(this.#record('view.start', 'allowed', camera.id, decision));
+    } catch {
+      this.#log.error('audit write failed; view refused', { camera: cameraId });
+      throw new HubError('AUDIT_UNAVAILABLE', '열람 기록을 남길 수 없어 영상을 차단합니다 (audit unavailable, view blocked)');
     }
 
     const lease = streams.acquire(camera);
@@ -149,6 +201,8 @@ export class Viewer {
     const watch: Watch = {
       camera,
       lease,
+      decision,
+      startedAt: Date.now(),
       rtpCapabilities: rtpCapabilities as ms.RtpCapabilities,
       consumer: undefined,
       closed: false,
@@ -159,8 +213,7 @@ export class Viewer {
     };
     this.#watches.set(cameraId, watch);
     if (stream.producer) void this.#consume(watch);
-    this.#log.info('watch', { camera: cameraId, state: stream.state });
-    return { cameraId, state: stream.state };
+    return this.#watchResponse(watch);
   }
 
   unwatch({ cameraId }: RequestOf<'camera:unwatch'>): Record<string, never> {
@@ -187,6 +240,54 @@ export class Viewer {
     for (const watch of [...this.#watches.values()]) this.#endWatch(watch, reason);
     this.#transport?.close();
     this.#router?.release();
+  }
+
+  #decide(camera: RegistryCamera): ViewDecision {
+    const principal = this.#principal;
+    return decideView(principal, camera, { policies: this.#deps.policies, grants: this.#deps.grants(principal.agency.id), now: Date.now() });
+  }
+
+  #watchResponse(watch: Watch): WatchResponse {
+    const state = watch.lease.stream.state;
+    if (watch.decision.basis !== 'grant') return { cameraId: watch.camera.id, state };
+    const { id, incidentId, expiresAt } = watch.decision.grant;
+    return { cameraId: watch.camera.id, state, grant: { id, incidentId, expiresAt } };
+  }
+
+  /** Records the refusal (best effort: a refusal is safe even unrecorded) and throws it. */
+  #refuse(cameraId: string, code: WireError['code'], message: string): never {
+    this.#log.warn('watch refused', { camera: cameraId, code });
+    try {
+      this.#deps.audit.append({ ...this.#record('view.refused', 'refused', cameraId), code });
+    } catch {
+      this.#log.error('audit write failed for a refusal', { camera: cameraId, code });
+    }
+    throw new HubError(code, message);
+  }
+
+  #record(action: AuditInput['action'], outcome: AuditInput['outcome'], cameraId: string, decision?: ViewDecision): AuditInput {
+    const principal = this.#principal;
+    const grant = decision?.allowed && decision.basis === 'grant' ? decision.grant : undefined;
+    return {
+      action,
+      outcome,
+      subject: principal.subject,
+      agency: principal.agency.id,
+      role: principal.role,
+      ...(principal.purpose ? { purpose: principal.purpose } : {}),
+      cameraId,
+      clientAddress: this.#deps.clientAddress,
+      ...(grant ? { incidentId: grant.incidentId, detail: { grantId: grant.id } } : {})
+    };
+  }
+
+  #audit(input: Omit<AuditInput, 'subject' | 'agency' | 'role' | 'clientAddress'>): void {
+    const principal = this.#principal;
+    try {
+      this.#deps.audit.append({ ...input, subject: principal.subject, agency: principal.agency.id, role: principal.role, clientAddress: this.#deps.clientAddress });
+    } catch {
+      this.#log.error('audit write failed', { action: input.action });
+    }
   }
 
   #requireTransport(transportId: string): ms.WebRtcTransport {
@@ -245,11 +346,16 @@ export class Viewer {
     watch.detach();
     const consumer = watch.consumer;
     watch.consumer = undefined;
-    if (consumer) {
-      consumer.close();
-      if (reason) this.#deps.send('consumer:closed', { cameraId: watch.camera.id, consumerId: consumer.id, reason });
-    }
+    consumer?.close();
+    // The tile must say why, even when no picture had arrived yet.
+    if (reason) this.#deps.send('consumer:closed', { cameraId: watch.camera.id, consumerId: consumer?.id ?? '', reason });
     watch.lease.release();
     this.#watches.delete(watch.camera.id);
+    const stop = this.#record('view.stop', reason ? 'refused' : 'info', watch.camera.id, watch.decision);
+    try {
+      this.#deps.audit.append({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
+    } catch {
+      this.#log.error('audit write failed for a view stop', { camera: watch.camera.id });
+    }
   }
 }

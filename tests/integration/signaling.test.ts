@@ -89,10 +89,10 @@ test('forged, expired, unsigned and missing tokens are refused at the handshake 
     )) as Error & { data?: { code: string } };
     return error.data?.code;
   };
-  const good = await t.token('fire');
-  const [h, p, s] = good.split('.');
-  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), scope: { districts: ['*'], cameras: [] }, agency: 'seoul-119', role: 'operator' })).toString('base64url')}.${s}`;
-  assert.equal(await refusal(tampered.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), 'AUTH_INVALID_TOKEN');
+  // A district officer widens their own scope to the whole city and keeps the signature.
+  const [h, p, sig] = (await t.token('gangnam')).split('.');
+  const widened = { ...JSON.parse(Buffer.from(p!, 'base64url').toString()), scope: { districts: ['*'], cameras: [] } };
+  assert.equal(await refusal(`${h}.${Buffer.from(JSON.stringify(widened)).toString('base64url')}.${sig}`), 'AUTH_INVALID_TOKEN');
   assert.equal(await refusal(await t.token('fire', { expiresIn: Math.floor(Date.now() / 1000) - 30 })), 'AUTH_TOKEN_EXPIRED');
   assert.equal(await refusal(unsignedToken({ ...userClaims('seoul-119', ['*']), iss: 'https://idp.fire.test', aud: 'golden-time-hub', exp: 2e9 })), 'AUTH_INVALID_TOKEN');
   assert.equal(await refusal(undefined), 'AUTH_REQUIRED');

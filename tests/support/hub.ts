@@ -84,9 +84,9 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       cameras,
       issuers,
       token: (agency, tokenOptions) => {
-        if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*']), tokenOptions);
-        if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680']), tokenOptions);
-        return issuers.district.sign(userClaims('mapo-cctv', ['11440']), tokenOptions);
+        if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
+        if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
+        return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
       },
       client: (token) =>
         new Promise((resolve, reject) => {

@@ -1,0 +1,27 @@
+/** The hub's embedded SQLite database (incidents, grants, revocations); the audit trail has its own file. */
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export function openDb(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS incidents (
+      id TEXT PRIMARY KEY, type TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, address TEXT,
+      agency TEXT NOT NULL, opened_by TEXT NOT NULL, purpose TEXT NOT NULL, status TEXT NOT NULL,
+      opened_at INTEGER NOT NULL, closed_at INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS grants (
+      id TEXT PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id), agency TEXT NOT NULL,
+      lat REAL NOT NULL, lon REAL NOT NULL, radius_m REAL NOT NULL,
+      issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT
+    );
+    CREATE TABLE IF NOT EXISTS revocations (
+      subject TEXT NOT NULL, agency TEXT NOT NULL, revoked_at INTEGER NOT NULL, revoked_by TEXT NOT NULL,
+      PRIMARY KEY (subject, agency)
+    );
+  `);
+  return db;
+}
