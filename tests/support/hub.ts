@@ -21,9 +21,12 @@ export interface TestHub {
   hub: Hub;
   farm: CameraFarm;
   cameras: RegistryCamera[];
-  /** Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each). */
-  token(agency: 'fire' | 'gangnam' | 'mapo', options?: { expiresIn?: string | number }): Promise<string>;
-  issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer };
+  /**
+   * Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each),
+   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor).
+   */
+  token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
   close(): Promise<void>;
 }
@@ -60,7 +63,8 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
     const issuers = {
       fire: await createTestIssuer('https://idp.fire.test', ['seoul-119']),
       police: await createTestIssuer('https://idp.police.test', ['gangnam-police'], 'ES256'),
-      district: await createTestIssuer('https://idp.mapo.test', ['mapo-cctv'])
+      district: await createTestIssuer('https://idp.mapo.test', ['mapo-cctv']),
+      welfare: await createTestIssuer('https://idp.welfare.test', ['seoul-welfare'])
     };
     const config = loadConfig(
       {},
@@ -70,7 +74,7 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
         logLevel: (process.env.GTH_TEST_LOG_LEVEL as 'info' | undefined) ?? 'error',
         simulator: { cameras: 0, basePort: 0 },
         cameras,
-        auth: { audience: 'golden-time-hub', issuers: [issuers.fire.config, issuers.police.config, issuers.district.config], devTokenTtlSec: 3600 },
+        auth: { audience: 'golden-time-hub', issuers: Object.values(issuers).map((i) => i.config), devTokenTtlSec: 3600, reloadIntervalMs: 200 },
         ingest: { idleGraceMs: 500, retryInitialMs: 200, retryMaxMs: 1000 },
         ...options.config
       }
@@ -85,6 +89,8 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       issuers,
       token: (agency, tokenOptions) => {
         if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
+        if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
+        if (agency === 'welfare') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person' }), tokenOptions);
         if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
         return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
       },

@@ -9,6 +9,10 @@ export interface TestIssuer {
   config: IssuerConfig;
   kid: string;
   publicPem: string;
+  /** Adds a key (not yet published); sign with it via `options.kid`. */
+  addKey(): Promise<string>;
+  /** Rewrites the JWKS file with exactly these keys, as an IdP rotating or withdrawing keys would. */
+  publish(kids: string[]): Promise<void>;
   sign(claims: JWTPayload, options?: { alg?: string; kid?: string; expiresIn?: string | number; notBefore?: string | number; audience?: string; issuer?: string; key?: CryptoKey }): Promise<string>;
 }
 
@@ -17,13 +21,24 @@ export const AUDIENCE = 'golden-time-hub';
 export async function createTestIssuer(issuer: string, agencies: string[], alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<TestIssuer> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   const kid = `${issuer}-k1`;
+  const keys = new Map<string, { publicKey: CryptoKey; privateKey: CryptoKey }>([[kid, { publicKey, privateKey }]]);
   const dir = await mkdtemp(join(tmpdir(), 'gth-issuer-'));
   const jwksFile = join(dir, 'jwks.json');
-  await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }] }));
+  const publish = async (kids: string[]) => {
+    const jwks = await Promise.all(kids.map(async (k) => ({ ...(await exportJWK(keys.get(k)!.publicKey)), kid: k, alg, use: 'sig' })));
+    await writeFile(jwksFile, JSON.stringify({ keys: jwks }));
+  };
+  await publish([kid]);
   return {
     config: { issuer, agencies, jwksFile },
     kid,
     publicPem: await exportSPKI(publicKey),
+    addKey: async () => {
+      const next = `${issuer}-k${keys.size + 1}`;
+      keys.set(next, await generateKeyPair(alg, { extractable: true }));
+      return next;
+    },
+    publish,
     sign: (claims, options = {}) => {
       const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: options.alg ?? alg, kid: options.kid ?? kid })
@@ -32,7 +47,7 @@ export async function createTestIssuer(issuer: string, agencies: string[], alg: 
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '1h');
       if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
-      return jwt.sign(options.key ?? privateKey);
+      return jwt.sign(options.key ?? keys.get(options.kid ?? kid)?.privateKey ?? privateKey);
     }
   };
 }
