@@ -1,0 +1,54 @@
+/**
+ * Expiry while watching, in Debian's Chromium: when the operator's token runs out, the hub
+ * closes the picture and the tile says why within a second; no further frame is decoded.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openMonitor, readTiles, useToken, waitForTiles, type TestBrowser } from '../support/browser.ts';
+import { startTestHub, type TestHub } from '../support/hub.ts';
+
+const ARTIFACTS = process.env.GTH_ARTIFACTS ?? 'artifacts';
+let t: TestHub;
+let browser: TestBrowser;
+
+before(async () => {
+  t = await startTestHub({ cameras: 1 });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+test('an expiring token stops the tile within a second and shows why', async () => {
+  const expiresAt = (Math.floor(Date.now() / 1000) + 8) * 1000;
+  const viewer = await browser.newViewer({ baseURL: t.hub.url });
+  await useToken(viewer, await t.token('fire', { expiresIn: expiresAt / 1000 }));
+  await openMonitor(viewer, [t.cameras[0]!.id], 1);
+  await waitForTiles(viewer.page, { state: 'live', timeoutMs: 20_000 });
+  assert.ok(Date.now() < expiresAt - 1000, 'the tile went live well before expiry');
+
+  // Polled in the page, so the moment of the change is taken on the page's own clock.
+  const handle = await viewer.page.waitForFunction(
+    () => {
+      const tile = window.__gth?.tiles()[0];
+      return tile && tile.state !== 'live' ? Date.now() : false;
+    },
+    undefined,
+    { polling: 20, timeout: expiresAt + 5000 - Date.now() }
+  );
+  const changedAt = (await handle.jsonValue()) as number;
+  assert.ok(changedAt > 0, 'the tile left the live state');
+  const lag = changedAt - expiresAt;
+  process.stdout.write(`# figure token expiry → tile stopped in the browser (ms): ${lag}\n`);
+  assert.ok(lag < 1000, `tile stopped ${lag} ms after expiry`);
+  const [tile] = await readTiles(viewer.page);
+  assert.equal(tile?.state, 'expired');
+  const frames = tile!.framesDecoded;
+  await new Promise((r) => setTimeout(r, 1500));
+  const [later] = await readTiles(viewer.page);
+  assert.equal(later?.framesDecoded, frames, 'no frame after expiry');
+  await viewer.page.screenshot({ path: join(ARTIFACTS, 'e2e-expired-tile.png') });
+  await viewer.close();
+});
