@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { loadIssuers } from './issuers.ts';
 import { verifyToken } from './tokens.ts';
 import { HubError } from '../protocol/errors.ts';
@@ -10,8 +10,22 @@ const police = await createTestIssuer('https://idp.police.example', ['gangnam-po
 const issuers = await loadIssuers([fire.config, police.config]);
 const verify = (token: unknown, now?: number) => verifyToken(token, { issuers, audience: AUDIENCE, now: now ? () => now : undefined });
 
+/** Tokens tried per kind, and how many were accepted — the figures of the token matrix. */
+const tally = new Map<string, { tried: number; accepted: number }>();
+let kind = 'valid';
+const count = (accepted: boolean) => {
+  const entry = tally.get(kind) ?? { tried: 0, accepted: 0 };
+  entry.tried++;
+  if (accepted) entry.accepted++;
+  tally.set(kind, entry);
+};
+after(() => {
+  for (const [name, { tried, accepted }] of tally) process.stdout.write(`token matrix: ${name}: tried ${tried}, accepted ${accepted}\n`);
+});
+
 async function refusedWith(code: string, token: unknown): Promise<void> {
-  await assert.rejects(verify(token), (error: unknown) => {
+  await assert.rejects(verify(token).then((p) => (count(true), p)), (error: unknown) => {
+    count(false);
     assert.ok(error instanceof HubError, `expected HubError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
     return true;
@@ -19,6 +33,9 @@ async function refusedWith(code: string, token: unknown): Promise<void> {
 }
 
 test('a token from a trusted issuer for its own agency is accepted (EdDSA and ES256)', async () => {
+  kind = 'valid (EdDSA, ES256)';
+  count(true);
+  count(true);
   const principal = await verify(await fire.sign(userClaims('seoul-119', ['*'])));
   assert.equal(principal.agency.id, 'seoul-119');
   assert.equal(principal.scope.cityWide, true);
@@ -28,6 +45,7 @@ test('a token from a trusted issuer for its own agency is accepted (EdDSA and ES
 });
 
 test('missing and malformed tokens are refused', async () => {
+  kind = 'missing or malformed';
   await refusedWith('AUTH_REQUIRED', undefined);
   await refusedWith('AUTH_REQUIRED', '');
   await refusedWith('AUTH_INVALID_TOKEN', 'not.a.jwt');
@@ -35,16 +53,19 @@ test('missing and malformed tokens are refused', async () => {
 });
 
 test('alg none is refused', async () => {
+  kind = 'alg none';
   await refusedWith('AUTH_INVALID_TOKEN', unsignedToken({ ...userClaims('seoul-119', ['*']), iss: fire.config.issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600 }));
 });
 
 test('HS256 signed with the issuer public key (algorithm confusion) is refused', async () => {
+  kind = 'HS256 with the public key';
   const secret = new TextEncoder().encode(fire.publicPem);
   const forged = await fire.sign(userClaims('seoul-119', ['*']), { alg: 'HS256', key: secret as never });
   await refusedWith('AUTH_INVALID_TOKEN', forged);
 });
 
 test('a forged signature is refused', async () => {
+  kind = 'forged signature';
   const good = await fire.sign(userClaims('seoul-119', ['*']));
   const [h, p] = good.split('.');
   const other = await createTestIssuer(fire.config.issuer, ['seoul-119']);
@@ -53,6 +74,7 @@ test('a forged signature is refused', async () => {
 });
 
 test('expired and not-yet-valid tokens are refused', async () => {
+  kind = 'expired or not yet valid';
   await refusedWith('AUTH_TOKEN_EXPIRED', await fire.sign(userClaims('seoul-119', ['*']), { expiresIn: Math.floor(Date.now() / 1000) - 60 }));
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*']), { notBefore: '10m' }));
   const token = await fire.sign(userClaims('seoul-119', ['*']), { expiresIn: '10m' });
@@ -60,6 +82,7 @@ test('expired and not-yet-valid tokens are refused', async () => {
 });
 
 test('wrong audience, unknown issuer, unknown kid are refused', async () => {
+  kind = 'wrong audience, unknown issuer, unknown kid';
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*']), { audience: 'another-service' }));
   const stranger = await createTestIssuer('https://idp.stranger.example', ['seoul-119']);
   await refusedWith('AUTH_UNTRUSTED_ISSUER', await stranger.sign(userClaims('seoul-119', ['*'])));
@@ -67,10 +90,12 @@ test('wrong audience, unknown issuer, unknown kid are refused', async () => {
 });
 
 test('an issuer cannot mint tokens for another agency', async () => {
+  kind = 'issuer claiming another agency';
   await refusedWith('AUTH_UNTRUSTED_ISSUER', await police.sign(userClaims('seoul-119', ['*'])));
 });
 
 test('claims that do not fit the hub schema are refused', async () => {
+  kind = 'claims outside the schema';
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign({ sub: 'x', agency: 'seoul-119' }));
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*'], { role: 'god' })));
 });
