@@ -21,7 +21,8 @@ An RTCP PLI or FIR from a client reaches x264enc as an upstream force-key-unit e
 The SETUP reply names the SSRC, so a client can send its PLI right after PLAY.
 
 Transports: RTSP over TCP (interleaved; TCP_NODELAY set on each client socket) and UDP
-(RTP/RTCP sockets bound to --address, never 0.0.0.0).
+(RTP/RTCP sockets bound to --address, never 0.0.0.0). The server's sinks never sync on the
+clock (see never_sync). `kill -USR1 <pid>` prints the pipeline's state on stderr.
 """
 
 import argparse
@@ -36,9 +37,10 @@ import threading
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstBase", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstBase, GstRtsp, GstRtspServer  # noqa: E402
 
 F_SETPIPE_SZ = 1031
 PR_SET_PDEATHSIG = 1
@@ -133,6 +135,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
     def __init__(self, args, feed):
         super().__init__()
         self.feed = feed
+        self.media = None
         gop = args.gop or args.fps
         caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
         self.launch = (
@@ -156,11 +159,35 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         self.connect("media-configure", self._on_media_configure)
 
     def _on_media_configure(self, _factory, media):
+        self.media = media
         element = media.get_element()
         appsrc = element.get_by_name("src")
         self.feed.attach(appsrc)
         media.connect("unprepared", lambda _m: self.feed.detach(appsrc))
+        # The sinks the server adds for each transport must never wait on the clock: see
+        # never_sync(). The pipeline exists by now (media-configure follows construction).
+        element.get_parent().connect("deep-element-added", lambda _bin, _sub, child: never_sync(child))
         log("media configured")
+
+
+def never_sync(element):
+    """Keeps a sink of the RTSP server from syncing on the clock.
+
+    The server plugs its TCP appsink / UDP sinks on PLAY and turns their `sync` on ("rate
+    control", for ONVIF replay). Frames are already paced by their source and stamped on
+    arrival, so syncing only adds waiting; worse, under CPU load the first RTP packet of a
+    fresh media can end up waiting on the clock indefinitely (GStreamer 1.22: the client gets
+    PLAY 200 and then nothing). So sync is forced off, now and whenever it is set again.
+    """
+    if not isinstance(element, GstBase.BaseSink):
+        return
+
+    def force_off(sink, _pspec):
+        if sink.get_property("sync"):
+            sink.set_property("sync", False)
+
+    element.set_property("sync", False)
+    element.connect("notify::sync", force_off)
 
 
 def set_tcp_nodelay(client):
@@ -175,6 +202,25 @@ def set_tcp_nodelay(client):
             gsocket.set_option(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except GLib.Error as error:
             log(f"TCP_NODELAY failed: {error.message}")
+
+
+def dump_state(factory, feed):
+    media = factory.media
+    log(f"state: {feed.frames_in} frames in, {feed.frames_pushed} pushed")
+    if media is not None:
+        log(f"state: media {media.get_status().value_nick}")
+
+        def walk(element, depth):
+            _, current, pending = element.get_state(0)
+            sync = element.get_property("sync") if element.find_property("sync") else "-"
+            log(f"state: {'  ' * depth}{element.get_name()} {current.value_nick}"
+                f" (pending {pending.value_nick}) sync={sync}")
+            if isinstance(element, Gst.Bin):
+                for child in element.iterate_elements():
+                    walk(child, depth + 1)
+
+        walk(media.get_element().get_parent(), 1)
+    return GLib.SOURCE_CONTINUE
 
 
 def main():
@@ -198,11 +244,14 @@ def main():
     server.set_address(args.address)
     server.set_service(str(args.port))
     server.connect("client-connected", lambda _server, client: set_tcp_nodelay(client))
-    server.get_mount_points().add_factory(args.path, CameraFactory(args, feed))
+    factory = CameraFactory(args, feed)
+    server.get_mount_points().add_factory(args.path, factory)
     if server.attach(None) == 0:
         log(f"cannot listen on {args.address}:{args.port}")
         sys.exit(2)
 
+    # kill -USR1 <pid>: the state of the current pipeline on stderr, for debugging.
+    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGUSR1, lambda: dump_state(factory, feed))
     feed.start()
     sys.stdout.write(f"READY {server.get_bound_port()}\n")
     sys.stdout.flush()
