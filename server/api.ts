@@ -66,8 +66,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       handle: ({ principal, url }) => {
         requireRole(principal, 'auditor');
         const reply = auditResponse(audit, url);
-        return url.pathname.endsWith('.csv') && reply.status === 200
-          ? { status: 200, text: reply.body, contentType: reply.contentType, headers: { 'content-disposition': `attachment; filename="gth-audit-${new Date().toISOString().slice(0, 10)}.csv"` } }
+        return reply.filename && reply.status === 200
+          ? { status: 200, text: reply.body, contentType: reply.contentType, headers: { 'content-disposition': `attachment; filename="${reply.filename}"` } }
           : { status: reply.status, text: reply.body, contentType: reply.contentType };
       }
     },

@@ -32,6 +32,8 @@ async function signIn(agency: string, language: 'ko' | 'en' = 'ko'): Promise<Vie
   const viewer = await browser.newViewer({ baseURL: t.hub.url, captureConsole: true, language });
   await viewer.page.goto('/');
   await viewer.page.locator(`[data-agency="${agency}"]`).click();
+  // The purpose step: the agency's default purpose is preselected.
+  await viewer.page.locator('[data-testid="signin-submit"]').click();
   await viewer.page.waitForURL(/\/monitor/);
   await viewer.page.waitForFunction(() => window.__gth?.session().status === 'ready', undefined, { timeout: 20_000 });
   return viewer;

@@ -167,6 +167,24 @@ export async function useToken(viewer: Viewer, token: string): Promise<void> {
   }, token);
 }
 
+/**
+ * Signs in on the sign-in page as a person would: picks the demo agency, then the purpose
+ * (the agency's default when not given), then 로그인. Resolves once the page the agency lands
+ * on is open: `/monitor` with its session ready, or `/audit` for an auditor agency.
+ */
+export async function signIn(viewer: Viewer, agency: string, options: { purpose?: string; timeoutMs?: number } = {}): Promise<void> {
+  const { page } = viewer;
+  const timeout = options.timeoutMs ?? 20_000;
+  await page.goto('/');
+  await page.locator(`[data-agency="${agency}"]`).click();
+  if (options.purpose) await page.locator(`[data-testid="purpose-picker"] [data-purpose="${options.purpose}"]`).click();
+  await page.locator('[data-testid="signin-submit"]').click();
+  await page.waitForURL(/\/(monitor|audit)/, { timeout });
+  if (new URL(page.url()).pathname.startsWith('/monitor')) {
+    await page.waitForFunction(() => window.__gth?.session().status === 'ready', undefined, { timeout });
+  }
+}
+
 /** Opens `/monitor?layout=…&cams=…` (the viewer must hold a token, see `useToken`). */
 export async function openMonitor(viewer: Viewer, cameraIds: readonly string[], layout?: 1 | 4 | 9 | 16): Promise<void> {
   const size = layout ?? ([1, 4, 9, 16] as const).find((n) => n >= cameraIds.length) ?? 16;
@@ -195,4 +213,68 @@ export async function waitForTiles(
     { timeout: options.timeoutMs ?? 20_000 }
   );
   return readTiles(page);
+}
+
+/** What one row of the audit page's table shows (its `data-*` attributes). */
+export interface AuditRow {
+  seq: number;
+  action: string;
+  outcome: string;
+  cameraId: string;
+  subject: string;
+  purpose: string;
+  /** The refusal or end code, if the record has one. */
+  code: string;
+}
+
+/**
+ * Fills the audit page's filter form (`name` → value; text fields and selects by their form
+ * names: cameraId, subject, agency, incidentId, action, outcome, from, to) and searches.
+ * Resolves with the rows once the answer for exactly that filter is shown.
+ */
+export async function searchAudit(page: Page, filter: Record<string, string>, timeoutMs = 20_000): Promise<AuditRow[]> {
+  const form = page.locator('[data-testid="audit-filters"]');
+  for (const [name, value] of Object.entries(filter)) {
+    const field = form.locator(`[name="${name}"]`);
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.locator('[data-testid="audit-search"]').click();
+  const expected = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== '')).toString();
+  return readAuditRows(page, timeoutMs, expected);
+}
+
+/**
+ * The rows of `/audit` once it has answered (`ready`, or `error` which rejects); with `query`,
+ * only an answer for that page query (`cameraId=…&action=…`, as the address shows it) counts.
+ */
+export async function readAuditRows(page: Page, timeoutMs = 20_000, query?: string): Promise<AuditRow[]> {
+  await page.waitForFunction(
+    (query) => {
+      const root = document.querySelector('.audit');
+      const answered = ['ready', 'error'].includes(root?.getAttribute('data-status') ?? '');
+      if (!answered || query === undefined) return answered;
+      const shown = new URLSearchParams(root?.getAttribute('data-query') ?? '');
+      const wanted = new URLSearchParams(query);
+      return [...wanted].every(([key, value]) => shown.get(key) === value) && [...shown.keys()].every((key) => key === 'offset' || wanted.has(key));
+    },
+    query,
+    { timeout: timeoutMs }
+  );
+  const failure = await page.$eval('[data-testid="audit-error"]', (el) => el.getAttribute('data-code')).catch(() => null);
+  if (failure) throw new Error(`audit page error: ${failure}`);
+  return page.$$eval('[data-testid="audit-row"]', (rows) =>
+    rows.map((row) => {
+      const data = (row as HTMLElement).dataset;
+      return {
+        seq: Number(data.seq),
+        action: data.action ?? '',
+        outcome: data.outcome ?? '',
+        cameraId: data.camera ?? '',
+        subject: data.subject ?? '',
+        purpose: data.purpose ?? '',
+        code: data.code ?? ''
+      };
+    })
+  );
 }

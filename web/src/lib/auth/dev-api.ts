@@ -2,13 +2,20 @@
  * The hub's development sign-in API: demo agencies and tokens from the local dev issuer.
  * Both answer 404 in production, where tokens come from each agency's own identity provider.
  */
-import { AppError, parseWireError } from '$lib/errors/app-error.ts';
+import { PURPOSES, type Purpose } from '$protocol/events.ts';
+import { AppError } from '$lib/errors/app-error.ts';
+import { failure, send, type Fetch } from '$lib/http/request.ts';
+
+export type AgencyRole = 'operator' | 'supervisor' | 'auditor';
 
 export interface DemoAgency {
   id: string;
   name: string;
   nameEn: string;
   description: string;
+  /** What the agency may view for; the first is the default. Empty from a hub without purposes. */
+  purposes: Purpose[];
+  role: AgencyRole;
 }
 
 export interface IssuedToken {
@@ -16,42 +23,32 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-type Fetch = typeof fetch;
-
-/** fetch, with a network failure turned into an AppError the error handler knows. */
-async function send(fetchFn: Fetch, url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetchFn(url, init);
-  } catch (error) {
-    throw new AppError('HTTP', `${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
-
-async function failure(response: Response, what: string): Promise<AppError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  const wire = parseWireError((body as { error?: unknown } | null)?.error ?? body);
-  return wire ? AppError.fromWire(wire) : new AppError('HTTP', `${what}: HTTP ${response.status}`);
-}
-
 /** The demo agencies, or null when the hub runs in production mode (no dev API). */
 export async function fetchDemoAgencies(fetchFn: Fetch = fetch): Promise<DemoAgency[] | null> {
   const response = await send(fetchFn, '/api/dev/agencies', { headers: { accept: 'application/json' } });
   if (response.status === 404) return null;
   if (!response.ok) throw await failure(response, 'agencies');
-  const body = (await response.json()) as { agencies?: DemoAgency[] };
-  return Array.isArray(body.agencies) ? body.agencies : [];
+  const body = (await response.json()) as { agencies?: unknown[] };
+  return Array.isArray(body.agencies) ? body.agencies.map(readAgency) : [];
 }
 
-export async function requestDemoToken(agency: string, fetchFn: Fetch = fetch): Promise<IssuedToken> {
+function readAgency(value: unknown): DemoAgency {
+  const raw = value as Partial<Record<keyof DemoAgency, unknown>>;
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const purposes = Array.isArray(raw.purposes) ? raw.purposes.filter((p): p is Purpose => (PURPOSES as readonly unknown[]).includes(p)) : [];
+  const role = raw.role === 'supervisor' || raw.role === 'auditor' ? raw.role : 'operator';
+  return { id: text(raw.id), name: text(raw.name), nameEn: text(raw.nameEn), description: text(raw.description), purposes, role };
+}
+
+/**
+ * A token from the dev issuer for `agency`, bound to `purpose`. A hub that lists no purposes
+ * for the agency is asked without one (`purpose` undefined).
+ */
+export async function requestDemoToken(agency: string, purpose: Purpose | undefined, fetchFn: Fetch = fetch): Promise<IssuedToken> {
   const response = await send(fetchFn, '/api/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ agency })
+    body: JSON.stringify(purpose ? { agency, purpose } : { agency })
   });
   if (!response.ok) throw await failure(response, 'token');
   const body = (await response.json()) as Partial<IssuedToken>;

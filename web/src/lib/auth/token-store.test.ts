@@ -6,12 +6,26 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 const jwt = (payload: unknown) => `${b64url({ alg: 'EdDSA', typ: 'JWT' })}.${b64url(payload)}.c2ln`;
 
 test('peekClaims reads expiry and agency for display', () => {
-  const claims = peekClaims(jwt({ exp: 1_900_000_000, agency: 'seoul-119', agency_name: '서울종합방재센터', name: '근무자' }));
-  assert.deepEqual(claims, { expiresAt: 1_900_000_000_000, agency: 'seoul-119', agencyName: '서울종합방재센터', name: '근무자' });
+  const claims = peekClaims(
+    jwt({ exp: 1_900_000_000, iat: 1_899_996_400, agency: 'seoul-119', agency_name: '서울종합방재센터', name: '근무자', role: 'operator', purpose: 'dispatch-119' })
+  );
+  assert.deepEqual(claims, {
+    expiresAt: 1_900_000_000_000,
+    issuedAt: 1_899_996_400_000,
+    agency: 'seoul-119',
+    agencyName: '서울종합방재센터',
+    name: '근무자',
+    role: 'operator',
+    purpose: 'dispatch-119'
+  });
 });
 
 test('peekClaims tolerates missing claims and surrounding blanks', () => {
-  assert.deepEqual(peekClaims(`  ${jwt({})}\n`), { expiresAt: null, agency: null, agencyName: null, name: null });
+  assert.deepEqual(peekClaims(`  ${jwt({})}\n`), { expiresAt: null, issuedAt: null, agency: null, agencyName: null, name: null, role: null, purpose: null });
+});
+
+test('peekClaims ignores a purpose the platform does not know', () => {
+  assert.equal(peekClaims(jwt({ purpose: 'curiosity' }))?.purpose, null);
 });
 
 test('peekClaims refuses what is not a JWT', () => {

@@ -53,14 +53,50 @@ export function toAppError(error: unknown, fallback: AppErrorCode = 'UNKNOWN'): 
   return new AppError(fallback, message, { cause: error });
 }
 
-const AUTH_CODES: ReadonlySet<AppErrorCode> = new Set([
+/**
+ * Errors after which the same token will never work again: sign in anew. Beyond the token's
+ * own faults, a revoked token, a withdrawn issuer key, a purpose the agency may not use and an
+ * ended grant are final for the whole sign-in.
+ */
+const AUTH_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
   'AUTH_REQUIRED',
   'AUTH_INVALID_TOKEN',
   'AUTH_TOKEN_EXPIRED',
-  'AUTH_UNTRUSTED_ISSUER'
+  'AUTH_UNTRUSTED_ISSUER',
+  'TOKEN_REVOKED',
+  'KEY_WITHDRAWN',
+  'PURPOSE_REQUIRED',
+  'PURPOSE_NOT_ALLOWED',
+  'GRANT_ENDED',
+  'FORBIDDEN'
 ]);
 
-/** Errors after which the same token will never work again: sign in anew. */
 export function isAuthError(code: AppErrorCode): boolean {
   return AUTH_CODES.has(code);
+}
+
+/**
+ * How access ended, for codes that stop a view for good: `expired` when its time ran out,
+ * `denied` when it was refused or taken away (including "the view cannot be recorded, so it
+ * is not shown"). null for codes that are not about access (a camera offline, a lost socket).
+ */
+export type AccessVerdict = 'denied' | 'expired';
+
+const ACCESS_VERDICTS: Partial<Record<AppErrorCode, AccessVerdict>> = {
+  AUTH_TOKEN_EXPIRED: 'expired',
+  GRANT_ENDED: 'expired',
+  AUTH_REQUIRED: 'denied',
+  AUTH_INVALID_TOKEN: 'denied',
+  AUTH_UNTRUSTED_ISSUER: 'denied',
+  CAMERA_OUT_OF_SCOPE: 'denied',
+  TOKEN_REVOKED: 'denied',
+  KEY_WITHDRAWN: 'denied',
+  PURPOSE_REQUIRED: 'denied',
+  PURPOSE_NOT_ALLOWED: 'denied',
+  FORBIDDEN: 'denied',
+  AUDIT_UNAVAILABLE: 'denied'
+};
+
+export function accessVerdict(code: AppErrorCode): AccessVerdict | null {
+  return ACCESS_VERDICTS[code] ?? null;
 }

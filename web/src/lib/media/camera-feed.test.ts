@@ -194,3 +194,46 @@ test('a lost connection is left to the session, not retried by the feed', async 
   assert.equal(hub.called('camera:watch'), 1);
   assert.equal(f.status.state, 'connecting');
 });
+
+test('access taken away while live: the picture stops for good with the reason', async () => {
+  for (const [code, state] of [
+    ['GRANT_ENDED', 'expired'],
+    ['TOKEN_REVOKED', 'denied'],
+    ['KEY_WITHDRAWN', 'denied'],
+    ['PURPOSE_NOT_ALLOWED', 'denied'],
+    ['FORBIDDEN', 'denied'],
+    ['AUDIT_UNAVAILABLE', 'denied']
+  ] as const) {
+    const { feed: f, consumers, hub } = feed({ retryPolicy: { nextRetryDelayMs: () => 0 } });
+    f.start();
+    f.handleConsumer(consumerOptions('c-1'));
+    await settle();
+    assert.equal(f.status.state, 'live', code);
+    f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code, message: 'ended' } });
+    assert.equal(consumers[0]!.closed, true, `${code}: consumer closed`);
+    assert.equal(f.status.state, state, code);
+    assert.equal(f.status.error?.code, code);
+    // A stream restart after the verdict is not shown, and nothing is asked again.
+    f.handleState({ cameraId: 'cam-1', state: 'reconnecting', retryAt: Date.now() + 1_000 });
+    f.handleConsumer(consumerOptions('c-2'));
+    await settle();
+    assert.equal(f.status.state, state, `${code}: still ${state}`);
+    assert.equal(f.status.track, null);
+    assert.equal(f.status.retryAt, null);
+    assert.equal(consumers.length, 1, `${code}: no new consumer`);
+    assert.equal(hub.called('camera:watch'), 1, `${code}: not watched again`);
+  }
+});
+
+test('a watch refused for a purpose, a revocation or a missing audit record is not retried', async () => {
+  for (const code of ['PURPOSE_REQUIRED', 'PURPOSE_NOT_ALLOWED', 'TOKEN_REVOKED', 'AUDIT_UNAVAILABLE'] as const) {
+    const hub = new ScriptedHub();
+    hub.answers.set('camera:watch', () => Promise.reject(new AppError(code, 'no')));
+    const { feed: f } = feed({ hub, retryPolicy: { nextRetryDelayMs: () => 0 } });
+    f.start();
+    await settle();
+    assert.equal(f.status.state, 'denied', code);
+    assert.equal(f.status.error?.code, code);
+    assert.equal(hub.called('camera:watch'), 1, `${code} is not retried`);
+  }
+});

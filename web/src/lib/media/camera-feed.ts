@@ -81,7 +81,7 @@ export class CameraFeed {
       state: this.#state(),
       cameraState: this.#cameraState,
       error: this.#error,
-      retryAt: this.#retryAt,
+      retryAt: this.#terminal ? null : this.#retryAt,
       track: this.#consumer?.track ?? null
     };
   }
@@ -122,7 +122,7 @@ export class CameraFeed {
     this.#rememberClosed(event.consumerId);
     if (this.#consumer?.id === event.consumerId) this.#dropConsumer();
     this.#error = AppError.fromWire(event.reason);
-    if (endsSubscription(event.reason.code)) this.#terminal = terminalStateFor(event.reason.code);
+    if (endsSubscription(event.reason.code)) this.#stop(terminalStateFor(event.reason.code));
     this.#emit();
   }
 
@@ -177,9 +177,7 @@ export class CameraFeed {
     this.#error = error;
     const delay = endsSubscription(error.code) ? null : this.#host.retryPolicy.nextRetryDelayMs({ attempt: this.#attempt, code: error.code });
     if (delay === null) {
-      this.#terminal = terminalStateFor(error.code);
-      this.#retryState = null;
-      this.#retryAt = null;
+      this.#stop(terminalStateFor(error.code));
     } else {
       this.#attempt++;
       this.#retryState = error.code === 'CAMERA_OFFLINE' ? 'offline' : 'reconnecting';
@@ -190,12 +188,21 @@ export class CameraFeed {
     this.#emit();
   }
 
+  /** The subscription is over for good (refused, revoked, expired): no retry, no new picture. */
+  #stop(state: TileState): void {
+    this.#terminal = state;
+    this.#retryState = null;
+    this.#retryAt = null;
+    clearTimeout(this.#retryTimer);
+    this.#dropConsumer();
+  }
+
   async #consume(options: ConsumerOptions): Promise<void> {
-    if (this.#closed || this.#closedConsumerIds.has(options.id)) return;
+    if (this.#closed || this.#terminal || this.#closedConsumerIds.has(options.id)) return;
     if (options.kind !== 'video') return; // Tiles are silent; the hub sends CCTV video only.
     this.#dropConsumer();
     const consumer = await this.#host.consume(options);
-    if (this.#closed || this.#closedConsumerIds.has(options.id)) {
+    if (this.#closed || this.#terminal || this.#closedConsumerIds.has(options.id)) {
       consumer.close();
       return;
     }

@@ -2,21 +2,23 @@
  * What a tile's badge says. Every tile that holds a camera shows exactly one of these; the
  * wire's `idle` never reaches a tile (a watched camera is at least connecting).
  */
-import { isAuthError, type AppErrorCode } from '$lib/errors/app-error.ts';
+import { accessVerdict, type AppErrorCode } from '$lib/errors/app-error.ts';
 
 export const TILE_STATES = ['connecting', 'live', 'reconnecting', 'offline', 'denied', 'expired'] as const;
 export type TileState = (typeof TILE_STATES)[number];
 
-/** The state a tile stays in after a refusal that retrying will not fix. */
+/** The state a tile stays in after a refusal that retrying will not fix (see `accessVerdict`). */
 export function terminalStateFor(code: AppErrorCode): TileState {
-  if (code === 'AUTH_TOKEN_EXPIRED') return 'expired';
-  if (code === 'CAMERA_OUT_OF_SCOPE' || isAuthError(code)) return 'denied';
-  return 'offline';
+  return accessVerdict(code) ?? 'offline';
 }
 
-/** Refusals that end a subscription for good, whatever the retry policy says. */
+/**
+ * Refusals that end a subscription for good, whatever the retry policy says: every access
+ * verdict (expired, revoked, withdrawn, wrong purpose, no audit record possible …) and a
+ * camera the browser can never show.
+ */
 export function endsSubscription(code: AppErrorCode): boolean {
-  return code === 'CAMERA_OUT_OF_SCOPE' || code === 'CAMERA_UNKNOWN' || code === 'CODEC_UNSUPPORTED' || isAuthError(code);
+  return accessVerdict(code) !== null || code === 'CAMERA_UNKNOWN' || code === 'CODEC_UNSUPPORTED';
 }
 
 /**

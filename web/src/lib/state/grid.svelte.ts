@@ -18,6 +18,8 @@ export interface TileProbe extends Partial<TileStats> {
   delays: number[];
   receiveDelays: number[];
   fps: number;
+  /** Why the tile is not live, as a wire or client error code (`TOKEN_REVOKED`, `CAMERA_OFFLINE` …). */
+  reason?: string;
 }
 
 export class GridManager {
@@ -122,15 +124,21 @@ export class GridManager {
     };
   }
 
-  /** Per-tile numbers for tests and benchmarks (`window.__gth.tiles()`). */
-  probe(sessionOverride: TileState | null): TileProbe[] {
+  /**
+   * Per-tile numbers for tests and benchmarks (`window.__gth.tiles()`). While a session-wide
+   * state wins, the session's error code is each tile's reason.
+   */
+  probe(sessionOverride: TileState | null, sessionReason: string | null = null): TileProbe[] {
     const tiles: TileProbe[] = [];
     this.slots.forEach((cameraId, index) => {
       if (!cameraId) return;
       const stream = this.#streams.get(index);
-      const stats = stream && stream.cameraId === cameraId ? stream.stats() : null;
+      const own = stream && stream.cameraId === cameraId ? stream : null;
+      const stats = own?.stats() ?? null;
       const base = stats ?? { framesDecoded: 0, delays: [], receiveDelays: [], fps: 0 };
-      tiles.push({ ...base, index, cameraId, state: tileDisplayState(sessionOverride, stats?.state) });
+      const state = tileDisplayState(sessionOverride, stats?.state);
+      const reason = state === 'live' ? null : sessionOverride ? sessionReason : (own?.status.error?.code ?? null);
+      tiles.push({ ...base, index, cameraId, state, ...(reason ? { reason } : {}) });
     });
     return tiles;
   }

@@ -7,7 +7,7 @@
  * closes the media session at once, so no transport or consumer outlives its session.
  */
 import type { CameraInfo, CameraState, SessionInfo } from '$protocol/events.ts';
-import { AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
+import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
 import { MediaSession, terminalStateFor, type TileState } from '$lib/media/index.ts';
 import { HubClient } from '$lib/signaling/index.ts';
 
@@ -37,6 +37,9 @@ export interface SessionManagerOptions {
   expiryGraceMs?: number;
 }
 
+/** Coalesces the causes of a re-list that arrive together. */
+const RELIST_DELAY_MS = 250;
+
 export class SessionManager {
   status = $state<SessionStatus>('idle');
   info = $state.raw<SessionInfo | null>(null);
@@ -54,7 +57,7 @@ export class SessionManager {
         return null;
       case 'refused':
       case 'ended':
-        return this.error && isAuthError(this.error.code) ? terminalStateFor(this.error.code) : 'offline';
+        return this.error ? terminalStateFor(this.error.code) : 'offline';
       case 'closed':
         return 'offline';
       case 'reconnecting':
@@ -71,6 +74,9 @@ export class SessionManager {
   #epoch = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  #relistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Every camera listed so far, by id. */
+  readonly #seen = new Map<string, CameraInfo>();
 
   constructor(options: SessionManagerOptions = {}) {
     this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, ...options };
@@ -84,8 +90,14 @@ export class SessionManager {
     return this.cameraStates[camera.id] ?? camera.state;
   }
 
+  /** A camera in scope, or one that was in scope earlier in this page's life (its tile keeps its name). */
   camera(id: string): CameraInfo | undefined {
-    return this.cameras.find((camera) => camera.id === id);
+    return this.cameras.find((camera) => camera.id === id) ?? this.#seen.get(id);
+  }
+
+  #setCameras(cameras: CameraInfo[]): void {
+    for (const camera of cameras) this.#seen.set(camera.id, camera);
+    this.cameras = cameras;
   }
 
   /** Connects with the token `token()` returns (read again on every reconnect). */
@@ -102,9 +114,29 @@ export class SessionManager {
       client.on('session:ended', (reason) => this.#ended(AppError.fromWire(reason))),
       client.on('camera:state', (event) => {
         this.cameraStates[event.cameraId] = event.state;
+      }),
+      // A view ended by a verdict (grant over, scope changed): the list may have changed too.
+      client.on('consumer:closed', (event) => {
+        if (accessVerdict(event.reason.code)) this.#relistSoon(client);
       })
     );
     client.connect();
+  }
+
+  /**
+   * Hands the hub a fresh token for this session (`session:refresh`): pictures keep flowing,
+   * and the expiry shown and guarded here moves to the new token's. Rejects with the hub's
+   * refusal, or CONNECTION_LOST when there is no socket to send it on.
+   */
+  async refresh(token: string): Promise<number> {
+    const client = this.#client;
+    if (!client) throw new AppError('CLIENT_CLOSED', 'session:refresh: session closed');
+    const { expiresAt } = await client.request('session:refresh', { token });
+    if (client !== this.#client || this.#finished()) return expiresAt;
+    if (this.info) this.info = { ...this.info, expiresAt };
+    this.#armExpiry(expiresAt);
+    this.#relistSoon(client);
+    return expiresAt;
   }
 
   /** Leaves: closes media, the socket and every timer. Idempotent. */
@@ -132,7 +164,7 @@ export class SessionManager {
         opening.close();
         return;
       }
-      this.cameras = list.value.cameras;
+      this.#setCameras(list.value.cameras);
       this.cameraStates = Object.fromEntries(list.value.cameras.map((camera) => [camera.id, camera.state]));
       // An ICE/DTLS failure cannot be repaired within the session: start a fresh one.
       opening.onTransportFailed(() => client.reconnect());
@@ -152,6 +184,26 @@ export class SessionManager {
       this.status = 'reconnecting';
       this.#retryTimer = setTimeout(() => client.reconnect(), this.#options.retryDelayMs);
     }
+  }
+
+  /** Lists the cameras in scope again, once for a burst of causes (a wall of tiles closing at once). */
+  #relistSoon(client: HubClient): void {
+    if (this.#relistTimer !== undefined) return;
+    const epoch = this.#epoch;
+    this.#relistTimer = setTimeout(() => {
+      this.#relistTimer = undefined;
+      if (epoch !== this.#epoch || this.status !== 'ready') return;
+      client.request('cameras:list', {}).then(
+        ({ cameras }) => {
+          if (epoch !== this.#epoch) return;
+          this.#setCameras(cameras);
+          for (const camera of cameras) this.cameraStates[camera.id] ??= camera.state;
+        },
+        () => {
+          // The next join lists them anyway.
+        }
+      );
+    }, RELIST_DELAY_MS);
   }
 
   #lost(client: HubClient, reason: string): void {
@@ -225,6 +277,8 @@ export class SessionManager {
     this.#epoch++;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#expiryTimer);
+    clearTimeout(this.#relistTimer);
+    this.#relistTimer = undefined;
     this.#closeMedia();
     for (const off of this.#offs) off();
     this.#offs = [];
