@@ -184,6 +184,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         log.error('audit write failed', { action: input.action, error: (error as Error).message });
       }
     };
+    incidents.on('grant:issued', (grant) => signaling.camerasChanged(grant.agency));
     incidents.on('grant:issued', (grant, incident) => record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: incident.openedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt } }));
     incidents.on('grant:renewed', (grant, incident) => record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: incident.id, detail: { grantId: grant.id, expiresAt: grant.expiresAt } }));
     incidents.on('incident:opened', (incident) => record({ action: 'incident.opened', outcome: 'info', agency: incident.agency, subject: incident.openedBy, incidentId: incident.id, purpose: incident.purpose, detail: { type: incident.type, location: incident.location } }));

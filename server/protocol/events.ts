@@ -105,6 +105,8 @@ export interface ServerToClientEvents {
   'camera:state': (event: CameraStateEvent) => void;
   'camera:consumer': (event: ConsumerOptions) => void;
   'consumer:closed': (event: ConsumerClosedEvent) => void;
+  /** What this session may see has widened (an incident grant for its agency): list again. */
+  'cameras:changed': () => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */
   'session:ended': (reason: WireError) => void;
 }

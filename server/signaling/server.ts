@@ -21,6 +21,7 @@ interface SocketData {
 
 interface Session {
   viewer: Viewer;
+  socket: HubSocket;
   token: string;
   end(reason: WireError): void;
   refreshExpiry(): void;
@@ -47,6 +48,8 @@ export interface Signaling {
   io: HubIo;
   /** Re-decides every session's views (a grant ended, a policy changed). */
   reevaluate(): void;
+  /** Tells an agency's sessions that their camera list may have grown. */
+  camerasChanged(agency: string): void;
   /** Re-verifies every session's token (issuer keys reloaded, a user revoked); ends those that fail. */
   reverify(): Promise<void>;
   viewers(): number;
@@ -127,7 +130,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       );
     };
     refreshExpiry();
-    const session: Session = { viewer, token: socket.data.token, end, refreshExpiry };
+    const session: Session = { viewer, socket, token: socket.data.token, end, refreshExpiry };
     sessions.add(session);
     metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
 
@@ -223,6 +226,9 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     reevaluate: () => {
       for (const { viewer } of sessions) viewer.reevaluate();
+    },
+    camerasChanged: (agency) => {
+      for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('cameras:changed');
     },
     reverify: async () => {
       await Promise.all(

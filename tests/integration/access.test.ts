@@ -55,8 +55,10 @@ test('an incident grant opens the cameras in its radius, only for its time, and 
   const before = await request(socket, 'camera:watch', { cameraId: scene.id, rtpCapabilities: caps });
   assert.equal(!before.ok && before.error.code, 'CAMERA_OUT_OF_SCOPE', 'welfare sees nothing by default');
 
+  const changed = nextEvent(socket, 'cameras:changed');
   const opened = await api('/api/incidents', token, { type: '실종', location: scene.location, radiusM: 100 });
   assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  await changed; // the page lists again and shows the scene's camera without a reload
   const { incident, grant } = opened.json as { incident: { id: string }; grant: { expiresAt: number } };
 
   const { watch } = await watching(socket, caps, scene.id);

@@ -118,7 +118,9 @@ export class SessionManager {
       // A view ended by a verdict (grant over, scope changed): the list may have changed too.
       client.on('consumer:closed', (event) => {
         if (accessVerdict(event.reason.code)) this.#relistSoon(client);
-      })
+      }),
+      // A grant was issued to this agency: new cameras may be in view.
+      client.on('cameras:changed', () => this.#relistSoon(client))
     );
     client.connect();
   }
