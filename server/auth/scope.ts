@@ -3,6 +3,7 @@
  * and on what basis — the agency's own scope, or an incident grant. Pure: the caller supplies
  * the policies, the active grants and the clock.
  */
+import { haversineM } from '../geo/geometry.ts';
 import type { ErrorCode } from '../protocol/errors.ts';
 import type { AgencyPolicies } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -36,15 +37,9 @@ export interface ViewContext {
   now: number;
 }
 
-const EARTH_RADIUS_M = 6_371_008.8;
-
 /** Great-circle distance in metres. */
 export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  return haversineM(a.lat, a.lon, b.lat, b.lon);
 }
 
 export function grantCovers(grant: Grant, camera: ScopedCamera, now: number): boolean {

@@ -158,3 +158,20 @@ test('edge cases: empty index, n above the count, n of 0, bad locations', () => 
   assert.equal(two.withinRadius(37.5, 127, 0).length, 2);
   assert.throws(() => new CameraIndex([{ id: 'x', location: { lat: Number.NaN, lon: 127 } }]), /x has no usable location/);
 });
+
+test('a sparse registry over all of Korea (bigger cells) still matches brute force', () => {
+  const r = mulberry32(9);
+  const spread: IndexableCamera[] = Array.from({ length: 2000 }, (_, i) => ({
+    id: `k${i}`,
+    location: { lat: 33.2 + r() * 5.3, lon: 126 + r() * 3.5 },
+    ...(i % 3 ? { facingDeg: r() * 360, fovDeg: 30 + r() * 100 } : {})
+  }));
+  const idx = new CameraIndex(spread);
+  for (let q = 0; q < 40; q++) {
+    const lat = 33 + r() * 6;
+    const lon = 125.5 + r() * 4.5;
+    assert.deepEqual(summary(idx.nearest(lat, lon, 8)), summary(bruteNearest(spread, lat, lon, 8)));
+    const want = spread.filter((c) => distanceM(c.location.lat, c.location.lon, lat, lon) <= 30_000).length;
+    assert.equal(idx.withinRadius(lat, lon, 30_000).length, want);
+  }
+});

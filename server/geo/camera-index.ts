@@ -61,7 +61,7 @@ export interface RadiusHit<C> {
 }
 
 export interface CameraIndexOptions {
-  /** Grid cell size, metres. Default 200. */
+  /** Grid cell size, metres. Default 200; grown when that would make more than max(4096, 2 × cameras) cells. */
   cellM?: number;
   /** Score multiplier for a camera that does not face the spot; ≥ 1. Default 1.5. */
   notFacingPenalty?: number;
@@ -100,8 +100,8 @@ export class CameraIndex<C extends IndexableCamera> {
   readonly #inputIndex: Uint32Array; // cell order → position in the input
   readonly #lat: Float64Array;
   readonly #lon: Float64Array;
-  readonly #facing: Float32Array; // NaN when unknown
-  readonly #halfFov: Float32Array;
+  readonly #facing: Float64Array; // NaN when unknown (doubles, so the rule matches rankCamera exactly)
+  readonly #halfFov: Float64Array;
   readonly #cellStart: Uint32Array; // cameras of cell k: [cellStart[k], cellStart[k + 1])
   readonly #minLat: number;
   readonly #minLon: number;
@@ -114,7 +114,7 @@ export class CameraIndex<C extends IndexableCamera> {
   readonly #penalty: number;
 
   constructor(cameras: readonly C[], options: CameraIndexOptions = {}) {
-    const cellM = options.cellM ?? 200;
+    let cellM = options.cellM ?? 200;
     this.#penalty = options.notFacingPenalty ?? DEFAULT_NOT_FACING_PENALTY;
     if (!(cellM > 0)) throw new RangeError(`cellM must be positive (got ${cellM})`);
     if (!(this.#penalty >= 1)) throw new RangeError(`notFacingPenalty must be at least 1 (got ${this.#penalty})`);
@@ -136,10 +136,16 @@ export class CameraIndex<C extends IndexableCamera> {
     }
     if (n === 0) minLat = maxLat = minLon = maxLon = 0;
     const midLat = (minLat + maxLat) / 2;
+    const cosMid = Math.max(0.01, Math.cos(midLat * RAD));
+    // Few cameras over a wide area (a country, or a handful across a city) would make mostly
+    // empty cells: grow the cells until there are at most max(4096, 2n) of them.
+    const maxCells = Math.max(4096, 2 * n);
+    const cellsFor = (m: number) => (Math.floor(((maxLat - minLat) * M_PER_DEG) / m) + 1) * (Math.floor(((maxLon - minLon) * M_PER_DEG * cosMid) / m) + 1);
+    while (cellsFor(cellM) > maxCells) cellM *= 1.25;
     this.#minLat = minLat;
     this.#minLon = minLon;
     this.#dLat = cellM / M_PER_DEG;
-    this.#dLon = cellM / (M_PER_DEG * Math.max(0.01, Math.cos(midLat * RAD)));
+    this.#dLon = cellM / (M_PER_DEG * cosMid);
     this.#rows = Math.max(1, Math.floor((maxLat - minLat) / this.#dLat) + 1);
     this.#cols = Math.max(1, Math.floor((maxLon - minLon) / this.#dLon) + 1);
     this.#cosFar = Math.cos(Math.max(Math.abs(minLat), Math.abs(maxLat)) * RAD);
@@ -160,8 +166,8 @@ export class CameraIndex<C extends IndexableCamera> {
     this.#inputIndex = new Uint32Array(n);
     this.#lat = new Float64Array(n);
     this.#lon = new Float64Array(n);
-    this.#facing = new Float32Array(n);
-    this.#halfFov = new Float32Array(n);
+    this.#facing = new Float64Array(n);
+    this.#halfFov = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const c = cameras[i]!;
       const at = next[cellOf[i]!]!++;

@@ -142,8 +142,10 @@ function readSeoulSourceFeatures(): { features: SourceFeature[]; readMs: number;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPEN = new Set([0x7b, 0x5b]); // { [
-const CLOSE = new Set([0x7d, 0x5d]); // } ]
+const BRACE_OPEN = 0x7b; // {
+const BRACE_CLOSE = 0x7d; // }
+const BRACKET_OPEN = 0x5b; // [
+const BRACKET_CLOSE = 0x5d; // ]
 
 /** The features whose sig_cd starts with `prefix`, or null if the file is not laid out as expected. */
 function scanFeatures(bytes: Buffer, prefix: string): SourceFeature[] | null {
@@ -161,12 +163,12 @@ function scanFeatures(bytes: Buffer, prefix: string): SourceFeature[] | null {
       for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
       continue;
     }
-    if (OPEN.has(b)) {
+    if (b === BRACE_OPEN || b === BRACKET_OPEN) {
       depth++;
-      if (depth === 2 && b === 0x7b) objectStart = i;
-    } else if (CLOSE.has(b)) {
+      if (depth === 2 && b === BRACE_OPEN) objectStart = i;
+    } else if (b === BRACE_CLOSE || b === BRACKET_CLOSE) {
       depth--;
-      if (depth === 1 && b === 0x7d && objectStart >= 0) {
+      if (depth === 1 && b === BRACE_CLOSE && objectStart >= 0) {
         const end = i + 1;
         const code = sigCodeIn(bytes, objectStart, end);
         if (code === null) return null;
@@ -325,9 +327,4 @@ export function nearestDistrict(lat: number, lon: number, maxM: number): { distr
     if (dist <= maxM && (!best || dist < best.distanceM)) best = { district: d, distanceM: dist };
   }
   return best;
-}
-
-/** Just the reference part of a district (what a camera carries). */
-export function districtRef(d: DistrictRef): DistrictRef {
-  return { code: d.code, name: d.name, nameEn: d.nameEn };
 }

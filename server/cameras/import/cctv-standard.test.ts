@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { districtAt, districtByCode } from '../../geo/districts.ts';
+import type { RegistryCamera } from '../registry.ts';
 import { importCctvStandard } from './cctv-standard.ts';
 import { encodeCp949 } from './cp949.ts';
 import { formatCsv } from './csv.ts';
@@ -64,6 +65,9 @@ test('a valid file: every standard field read, district from the coordinates', (
   assert.equal(r.stats.rows, 2);
   assert.deepEqual(r.stats.byDistrict, { '11680': 1, '11110': 1 });
   assert.deepEqual(r.stats.byCategory, { 생활방범: 1, 교통단속: 1 });
+  // An imported camera plus a stream source is a registry camera (checked by the type checker).
+  const entry: RegistryCamera = { ...a!, source: 'rtsp://example.invalid/stream' };
+  assert.equal(entry.district.code, '11680');
   // Derived ids are stable: the same file gives the same ids.
   const again = succeeded(importCctvStandard(csv([BASE])));
   assert.equal(again.cameras[0]!.id, a!.id);
@@ -180,8 +184,7 @@ test('a row with the wrong number of fields; blank rows are skipped; broken quot
   assert.equal(blank.stats.blankRows, 1);
   assert.equal(blank.cameras.length, 2);
   const quote = failed(importCctvStandard(`${good}"서울특별시 "강남구청",x\r\n`));
-  assert.equal(quote.errors[0]!.code, 'ERR_CSV_TEXT_AFTER_QUOTE');
-  assert.equal(quote.errors[0]!.row, 3);
+  assert.deepEqual([quote.errors[0]!.row, quote.errors[0]!.column, quote.errors[0]!.code], [3, '관리기관명', 'ERR_CSV_TEXT_AFTER_QUOTE']);
 });
 
 test('extra columns: 카메라ID unique and well-formed, 방향각 and 화각 together and in range', () => {
@@ -240,6 +243,10 @@ test('identical rows get distinct derived ids, stable across imports', () => {
   const ids = r.cameras.map((c) => c.id);
   assert.equal(new Set(ids).size, 3);
   assert.deepEqual(ids.slice(1), [`${ids[0]}-2`, `${ids[0]}-3`]);
+  // A file id that takes a derived id's place is a duplicate, named as such.
+  const columns = [...STANDARD_COLUMNS, ...EXTRA_COLUMNS];
+  const clash = failed(importCctvStandard(csv([BASE, { ...BASE, 소재지지번주소: '다른 곳', 카메라ID: ids[0]! }], columns)));
+  assert.deepEqual(clash.errors.map((e) => [e.row, e.code]), [[3, 'ERR_DUPLICATE_ID']]);
 });
 
 test('all or nothing: one bad row among many fails the import; errors are capped at 100 with a total', () => {

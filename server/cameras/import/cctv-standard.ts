@@ -56,6 +56,9 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
   const toleranceM = options.borderToleranceM ?? 30;
   const maxErrors = options.maxErrors ?? 100;
   const categories = options.categories ?? CATEGORIES;
+  if (outsideSeoul !== 'error' && outsideSeoul !== 'skip') throw new RangeError(`outsideSeoul must be 'error' or 'skip' (got ${String(outsideSeoul)})`);
+  if (!(toleranceM >= 0)) throw new RangeError(`borderToleranceM must be 0 or more (got ${toleranceM})`);
+  if (!(Number.isInteger(maxErrors) && maxErrors >= 0)) throw new RangeError(`maxErrors must be a whole number ≥ 0 (got ${maxErrors})`);
   const categoryByKey = new Map(Object.entries(categories).map(([ko, en]) => [ko.replace(/\s+/g, ''), { ko, en }]));
 
   const t0 = performance.now();
@@ -109,7 +112,10 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
   const { records, errors: syntax } = parseCsv(text);
   const t2 = performance.now();
   stats.ms.parse = t2 - t1;
-  for (const e of syntax) report(e.row, null, e.code, `${e.field}번째 칸: ${e.reason}`);
+  for (const e of syntax) {
+    const column = e.row > 1 ? (records[0]?.[e.field - 1]?.trim() ?? null) : null;
+    report(e.row, column, e.code, `${e.field}번째 칸: ${e.reason}`);
+  }
   if (syntax.length) return finish([]);
   const header = records[0];
   if (!header || (header.length === 1 && header[0]!.trim() === '')) {
@@ -237,9 +243,14 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
         .update([agency, roadAddress ?? '', lotAddress ?? '', category.ko, coords.lat, coords.lon].join('\u001f'))
         .digest('hex')
         .slice(0, 10)}`;
-      const seen = (derivedIds.get(base) ?? 0) + 1;
+      // Identical rows get -2, -3 …; never an id the file gives another camera.
+      let seen = derivedIds.get(base) ?? 0;
+      do {
+        seen++;
+        id = seen === 1 ? base : `${base}-${seen}`;
+      } while (idRows.has(id));
       derivedIds.set(base, seen);
-      id = seen === 1 ? base : `${base}-${seen}`;
+      idRows.set(id, row);
     }
 
     const road = roadAddress === null ? null : detach(roadAddress);
