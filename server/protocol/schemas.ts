@@ -19,9 +19,29 @@ const dtlsParameters = z
   })
   .strict();
 
+/**
+ * A receiver's RTP capabilities, field by field: unknown keys are dropped, so no depth or
+ * size a client invents ever reaches mediasoup (which clones and walks what it is given).
+ */
+const codecCapability = z.object({
+  kind: z.enum(['audio', 'video']),
+  mimeType: z.string().max(64),
+  preferredPayloadType: z.number().int().min(0).max(127).optional(),
+  clockRate: z.number().int().positive().max(1_000_000),
+  channels: z.number().int().positive().max(8).optional(),
+  parameters: z.record(z.string().max(64), z.union([z.string().max(256), z.number()])).optional(),
+  rtcpFeedback: z.array(z.object({ type: z.string().max(32), parameter: z.string().max(32).optional() })).max(16).optional()
+});
+const headerExtension = z.object({
+  kind: z.enum(['audio', 'video']),
+  uri: z.string().max(256),
+  preferredId: z.number().int().min(1).max(255),
+  preferredEncrypt: z.boolean().optional(),
+  direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional()
+});
 const rtpCapabilities = z.object({
-  codecs: z.array(z.record(z.string(), z.unknown())).max(64).optional(),
-  headerExtensions: z.array(z.record(z.string(), z.unknown())).max(64).optional()
+  codecs: z.array(codecCapability).max(64).optional(),
+  headerExtensions: z.array(headerExtension).max(64).optional()
 });
 
 export const requestSchemas = {

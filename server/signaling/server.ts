@@ -124,6 +124,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     let expiry: NodeJS.Timeout | undefined;
     const refreshExpiry = () => {
       clearTimeout(expiry);
+      // A refresh that finished verifying after the socket went away must not leave a timer.
+      if (ended || !socket.connected) return;
       expiry = setTimeout(
         () => end({ code: 'AUTH_TOKEN_EXPIRED', message: '토큰이 만료되어 영상을 중단했습니다 (token expired)' }),
         Math.max(0, Math.min(viewer.principal.expiresAt - Date.now(), 2 ** 31 - 1))
@@ -149,37 +151,46 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
-    const handle = <N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown) => {
-      // Typed for our own client; at runtime the payload and ack are whatever was sent.
-      socket.on(name as never, async (payload: unknown, ack: unknown) => {
-        if (typeof ack !== 'function') {
-          metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: name, outcome: 'BAD_REQUEST' });
-          return;
-        }
-        const reply = ack as (result: Result<unknown>) => void;
-        let result: Result<unknown>;
-        if (!allow()) {
-          result = { ok: false, error: { code: 'RATE_LIMITED', message: '요청이 너무 많습니다 (too many requests)' } };
+    const answer = async (name: string, args: unknown[], handler: ((req: never) => unknown) | undefined) => {
+      // The ack is whatever function came last; a call without one gets no answer (nothing to answer to).
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') {
+        metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: handler ? name : 'unknown', outcome: 'NO_ACK' });
+        return;
+      }
+      const payload = args.length >= 2 ? args[0] : undefined;
+      let result: Result<unknown>;
+      if (!allow()) {
+        result = { ok: false, error: { code: 'RATE_LIMITED', message: '요청이 너무 많습니다 (too many requests)' } };
+      } else if (!handler) {
+        result = { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
+      } else {
+        const parsed = requestSchemas[name as RequestName].safeParse(payload);
+        if (!parsed.success) {
+          result = { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
         } else {
-          const parsed = requestSchemas[name].safeParse(payload);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            result = {
-              ok: false,
-              error: { code: 'BAD_REQUEST', message: `잘못된 요청입니다 (${name}: ${issue ? `${issue.path.join('.') || 'payload'} ${issue.message}` : 'invalid'})` }
-            };
-          } else {
-            try {
-              result = { ok: true, data: await handler(parsed.data as RequestOf<N>) };
-            } catch (error) {
-              result = { ok: false, error: toWire(error, log) };
-            }
+          try {
+            result = { ok: true, data: await handler(parsed.data as never) };
+          } catch (error) {
+            result = { ok: false, error: toWire(error, log) };
           }
         }
-        metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: name, outcome: result.ok ? 'ok' : result.error.code });
-        if (socket.connected) reply(result);
+      }
+      metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', {
+        event: handler ? name : 'unknown',
+        outcome: result.ok ? 'ok' : result.error.code
       });
+      if (socket.connected) (ack as (result: Result<unknown>) => void)(result);
     };
+    const handlers = new Map<string, (req: never) => unknown>();
+    const handle = <N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown) => {
+      handlers.set(name, handler as (req: never) => unknown);
+    };
+    // One entry point for every event, known or not, so nothing a client sends goes unanswered.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const known = typeof event === 'string' ? handlers.get(event) : undefined;
+      void answer(typeof event === 'string' ? event.slice(0, 64) : 'unknown', args, known);
+    });
 
     handle('media:join', () => {
       joined = true;
@@ -194,6 +205,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     handle('consumer:resume', (req) => viewer.resume(req));
     handle('session:refresh', async ({ token }) => {
       const next = await options.verify(token);
+      if (ended) throw new HubError('SHUTTING_DOWN', '세션이 이미 끝났습니다 (session already ended)');
       const current = viewer.principal;
       if (next.subject !== current.subject || next.agency.id !== current.agency.id || next.issuer !== current.issuer) {
         throw new HubError('AUTH_INVALID_TOKEN', '같은 사용자의 토큰이 아닙니다 (token is for another user)');
@@ -252,6 +264,14 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       await io.close();
     }
   };
+}
+
+/** A short, human message for the first schema problem (never the whole payload echoed back). */
+function describeIssue(event: string, issue: { path: PropertyKey[]; message: string; code: string } | undefined): string {
+  if (!issue) return `잘못된 요청입니다 (${event}: invalid)`;
+  const where = issue.path.slice(0, 6).map(String).join('.').slice(0, 80) || 'payload';
+  const what = issue.code === 'unrecognized_keys' ? 'unexpected keys' : issue.message.slice(0, 120);
+  return `잘못된 요청입니다 (${event}: ${where} ${what})`;
 }
 
 /** The only way an error leaves the hub: a code and a message, never a stack. */

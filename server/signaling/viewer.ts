@@ -65,6 +65,7 @@ export class Viewer {
   readonly #watches = new Map<string, Watch>();
   #router: { router: ms.Router; release: () => void } | undefined;
   #transport: ms.WebRtcTransport | undefined;
+  #transportConnected = false;
   #closed = false;
 
   constructor(deps: ViewerDeps) {
@@ -164,7 +165,15 @@ export class Viewer {
 
   async connectTransport({ transportId, dtlsParameters }: RequestOf<'transport:connect'>): Promise<Record<string, never>> {
     const transport = this.#requireTransport(transportId);
-    await transport.connect({ dtlsParameters });
+    if (this.#transportConnected) throw new HubError('BAD_REQUEST', '전송로가 이미 연결되었습니다 (transport already connected)');
+    this.#transportConnected = true;
+    try {
+      await transport.connect({ dtlsParameters });
+    } catch {
+      // mediasoup refuses parameters the schema let through (e.g. a malformed fingerprint).
+      this.#transportConnected = false;
+      throw new HubError('BAD_REQUEST', 'DTLS 매개변수가 잘못되었습니다 (invalid DTLS parameters)');
+    }
     return {};
   }
 
@@ -195,7 +204,7 @@ export class Viewer {
     const stream = lease.stream;
     const onState = (state: WatchResponse['state'], retryAt: number | undefined) =>
       this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
-    const onProducer = () => void this.#consume(watch);
+    const onProducer = () => this.#consumeSafely(watch);
     stream.on('state', onState);
     stream.on('producer', onProducer);
     const watch: Watch = {
@@ -212,7 +221,7 @@ export class Viewer {
       }
     };
     this.#watches.set(cameraId, watch);
-    if (stream.producer) void this.#consume(watch);
+    if (stream.producer) this.#consumeSafely(watch);
     return this.#watchResponse(watch);
   }
 
@@ -295,6 +304,18 @@ export class Viewer {
       throw new HubError('TRANSPORT_UNKNOWN', '알 수 없는 전송로입니다 (unknown transport)');
     }
     return this.#transport;
+  }
+
+  /** Consuming runs after the watch was answered: its failures are logged, never left unhandled. */
+  #consumeSafely(watch: Watch): void {
+    this.#consume(watch).catch((error: unknown) => {
+      this.#log.warn('consume failed', { camera: watch.camera.id, error: error instanceof Error ? error.message : String(error) });
+      this.#deps.send('consumer:closed', {
+        cameraId: watch.camera.id,
+        consumerId: '',
+        reason: { code: 'CODEC_UNSUPPORTED', message: '이 브라우저로 영상을 받을 수 없습니다 (cannot consume with these capabilities)' }
+      });
+    });
   }
 
   async #consume(watch: Watch): Promise<void> {
