@@ -87,9 +87,10 @@ export const configSchema = z
         ratePerSecond: z.number().min(1).default(50),
         rateBurst: z.number().int().min(1).default(100),
         maxWatchesPerSession: z.number().int().min(1).default(32),
+        maxSessionsPerUser: z.number().int().min(1).default(16),
         joinTimeoutMs: z.number().int().min(100).default(30_000)
       })
-      .default({ maxPayloadBytes: 64 * 1024, ratePerSecond: 50, rateBurst: 100, maxWatchesPerSession: 32, joinTimeoutMs: 30_000 })
+      .default({ maxPayloadBytes: 64 * 1024, ratePerSecond: 50, rateBurst: 100, maxWatchesPerSession: 32, maxSessionsPerUser: 16, joinTimeoutMs: 30_000 })
   })
   .superRefine((config, ctx) => {
     if (config.mode === 'production') {

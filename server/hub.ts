@@ -167,7 +167,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       metrics,
       rate: { perSecond: config.signaling.ratePerSecond, burst: config.signaling.rateBurst },
       maxPayloadBytes: config.signaling.maxPayloadBytes,
-      joinTimeoutMs: config.signaling.joinTimeoutMs
+      joinTimeoutMs: config.signaling.joinTimeoutMs,
+      maxSessionsPerUser: config.signaling.maxSessionsPerUser
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

@@ -40,6 +40,8 @@ export interface SignalingOptions {
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
   rate: { perSecond: number; burst: number };
   maxPayloadBytes: number;
+  /** Concurrent sessions one user may hold: the per-socket rate limit must not multiply by sockets. */
+  maxSessionsPerUser: number;
   /** A session that has not sent media:join by then is closed. */
   joinTimeoutMs: number;
 }
@@ -80,6 +82,15 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     options.verify(token).then(
       (principal) => {
+        let held = 0;
+        for (const { viewer } of sessions) if (viewer.principal.subject === principal.subject && viewer.principal.agency.id === principal.agency.id) held++;
+        if (held >= options.maxSessionsPerUser) {
+          const refusal = new Error('동시 접속이 너무 많습니다 (too many sessions for this user)') as Error & { data: WireError };
+          refusal.data = { code: 'RATE_LIMITED', message: refusal.message };
+          audit({ action: 'auth.refused', outcome: 'refused', code: 'RATE_LIMITED', subject: principal.subject, agency: principal.agency.id, clientAddress: socket.handshake.address });
+          next(refusal);
+          return;
+        }
         socket.data.principal = principal;
         socket.data.token = token as string;
         next();

@@ -179,3 +179,18 @@ test('a session that never joins is closed after the join timeout', async () => 
   assert.equal(reason.code, 'NOT_JOINED');
   await new Promise<void>((resolve) => (socket.connected ? socket.once('disconnect', () => resolve()) : resolve()));
 });
+
+test('one user cannot multiply the per-socket rate limit by opening sockets', async () => {
+  const token = await t.token('mapo');
+  const sockets: HubClient[] = [];
+  let refused: string | undefined;
+  for (let i = 0; i < 20 && !refused; i++) {
+    await t.client(token).then(
+      (s) => sockets.push(s),
+      (e: Error & { data?: { code: string } }) => (refused = e.data?.code)
+    );
+  }
+  assert.equal(refused, 'RATE_LIMITED');
+  assert.equal(sockets.length, 16, 'the default allows 16 concurrent sessions per user');
+  for (const s of sockets) s.disconnect();
+});

@@ -348,3 +348,49 @@ export function unknownEventName(rng: Rng, known: readonly string[]): string {
     [() => rng.string(rng.int(1000, 4000)), 0.3]
   ])();
 }
+
+/** What a stack trace looks like in a message (a frame, a file position, a dependency path). */
+export const STACK_TRACE = /\n\s+at\s|\bat\s+\S+\s\(?(?:file:|node:|\/)\S*:\d+:\d+|node_modules\//;
+
+export type AckVerdict = { ok: true; data: unknown } | { ok: false; code: string; message: string } | { problem: string };
+
+/**
+ * Checks the arguments an ack was called with against the hub's contract: exactly one argument,
+ * `{ok:true,data}` or `{ok:false,error:{code,message}}` with no other keys, a known code, and a
+ * non-empty message without a stack trace.
+ */
+export function checkAck(args: readonly unknown[], codes: ReadonlySet<string>): AckVerdict {
+  if (args.length !== 1) return { problem: `ack called with ${args.length} arguments` };
+  const result = args[0] as Record<string, unknown> | null;
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return { problem: `answer is not an object: ${JSON.stringify(result)?.slice(0, 200)}` };
+  const keys = Object.keys(result).sort().join(',');
+  if (result.ok === true) return keys === 'data,ok' ? { ok: true, data: result.data } : { problem: `ok answer has keys ${keys}` };
+  if (result.ok !== false || keys !== 'error,ok') return { problem: `answer is neither ok nor an error: ${JSON.stringify(result).slice(0, 200)}` };
+  const error = result.error as Record<string, unknown> | null;
+  if (!error || typeof error !== 'object') return { problem: 'error is not an object' };
+  if (Object.keys(error).sort().join(',') !== 'code,message') return { problem: `error has keys ${Object.keys(error).join(',')}` };
+  if (typeof error.code !== 'string' || !codes.has(error.code)) return { problem: `unknown error code ${JSON.stringify(error.code)}` };
+  if (typeof error.message !== 'string' || error.message.length === 0) return { problem: 'error message missing' };
+  if (STACK_TRACE.test(error.message)) return { problem: `stack trace in message: ${error.message.slice(0, 300)}` };
+  return { ok: false, code: error.code, message: error.message };
+}
+
+/**
+ * Socket.IO packets (as engine.io message payloads) that break the protocol: bad JSON (NaN),
+ * wrong shapes, reserved names, unknown namespaces and packet types, stray acks and binary
+ * attachments. A server may drop the connection for any of them, and must do nothing worse.
+ */
+export const PROTOCOL_VIOLATIONS: ReadonlyArray<readonly [label: string, packet: string | Buffer]> = [
+  ['NaN in JSON', '2["cameras:list",{"n":NaN}]'],
+  ['truncated JSON', '2["cameras:list",{'],
+  ['object instead of array', '2{"event":"cameras:list"}'],
+  ['reserved event name', '2["disconnecting",{}]'],
+  ['unknown namespace', '2/admin,["cameras:list",{}]'],
+  ['connect to unknown namespace', '0/admin,{}'],
+  ['unknown packet type', '9["cameras:list",{}]'],
+  ['ack for nothing', '3123456789[{"ok":true}]'],
+  ['huge ack id', '2999999999999999999999999["cameras:list",{}]'],
+  ['placeholder out of range', '51-["cameras:list",{"_placeholder":true,"num":7}]'],
+  ['binary without header', Buffer.from([0xde, 0xad, 0xbe, 0xef])],
+  ['empty packet', '']
+];
