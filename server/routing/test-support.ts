@@ -18,17 +18,8 @@ export function goteborg(): RoadGraph {
   return cached;
 }
 
-/** mulberry32: a small seeded PRNG, floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded PRNG for every test and generator.
+export { seededRandom } from '../geo/seoul-roads/random.ts';
 
 /** Node ids of the graph's main (largest strongly connected) component: any two are connected. */
 export function mainComponentNodes(graph: RoadGraph): number[] {

@@ -23,6 +23,7 @@ import { pointsAlongRoute, type CorridorPoint } from '../../server/routing/corri
 import { importRoadNetwork } from '../../server/routing/road-network.ts';
 import { Router, type RouteResult } from '../../server/routing/router.ts';
 import { GOTEBORG_PATH, mainComponentNodes, seededRandom } from '../../server/routing/test-support.ts';
+import { round as roundTo, summary as summarize } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,18 +44,8 @@ const AIMS = { routeP95Ms: 50, detourP95Ms: 100 };
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-const round = (v: number | null, digits = 2) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), max: round(sorted.at(-1) ?? null) };
-};
+const round = (v: number | null, digits = 2) => roundTo(v, digits);
+const summary = (values: number[]) => summarize(values, 2);
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
 // ——— import ———

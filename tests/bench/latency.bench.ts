@@ -19,6 +19,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, CameraInfo } from '../../server/protocol/events.ts';
+import { quantile, summary } from './stats.ts';
 import { launchBrowser, openMonitor, readTiles, useToken, waitForTiles, type TestBrowser, type Viewer } from '../support/browser.ts';
 
 const { values } = parseArgs({
@@ -42,19 +43,6 @@ const CAMERAS = Math.max(...TILE_CASES) + RUNS;
 const PORT = Number(values.port);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-  return { n: sorted.length, p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), max: round(sorted.at(-1) ?? null) };
-};
 
 /** CPU seconds (user+system) of a process, from /proc. */
 function cpuSeconds(pid: number): number {

@@ -1,0 +1,102 @@
+/**
+ * The audit trail's public types, shared with the web through `$protocol`: what the hub records
+ * (an AuditInput), what it reads back (an AuditEntry: the input plus its place in the hash
+ * chain), how it asks (AuditFilter) and what a verification finds (VerifyResult).
+ */
+
+export const AUDIT_ACTIONS = [
+  'session.start',
+  'session.end',
+  'auth.refused',
+  'view.start',
+  'view.stop',
+  'view.refused',
+  'token.refreshed',
+  'grant.issued',
+  'grant.renewed',
+  'grant.ended',
+  'incident.opened',
+  'incident.closed',
+  'revocation',
+  'issuers.reloaded'
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_OUTCOMES = ['allowed', 'refused', 'info'] as const;
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditInput {
+  /** ms since epoch; default Date.now(). */
+  at?: number;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  /** Error code for refusals, e.g. CAMERA_OUT_OF_SCOPE. */
+  code?: string;
+  subject?: string;
+  agency?: string;
+  purpose?: string;
+  role?: string;
+  incidentId?: string;
+  cameraId?: string;
+  clientAddress?: string;
+  /** How long a view lasted (view.stop). */
+  durationMs?: number;
+  /** Small JSON (reason text, grant id, …); at most MAX_DETAIL_BYTES once serialised. */
+  detail?: Record<string, unknown>;
+}
+
+type AuditEntryFields = Required<Pick<AuditInput, 'at' | 'action' | 'outcome'>> & Omit<AuditInput, 'at' | 'action' | 'outcome'>;
+
+/** A stored record. Optional fields that were not given are absent (never null). */
+export interface AuditEntry extends AuditEntryFields {
+  /** 1, 2, 3, … in append order, without gaps. */
+  seq: number;
+  /** The previous record's hash (GENESIS_HASH for seq 1). */
+  prevHash: string;
+  /** sha256(prevHash + '\n' + canonicalJson(record fields incl. seq)), hex. */
+  hash: string;
+}
+
+export interface AuditFilter {
+  cameraId?: string;
+  subject?: string;
+  agency?: string;
+  incidentId?: string;
+  action?: AuditAction;
+  outcome?: AuditOutcome;
+  /** Inclusive lower bound on `at` (ms). */
+  from?: number;
+  /** Exclusive upper bound on `at` (ms): [from, to) windows tile without overlap. */
+  to?: number;
+  /** Default 200, at most 5000. */
+  limit?: number;
+  offset?: number;
+}
+
+export const QUERY_DEFAULT_LIMIT = 200;
+export const QUERY_MAX_LIMIT = 5000;
+
+/** Why a record breaks the chain. */
+export type BreakKind =
+  /** The record's content no longer matches its hash: it was edited. */
+  | 'hash-mismatch'
+  /** prev_hash is not the previous record's hash: records removed, inserted or reordered. */
+  | 'prev-hash-mismatch'
+  /** A seq is missing (or out of order): records were removed. */
+  | 'seq-gap'
+  /** Records this process appended are no longer in the file: the tail was cut. */
+  | 'truncated'
+  /** The stored row cannot be read back as a record (e.g. detail is not JSON). */
+  | 'malformed';
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Records whose hash was recomputed before the walk stopped (all of them when ok). */
+  checked: number;
+  /** The first record that breaks the chain, with what it claims (its content may be forged). */
+  firstBroken?: { seq: number; reason: string; kind: BreakKind; at?: number; action?: string };
+  /** The last intact record: note its hash somewhere else to detect a later cut of the tail. */
+  head?: { seq: number; hash: string };
+}
