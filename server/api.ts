@@ -10,6 +10,9 @@ import type { ApiReply, ApiRoute } from './http.ts';
 import { openIncidentSchema, type Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import type { Principal } from './auth/principal.ts';
+import type { RegistryCamera } from './cameras/registry.ts';
+import type { GeoService } from './geo/service.ts';
+import { RouteError } from './routing/errors.ts';
 
 export interface ApiDeps {
   incidents: Incidents;
@@ -17,7 +20,15 @@ export interface ApiDeps {
   revocations: Revocations;
   /** Ends the sessions of a revoked user at once. */
   afterRevocation: () => Promise<void>;
+  geo: GeoService;
+  /** The caller's view decision as a filter: what it may watch is what it may find on the map. */
+  viewable: (principal: Principal) => (camera: RegistryCamera) => boolean;
 }
+
+const point = { lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) };
+const nearestQuery = z.object({ ...point, n: z.coerce.number().int().min(1).max(32).default(8) }).strict();
+const routeQuery = z.object({ ...point, kind: z.enum(['fire', 'police']).optional() }).strict();
+const query = (url: URL) => Object.fromEntries(url.searchParams);
 
 const revokeSchema = z.object({ subject: z.string().min(1).max(128) }).strict();
 const INCIDENT_ID = '(inc-[0-9a-f-]{36})';
@@ -59,6 +70,39 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'POST',
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/close$`),
       handle: ({ principal, params }) => json(200, { incident: incidents.close(principal, params[0]!) })
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/geo\/districts$/,
+      handle: () => json(200, deps.geo.districtsGeoJson())
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/geo\/cameras$/,
+      handle: ({ principal }) => json(200, { cameras: deps.geo.cameras(deps.viewable(principal)) })
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/geo\/nearest$/,
+      handle: ({ principal, url }) => {
+        const { lat, lon, n } = parse(nearestQuery, query(url));
+        return json(200, { cameras: deps.geo.nearest(lat, lon, n, deps.viewable(principal)) });
+      }
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/geo\/route$/,
+      handle: ({ principal, url }) => {
+        const { lat, lon, kind } = parse(routeQuery, query(url));
+        // 119 rooms dispatch engines from fire stations; everyone else from police stations.
+        const from = kind ?? (principal.purpose === 'dispatch-119' || principal.purpose === 'disaster' ? 'fire' : 'police');
+        try {
+          return json(200, deps.geo.dispatchRoute(from, { lat, lon }, deps.viewable(principal)));
+        } catch (error) {
+          if (error instanceof RouteError) throw new HubError('ROUTE_UNREACHABLE', `경로를 찾을 수 없습니다 (${error.message})`);
+          throw error;
+        }
+      }
     },
     {
       method: 'GET',

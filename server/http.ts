@@ -126,6 +126,7 @@ function statusOf(code: string): number {
   if (code.startsWith('AUTH_') || code === 'TOKEN_REVOKED' || code === 'KEY_WITHDRAWN') return 401;
   if (code === 'FORBIDDEN' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
   if (code === 'GRANT_ENDED') return 409;
+  if (code === 'ROUTE_UNREACHABLE') return 422;
   if (code === 'RATE_LIMITED') return 429;
   return 500;
 }

@@ -11,6 +11,8 @@ import { AuditLog } from './audit/log.ts';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
+import { decideView } from './auth/scope.ts';
+import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
 import { Revocations } from './auth/revocations.ts';
 import { verifyToken } from './auth/tokens.ts';
@@ -139,7 +141,15 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
-      routes: apiRoutes({ incidents, audit, revocations, afterRevocation: () => signaling.reverify() }),
+      routes: apiRoutes({
+        incidents,
+        audit,
+        revocations,
+        afterRevocation: () => signaling.reverify(),
+        geo: new GeoService(registry.all()),
+        viewable: (principal) => (camera) =>
+          decideView(principal, camera, { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() }).allowed
+      }),
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
         metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
