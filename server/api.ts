@@ -23,12 +23,30 @@ export interface ApiDeps {
   geo: GeoService;
   /** The caller's view decision as a filter: what it may watch is what it may find on the map. */
   viewable: (principal: Principal) => (camera: RegistryCamera) => boolean;
+  /** Pushes a changed dispatch to the agency's other operators. */
+  dispatchChanged: (agency: string, incidentId: string) => void;
 }
 
 const point = { lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) };
 const nearestQuery = z.object({ ...point, n: z.coerce.number().int().min(1).max(32).default(8) }).strict();
 const routeQuery = z.object({ ...point, kind: z.enum(['fire', 'police']).optional() }).strict();
 const query = (url: URL) => Object.fromEntries(url.searchParams);
+const dispatchBody = z.object({ kind: z.enum(['fire', 'police']).optional() }).strict();
+const congestionBody = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
+
+/** 119 rooms dispatch engines from fire stations; everyone else from police stations. */
+function stationKind(principal: Principal): 'fire' | 'police' {
+  return principal.purpose === 'dispatch-119' || principal.purpose === 'disaster' ? 'fire' : 'police';
+}
+
+function routed<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof RouteError) throw new HubError('ROUTE_UNREACHABLE', `경로를 찾을 수 없습니다 (${error.message})`);
+    throw error;
+  }
+}
 
 const revokeSchema = z.object({ subject: z.string().min(1).max(128) }).strict();
 const INCIDENT_ID = '(inc-[0-9a-f-]{36})';
@@ -50,6 +68,12 @@ const json = (status: number, body: unknown): ApiReply => ({ status, json: body 
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const { incidents, audit, revocations } = deps;
+  const openIncidentOf = (principal: Principal, id: string) => {
+    const incident = incidents.get(id);
+    if (!incident || incident.agency !== principal.agency.id) throw new HubError('NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)');
+    if (incident.status !== 'open') throw new HubError('GRANT_ENDED', '이미 종료된 사건입니다 (incident closed)');
+    return incident;
+  };
   return [
     {
       method: 'POST',
@@ -94,14 +118,30 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: /^\/api\/geo\/route$/,
       handle: ({ principal, url }) => {
         const { lat, lon, kind } = parse(routeQuery, query(url));
-        // 119 rooms dispatch engines from fire stations; everyone else from police stations.
-        const from = kind ?? (principal.purpose === 'dispatch-119' || principal.purpose === 'disaster' ? 'fire' : 'police');
-        try {
-          return json(200, deps.geo.dispatchRoute(from, { lat, lon }, deps.viewable(principal)));
-        } catch (error) {
-          if (error instanceof RouteError) throw new HubError('ROUTE_UNREACHABLE', `경로를 찾을 수 없습니다 (${error.message})`);
-          throw error;
-        }
+        return json(200, routed(() => deps.geo.dispatchRoute(kind ?? stationKind(principal), { lat, lon }, deps.viewable(principal))));
+      }
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/incidents/${INCIDENT_ID}/dispatch$`),
+      handle: ({ principal, params, body }) => {
+        const incident = openIncidentOf(principal, params[0]!);
+        const { kind } = parse(dispatchBody, body ?? {});
+        const dispatch = routed(() => deps.geo.startDispatch(incident.id, kind ?? stationKind(principal), incident.location, deps.viewable(principal)));
+        deps.dispatchChanged(incident.agency, incident.id);
+        return json(200, dispatch);
+      }
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/incidents/${INCIDENT_ID}/congestion$`),
+      handle: ({ principal, params, body }) => {
+        const incident = openIncidentOf(principal, params[0]!);
+        const at = parse(congestionBody, body);
+        const dispatch = routed(() => deps.geo.flagCongestion(incident.id, at, deps.viewable(principal)));
+        if (!dispatch) throw new HubError('NOT_FOUND', '먼저 출동 경로를 요청하세요 (start the dispatch first)');
+        deps.dispatchChanged(incident.agency, incident.id);
+        return json(200, dispatch);
       }
     },
     {

@@ -135,6 +135,11 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { camera: cameraId, state: s });
     });
 
+    const geo = new GeoService(registry.all());
+    const viewable = (principal: Principal) => (camera: RegistryCamera) =>
+      decideView(principal, camera, { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() }).allowed;
+    incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
+
     const http = await createHttpServer({
       log,
       metrics,
@@ -146,9 +151,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         audit,
         revocations,
         afterRevocation: () => signaling.reverify(),
-        geo: new GeoService(registry.all()),
-        viewable: (principal) => (camera) =>
-          decideView(principal, camera, { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() }).allowed
+        geo,
+        viewable,
+        dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, viewable(principal)))
       }),
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);

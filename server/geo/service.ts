@@ -8,32 +8,15 @@ import type { RegistryCamera } from '../cameras/registry.ts';
 import { pointsAlongRoute } from '../routing/corridor.ts';
 import { importRoadNetwork } from '../routing/road-network.ts';
 import { Router, type RouteResult } from '../routing/router.ts';
+import { pointSegmentDistance } from './geometry.ts';
 import { CameraIndex } from './camera-index.ts';
 import { seoulDistricts } from './districts.ts';
 import { SYNTHETIC_ATTRIBUTION, generateSeoulRoads } from './seoul-roads/generate.ts';
 import { placeStations, StationDirectory, type Station } from './seoul-roads/stations.ts';
+import type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
 
 export type CameraFilter = (camera: RegistryCamera) => boolean;
-
-export interface CameraOnMap {
-  id: string;
-  name: string;
-  district: string;
-  category: string;
-  lat: number;
-  lon: number;
-}
-
-export interface RouteAnswer {
-  station: Pick<Station, 'id' | 'name' | 'kind' | 'location'>;
-  lengthM: number;
-  etaS: number;
-  freeFlowEtaS: number;
-  polyline: Array<[number, number]>;
-  /** In-scope cameras within the corridor, in driving order. */
-  cameras: Array<CameraOnMap & { alongM: number }>;
-  attribution: string;
-}
+export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
 
 const CORRIDOR_HALF_WIDTH_M = 60;
 
@@ -42,6 +25,8 @@ export class GeoService {
   readonly #registry: RegistryCamera[];
   #roads: { router: Router; stations: StationDirectory } | undefined;
   readonly #seed: number;
+  /** Dispatch state per incident (in memory: it is rebuilt from the incident if the hub restarts). */
+  readonly #dispatches = new Map<string, { kind: Station['kind']; to: { lat: number; lon: number }; route: RouteResult; flagged: FlaggedSegment[] }>();
 
   constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number } = {}) {
     this.#registry = [...cameras];
@@ -70,13 +55,76 @@ export class GeoService {
 
   /** The fastest route from the nearest station of `kind` to the point, with the cameras along it. */
   dispatchRoute(kind: Station['kind'], to: { lat: number; lon: number }, filter: CameraFilter): RouteAnswer {
+    const { station, route } = this.#route(kind, to);
+    return this.#answer(station, route, filter);
+  }
+
+  /** Starts (or restarts) the dispatch of an incident: its route, nothing flagged yet. */
+  startDispatch(incidentId: string, kind: Station['kind'], to: { lat: number; lon: number }, filter: CameraFilter): Dispatch {
+    const { route } = this.#route(kind, to);
+    this.#dispatches.set(incidentId, { kind, to, route, flagged: [] });
+    return this.dispatch(incidentId, filter)!;
+  }
+
+  /**
+   * Flags the route segment nearest to a point as congested (what the camera there shows) and
+   * computes the detour at once. The graph is not rebuilt: the flag is a per-query block.
+   */
+  flagCongestion(incidentId: string, at: { lat: number; lon: number }, filter: CameraFilter): Dispatch | undefined {
+    const state = this.#dispatches.get(incidentId);
+    if (!state) return undefined;
+    const { router } = this.#network();
+    let best = { edge: -1, distance: Infinity };
+    for (const edge of state.route.edgeIds) {
+      const geometry = router.graph.edgeGeometry(edge);
+      for (let i = 1; i < geometry.length; i++) {
+        const [ax, ay] = geometry[i - 1]!;
+        const [bx, by] = geometry[i]!;
+        const k = Math.cos((at.lat * Math.PI) / 180);
+        const d = pointSegmentDistance(at.lon * k, at.lat, ax * k, ay, bx * k, by);
+        if (d < best.distance) best = { edge, distance: d };
+      }
+    }
+    if (best.edge >= 0 && !state.flagged.some((f) => f.edgeId === best.edge)) {
+      state.flagged.push({ edgeId: best.edge, name: router.graph.edge(best.edge).name, at });
+    }
+    return this.dispatch(incidentId, filter);
+  }
+
+  /** The dispatch as the caller may see it (cameras filtered by its scope). */
+  dispatch(incidentId: string, filter: CameraFilter): Dispatch | undefined {
+    const state = this.#dispatches.get(incidentId);
+    if (!state) return undefined;
+    const { router, stations } = this.#network();
+    const station = stations.nearestStation(state.kind, state.to.lat, state.to.lon)!.station;
+    const route = this.#answer(station, state.route, filter);
+    if (state.flagged.length === 0) return { incidentId, route, flagged: [], detour: null };
+    // Both directions of a flagged street are blocked: a jam rarely respects the centre line.
+    const blocked = state.flagged.flatMap((f) => [f.edgeId, router.graph.edge(f.edgeId).twin].filter((e) => e >= 0));
+    const detour = router.detour(state.route, blocked);
+    return {
+      incidentId,
+      route,
+      flagged: state.flagged,
+      detour: detour.status === 'detour' ? { ...this.#answer(station, detour.route, filter), extraS: Math.round(detour.extraS) } : { none: detour.message }
+    };
+  }
+
+  endDispatch(incidentId: string): void {
+    this.#dispatches.delete(incidentId);
+  }
+
+  #route(kind: Station['kind'], to: { lat: number; lon: number }): { station: Station; route: RouteResult } {
     const { router, stations } = this.#network();
     const start = stations.nearestStation(kind, to.lat, to.lon);
     if (!start) throw new Error(`no ${kind} station`);
-    const route: RouteResult = router.route(start.station.location, to);
-    const visible = this.#registry.filter(filter).map((c) => ({ ...onMap(c), id: c.id }));
+    return { station: start.station, route: router.route(start.station.location, to) };
+  }
+
+  #answer(station: Station, route: RouteResult, filter: CameraFilter): RouteAnswer {
+    const visible = this.#registry.filter(filter).map(onMap);
     const along = pointsAlongRoute(route.polyline, visible, { halfWidthM: CORRIDOR_HALF_WIDTH_M });
-    const { id, name, location } = start.station;
+    const { id, name, kind, location } = station;
     return {
       station: { id, name, kind, location },
       lengthM: Math.round(route.lengthM),

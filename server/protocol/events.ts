@@ -4,6 +4,7 @@
  * `schemas.ts`, because a typed client is not the only client that can connect.
  */
 import type { types as ms } from 'mediasoup';
+import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
@@ -105,6 +106,8 @@ export interface ServerToClientEvents {
   'camera:state': (event: CameraStateEvent) => void;
   'camera:consumer': (event: ConsumerOptions) => void;
   'consumer:closed': (event: ConsumerClosedEvent) => void;
+  /** An incident's dispatch changed (route started, a segment flagged, a detour found): redraw it. */
+  'incident:dispatch': (event: Dispatch) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
+import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
@@ -52,6 +53,8 @@ export interface Signaling {
   reevaluate(): void;
   /** Tells an agency's sessions that their camera list may have grown. */
   camerasChanged(agency: string): void;
+  /** Sends each of an agency's sessions its own view of an incident's dispatch. */
+  dispatchChanged(agency: string, view: (principal: Principal) => Dispatch | undefined): void;
   /** Re-verifies every session's token (issuer keys reloaded, a user revoked); ends those that fail. */
   reverify(): Promise<void>;
   viewers(): number;
@@ -249,6 +252,13 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     reevaluate: () => {
       for (const { viewer } of sessions) viewer.reevaluate();
+    },
+    dispatchChanged: (agency, view) => {
+      for (const { viewer, socket } of sessions) {
+        if (viewer.principal.agency.id !== agency) continue;
+        const dispatch = view(viewer.principal);
+        if (dispatch) socket.emit('incident:dispatch', dispatch);
+      }
     },
     camerasChanged: (agency) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('cameras:changed');

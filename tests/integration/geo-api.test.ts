@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestHub, type TestHub } from '../support/hub.ts';
+import { nextEvent, startTestHub, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
 before(async () => {
@@ -55,4 +55,41 @@ test('a 119 dispatch route starts at a fire station, has an ETA, and lists in-sc
   const police = await get(`/api/geo/route?lat=${camera.location.lat}&lon=${camera.location.lon}`, await t.token('gangnam'));
   assert.equal(police.body.station.kind, 'police');
   assert.ok(police.body.cameras.every((c: { district: string }) => c.district === '11680'));
+});
+
+test('an operator flags congestion on the route; the detour is computed at once and reaches the other operators live', async () => {
+  const token = await t.token('fire');
+  const other = await t.client(await t.token('fire'));
+  const camera = t.cameras[6]!;
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${t.hub.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const opened = await post('/api/incidents', { type: '화재', location: camera.location });
+  assert.equal(opened.status, 201);
+  const id = opened.body.incident.id as string;
+
+  const first = nextEvent(other, 'incident:dispatch', (e) => e.incidentId === id);
+  const started = await post(`/api/incidents/${id}/dispatch`, {});
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+  assert.equal(started.body.detour, null);
+  assert.equal((await first)[0].route.etaS, started.body.route.etaS, 'the other operator sees the same route');
+
+  // Flag the middle of the route, as an operator would from a camera showing a jam there.
+  const polyline = started.body.route.polyline as Array<[number, number]>;
+  const [lon, lat] = polyline[Math.floor(polyline.length / 2)]!;
+  const flaggedEvent = nextEvent(other, 'incident:dispatch', (e) => e.incidentId === id && e.flagged.length === 1);
+  const flagged = await post(`/api/incidents/${id}/congestion`, { lat, lon });
+  assert.equal(flagged.status, 200, JSON.stringify(flagged.body));
+  assert.equal(flagged.body.flagged.length, 1);
+  const detour = flagged.body.detour;
+  assert.ok(detour, 'a detour answer');
+  if ('none' in detour) assert.match(detour.none, /./);
+  else {
+    assert.ok(detour.etaS >= flagged.body.route.etaS, `the detour (${detour.etaS} s) is not faster than the original (${flagged.body.route.etaS} s)`);
+    assert.notDeepEqual(detour.polyline, flagged.body.route.polyline);
+  }
+  const [seen] = await flaggedEvent;
+  assert.deepEqual(seen.detour, flagged.body.detour, 'the other operator sees the detour live');
+  other.disconnect();
 });
