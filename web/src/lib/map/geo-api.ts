@@ -1,0 +1,91 @@
+/**
+ * The hub's map API (`/api/geo/*`, `/api/incidents`), with the bearer token. Errors come back
+ * as the AppError the one error handler knows (FORBIDDEN, ROUTE_UNREACHABLE, …).
+ */
+import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
+
+export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+
+export interface LatLon {
+  lat: number;
+  lon: number;
+}
+
+export interface MapCamera extends LatLon {
+  id: string;
+  name: string;
+  district: string;
+  category: string;
+}
+
+export interface NearCamera extends MapCamera {
+  distanceM: number;
+  facing: boolean;
+}
+
+export interface RouteCamera extends MapCamera {
+  alongM: number;
+}
+
+export interface DispatchRoute {
+  station: { id: string; name: string; kind: string; location: LatLon };
+  lengthM: number;
+  etaS: number;
+  freeFlowEtaS: number;
+  /** [lon, lat] pairs. */
+  polyline: Array<[number, number]>;
+  cameras: RouteCamera[];
+  attribution: string;
+}
+
+export interface DistrictCollection {
+  type: 'FeatureCollection';
+  features: unknown[];
+}
+
+export interface OpenedIncident {
+  incident: { id: string; type: IncidentType; location: LatLon };
+  grant: unknown;
+}
+
+export class GeoApi {
+  readonly #token: () => string | null;
+  readonly #fetch: Fetch;
+
+  constructor(token: () => string | null, fetchFn: Fetch = (...args) => fetch(...args)) {
+    this.#token = token;
+    this.#fetch = fetchFn;
+  }
+
+  districts(signal?: AbortSignal): Promise<DistrictCollection> {
+    return this.#call('/api/geo/districts', { signal });
+  }
+
+  async cameras(signal?: AbortSignal): Promise<MapCamera[]> {
+    return (await this.#call<{ cameras: MapCamera[] }>('/api/geo/cameras', { signal })).cameras;
+  }
+
+  async nearest(at: LatLon, n: number, signal?: AbortSignal): Promise<NearCamera[]> {
+    return (await this.#call<{ cameras: NearCamera[] }>(`/api/geo/nearest?lat=${at.lat}&lon=${at.lon}&n=${n}`, { signal })).cameras;
+  }
+
+  route(at: LatLon, signal?: AbortSignal): Promise<DispatchRoute> {
+    return this.#call(`/api/geo/route?lat=${at.lat}&lon=${at.lon}`, { signal });
+  }
+
+  openIncident(type: IncidentType, location: LatLon, signal?: AbortSignal): Promise<OpenedIncident> {
+    return this.#call('/api/incidents', {
+      method: 'POST',
+      body: JSON.stringify({ type, location }),
+      headers: { 'content-type': 'application/json' },
+      signal
+    });
+  }
+
+  async #call<T>(url: string, init: RequestInit & { headers?: Record<string, string> }): Promise<T> {
+    const response = await send(this.#fetch, url, { ...init, headers: bearer(this.#token() ?? '', init.headers ?? {}) });
+    if (!response.ok) throw await failure(response, url);
+    return (await response.json()) as T;
+  }
+}
