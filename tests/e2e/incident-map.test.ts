@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, waitForTiles, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, openIncidentMap, waitForTiles, type TestBrowser } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const ARTIFACTS = process.env.GTH_ARTIFACTS ?? 'artifacts';
@@ -25,12 +25,7 @@ after(async () => {
 test('a click on the map opens an incident with its nearest cameras and the 119 route', async () => {
   const viewer = await browser.newViewer({ baseURL: t.hub.url, viewport: { width: 1400, height: 900 }, captureConsole: true });
   const { page } = viewer;
-  await page.goto('/');
-  await page.locator('[data-agency="seoul-119"]').click();
-  await page.locator('[data-testid="signin-submit"]').click();
-  await page.waitForURL(/monitor/);
-  await page.goto('/incident');
-  await page.waitForSelector('.incident-page[data-map-status="ready"]', { timeout: 20_000 });
+  await openIncidentMap(viewer, 'seoul-119');
 
   // The map opens on central Seoul; its centre is a place in the city.
   const map = page.locator('[data-testid="incident-map"]');

@@ -278,3 +278,10 @@ export async function readAuditRows(page: Page, timeoutMs = 20_000, query?: stri
     })
   );
 }
+
+/** Signs in as `agency` on the sign-in page and opens the incident map, ready for clicks. */
+export async function openIncidentMap(viewer: Viewer, agency: string): Promise<void> {
+  await signIn(viewer, agency);
+  await viewer.page.goto('/incident');
+  await viewer.page.waitForSelector('.incident-page[data-map-status="ready"]', { timeout: 20_000 });
+}

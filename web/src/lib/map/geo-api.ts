@@ -39,6 +39,29 @@ export interface DispatchRoute {
   attribution: string;
 }
 
+/** A route segment an operator flagged as congested from what a camera shows. */
+export interface FlaggedSegment {
+  edgeId: number;
+  name: string | null;
+  /** Where the operator flagged it. */
+  at: LatLon;
+}
+
+/** The detour around the flagged segments, `extraS` slower than the original route at free flow. */
+export type DetourRoute = DispatchRoute & { extraS: number };
+
+/** An incident's dispatch: the route, the flagged segments and, once something is flagged, the detour (or why there is none). */
+export interface Dispatch {
+  incidentId: string;
+  route: DispatchRoute;
+  flagged: FlaggedSegment[];
+  detour: DetourRoute | { none: string } | null;
+}
+
+export function isDetourRoute(detour: Dispatch['detour']): detour is DetourRoute {
+  return detour !== null && 'polyline' in detour;
+}
+
 export interface DistrictCollection {
   type: 'FeatureCollection';
   features: unknown[];
@@ -78,6 +101,26 @@ export class GeoApi {
     return this.#call('/api/incidents', {
       method: 'POST',
       body: JSON.stringify({ type, location }),
+      headers: { 'content-type': 'application/json' },
+      signal
+    });
+  }
+
+  /** Starts (or restarts) the incident's dispatch: the route from the nearest station. */
+  startDispatch(incidentId: string, signal?: AbortSignal): Promise<Dispatch> {
+    return this.#call(`/api/incidents/${encodeURIComponent(incidentId)}/dispatch`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+      signal
+    });
+  }
+
+  /** Flags the route segment nearest `at` as congested; the answer carries the detour. */
+  flagCongestion(incidentId: string, at: LatLon, signal?: AbortSignal): Promise<Dispatch> {
+    return this.#call(`/api/incidents/${encodeURIComponent(incidentId)}/congestion`, {
+      method: 'POST',
+      body: JSON.stringify({ lat: at.lat, lon: at.lon }),
       headers: { 'content-type': 'application/json' },
       signal
     });

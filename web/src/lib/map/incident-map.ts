@@ -19,7 +19,10 @@ import { unByKey } from 'ol/Observable.js';
 import type { EventsKey } from 'ol/events.js';
 import type { FeatureLike } from 'ol/Feature.js';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style.js';
-import type { DispatchRoute, LatLon, MapCamera } from './geo-api.ts';
+import type { DispatchRoute, FlaggedSegment, LatLon, MapCamera } from './geo-api.ts';
+
+const ROUTE_COLOR = '#ff8a3d';
+const DETOUR_COLOR = '#22d3ee';
 
 export const SEOUL_CENTER: LatLon = { lat: 37.55, lon: 126.99 };
 
@@ -44,6 +47,10 @@ export class IncidentMap {
   readonly #cameras = new VectorSource();
   readonly #route = new VectorSource();
   readonly #marker = new VectorSource();
+  readonly #detour = new VectorSource();
+  readonly #flags = new VectorSource();
+  /** Once a detour is drawn, the original route is drawn dashed. */
+  #superseded = false;
   readonly #layers: VectorLayer[];
   readonly #keys: EventsKey[] = [];
   readonly #cameraStyles = new globalThis.Map<string, Style>();
@@ -79,7 +86,19 @@ export class IncidentMap {
               image: new RegularShape({ points: 4, radius: 9, angle: Math.PI / 4, fill: new Fill({ color: '#ff8a3d' }), stroke: new Stroke({ color: '#111', width: 2 }) }),
               text: new Text({ text: String(feature.get('name') ?? ''), offsetY: -18, font: '700 12px system-ui, sans-serif', fill: new Fill({ color: '#ffd2b0' }), stroke: new Stroke({ color: '#111', width: 3 }) })
             })
-          : [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: '#ff8a3d', width: 4 }) })]
+          : this.#superseded
+          ? [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 6 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 3, lineDash: [8, 7] }) })]
+          : [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 4 }) })]
+    });
+    const detourLayer = new VectorLayer({
+      source: this.#detour,
+      style: [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: DETOUR_COLOR, width: 4 }) })]
+    });
+    const flagLayer = new VectorLayer({
+      source: this.#flags,
+      style: new Style({
+        image: new RegularShape({ points: 4, radius: 10, radius2: 0, angle: Math.PI / 4, stroke: new Stroke({ color: '#ff3b3b', width: 4 }) })
+      })
     });
     const cameraLayer = new VectorLayer({ source: this.#cameras, style: (feature) => this.#cameraStyle(feature) });
     const markerLayer = new VectorLayer({
@@ -89,7 +108,7 @@ export class IncidentMap {
         image: new RegularShape({ points: 3, radius: 11, angle: Math.PI, displacement: [0, 14], fill: new Fill({ color: '#ff4d4f' }), stroke: new Stroke({ color: '#fff', width: 2 }) })
       })
     });
-    this.#layers = [districtLayer, routeLayer, cameraLayer, markerLayer];
+    this.#layers = [districtLayer, routeLayer, detourLayer, cameraLayer, flagLayer, markerLayer];
     this.#map = new Map({
       target,
       layers: this.#layers,
@@ -127,7 +146,7 @@ export class IncidentMap {
   }
 
   /** The route, its station, and a dashed last leg from the road to the incident itself. */
-  setRoute(route: DispatchRoute | null, incident?: LatLon): void {
+  setRoute(route: DispatchRoute | null, incident?: LatLon, fit = true): void {
     this.#route.clear();
     if (!route) return;
     const coordinates = route.polyline.map(([lon, lat]) => fromLonLat([lon, lat]));
@@ -137,7 +156,36 @@ export class IncidentMap {
     if (incident && end) features.push(new Feature({ geometry: new LineString([end, fromLonLat([incident.lon, incident.lat])]), kind: 'approach' }));
     this.#route.addFeatures(features);
     const extent = this.#route.getExtent();
-    if (extent) this.#map.getView().fit(extent, { padding: [90, 90, 90, 90], maxZoom: 14, duration: 300 });
+    if (fit && extent) this.#map.getView().fit(extent, { padding: [90, 90, 90, 90], maxZoom: 14, duration: 300 });
+  }
+
+  /** The detour around flagged segments (cyan; the original route turns dashed), or none. */
+  setDetour(detour: DispatchRoute | null): void {
+    this.#detour.clear();
+    this.#superseded = detour !== null;
+    this.#route.changed();
+    if (!detour) return;
+    this.#detour.addFeature(new Feature({ geometry: new LineString(detour.polyline.map(([lon, lat]) => fromLonLat([lon, lat]))) }));
+  }
+
+  /** Red crosses where operators flagged congestion. */
+  setFlags(flags: readonly FlaggedSegment[]): void {
+    this.#flags.clear();
+    this.#flags.addFeatures(flags.map((flag) => new Feature({ geometry: point(flag.at), edgeId: flag.edgeId })));
+  }
+
+  /** Where `at` is on screen, in CSS pixels relative to the map element (null before the first render). */
+  pixelOf(at: LatLon): [number, number] | null {
+    const pixel = this.#map.getPixelFromCoordinate(fromLonLat([at.lon, at.lat]));
+    return pixel ? [pixel[0] ?? 0, pixel[1] ?? 0] : null;
+  }
+
+  /** Centres the view on `at` (at `zoom`, if given). */
+  centerOn(at: LatLon, zoom?: number): void {
+    const view = this.#map.getView();
+    view.setCenter(fromLonLat([at.lon, at.lat]));
+    if (zoom !== undefined) view.setZoom(zoom);
+    this.#map.renderSync();
   }
 
   dispose(): void {
