@@ -136,8 +136,10 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     });
 
     const geo = new GeoService(registry.all());
-    const viewable = (principal: Principal) => (camera: RegistryCamera) =>
-      decideView(principal, camera, { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() }).allowed;
+    const viewable = (principal: Principal) => {
+      const context = { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() };
+      return (camera: RegistryCamera) => decideView(principal, camera, context).allowed;
+    };
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
 
     const http = await createHttpServer({

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { importCctvStandard } from '../cameras/import/cctv-standard.ts';
-import { mulberry32, syntheticSeoulCsv } from '../cameras/import/synthetic.ts';
+import { syntheticSeoulCsv } from '../cameras/import/synthetic.ts';
+import { seededRandom } from './random.ts';
 import type { ImportedCamera } from '../cameras/import/types.ts';
 import { CameraIndex, compareHits, rankCamera, type IndexableCamera, type NearestHit } from './camera-index.ts';
 import { districtByCode, seoulDistricts } from './districts.ts';
@@ -12,7 +13,7 @@ if (!imported.ok) throw new Error('synthetic registry did not import');
 const cameras: ImportedCamera[] = imported.cameras;
 const index = new CameraIndex(cameras);
 
-const random = mulberry32(42);
+const random = seededRandom(42);
 /** Query spots: random across Seoul and a bit beyond, some exactly on a camera, some far outside. */
 const spots: Array<[number, number]> = [];
 for (let i = 0; i < 120; i++) spots.push([37.4 + random() * 0.33, 126.74 + random() * 0.47]);
@@ -160,7 +161,7 @@ test('edge cases: empty index, n above the count, n of 0, bad locations', () => 
 });
 
 test('a sparse registry over all of Korea (bigger cells) still matches brute force', () => {
-  const r = mulberry32(9);
+  const r = seededRandom(9);
   const spread: IndexableCamera[] = Array.from({ length: 2000 }, (_, i) => ({
     id: `k${i}`,
     location: { lat: 33.2 + r() * 5.3, lon: 126 + r() * 3.5 },

@@ -12,21 +12,11 @@ import {
   type Ring
 } from './geometry.ts';
 import { douglasPeucker, simplifySharedBorders } from './simplify.ts';
+import { seededRandom } from './random.ts';
 
-/** Small deterministic PRNG for the tests. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('distanceM agrees with haversine within 0.01 % up to 50 km around Seoul', () => {
-  const r = rng(1);
+  const r = seededRandom(1);
   for (let i = 0; i < 2000; i++) {
     const lat1 = 37.4 + r() * 0.35;
     const lon1 = 126.75 + r() * 0.45;
@@ -53,7 +43,7 @@ test('bearingDeg and angleBetweenDeg', () => {
 });
 
 test('boxLowerBoundM never exceeds the distance to a point in the box', () => {
-  const r = rng(2);
+  const r = seededRandom(2);
   for (let i = 0; i < 5000; i++) {
     const minLat = 37.4 + r() * 0.3;
     const minLon = 126.8 + r() * 0.4;

@@ -19,7 +19,7 @@ export function goteborg(): RoadGraph {
 }
 
 // One seeded PRNG for every test and generator.
-export { seededRandom } from '../geo/seoul-roads/random.ts';
+export { seededRandom } from '../geo/random.ts';
 
 /** Node ids of the graph's main (largest strongly connected) component: any two are connected. */
 export function mainComponentNodes(graph: RoadGraph): number[] {

@@ -6,7 +6,7 @@
 import type { types as ms } from 'mediasoup';
 import type { AgencyPolicies } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
-import { decideView, type Grant, type ViewDecision } from '../auth/scope.ts';
+import { decideView, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
 import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
@@ -103,7 +103,11 @@ export class Viewer {
   listCameras(): CameraInfo[] {
     const { registry, streams } = this.#deps;
     const cameras: CameraInfo[] = [];
-    for (const camera of registry.all()) if (this.#decide(camera).allowed) cameras.push(toCameraInfo(camera, streams.state(camera.id)));
+    // One context for the whole list: the grants are looked up once, not per camera.
+    const context = this.#context();
+    for (const camera of registry.all()) {
+      if (decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera.id)));
+    }
     return cameras;
   }
 
@@ -119,8 +123,9 @@ export class Viewer {
 
   /** Re-decides every open view (after a grant ended, a token changed, a policy changed). */
   reevaluate(): void {
+    const context = this.#context();
     for (const watch of [...this.#watches.values()]) {
-      const decision = this.#decide(watch.camera);
+      const decision = decideView(this.#principal, watch.camera, context);
       if (decision.allowed) {
         watch.decision = decision;
         continue;
@@ -251,9 +256,12 @@ export class Viewer {
     this.#router?.release();
   }
 
+  #context(): ViewContext {
+    return { policies: this.#deps.policies, grants: this.#deps.grants(this.#principal.agency.id), now: Date.now() };
+  }
+
   #decide(camera: RegistryCamera): ViewDecision {
-    const principal = this.#principal;
-    return decideView(principal, camera, { policies: this.#deps.policies, grants: this.#deps.grants(principal.agency.id), now: Date.now() });
+    return decideView(this.#principal, camera, this.#context());
   }
 
   #watchResponse(watch: Watch): WatchResponse {

@@ -21,7 +21,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { importCctvStandard } from '../../server/cameras/import/cctv-standard.ts';
 import { loadCameras, storeCameras } from '../../server/cameras/import/store.ts';
-import { mulberry32, syntheticSeoulCsv } from '../../server/cameras/import/synthetic.ts';
+import { syntheticSeoulCsv } from '../../server/cameras/import/synthetic.ts';
+import { seededRandom } from '../../server/geo/random.ts';
 import type { ImportedCamera } from '../../server/cameras/import/types.ts';
 import { CameraIndex } from '../../server/geo/camera-index.ts';
 import { districtExtractionStats, seoulDistricts } from '../../server/geo/districts.ts';
@@ -154,7 +155,7 @@ const [index, buildMs] = time(() => new CameraIndex(cameras));
 const afterIndex = memory();
 
 // 6. Queries.
-const random = mulberry32(SEED ^ 0x5eed);
+const random = seededRandom(SEED ^ 0x5eed);
 const spots: Array<[number, number]> = [];
 for (let i = 0; i < QUERIES; i++) {
   // Mostly where cameras are (an incident happens somewhere in the city), some anywhere in the bbox.

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { STRIP_ROWS, readStripRgba, stripAgeMs } from '../../media/strip.ts';
 import { CameraFarm, SimError, freePort, portAccepts, type SimCameraExit } from '../../media/sim/camera-farm.ts';
 import { NAL_IDR, NAL_PPS, NAL_SPS, RtspProbe, type RtpPacketInfo } from '../../media/sim/rtsp-probe.ts';
+import { alive } from '../support/processes.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -45,14 +46,6 @@ function run(command: string, args: string[], timeoutMs = 30_000): Promise<{ std
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** PIDs of rtsp_camera.py processes whose parent is this test process. */
 function cameraChildren(): number[] {

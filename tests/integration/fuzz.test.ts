@@ -48,6 +48,7 @@ import {
 } from '../support/fuzz.ts';
 import { request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { unsignedToken, userClaims } from '../support/tokens.ts';
+import { alive } from '../support/processes.ts';
 
 const SEED = process.env.GTH_FUZZ_SEED ? Number(process.env.GTH_FUZZ_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
 const SCALE = Number(process.env.GTH_FUZZ_SCALE ?? 1);
@@ -934,14 +935,6 @@ async function metric(name: string): Promise<number | undefined> {
   return match ? Number(match[1]) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@
 import { districtAt, seoulDistricts, type District } from '../../geo/districts.ts';
 import { formatCsv } from './csv.ts';
 import { EXTRA_COLUMNS, STANDARD_COLUMNS } from './types.ts';
+import { seededRandom } from '../../geo/random.ts';
 
 export const SYNTHETIC_NOTICE = '합성 데이터 — 실제 CCTV가 아닙니다 (SYNTHETIC data: not real cameras)';
 
@@ -78,7 +79,7 @@ export function districtQuotas(total: number, districts: readonly District[] = s
 
 /** Header and rows of the synthetic registry (standard columns, then 카메라ID, 방향각, 화각). */
 export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
-  const random = mulberry32(options.seed ?? 20240112);
+  const random = seededRandom(options.seed ?? 20240112);
   const total = options.total ?? 68_000;
   const dataDate = options.dataDate ?? '2025-06-30';
   const districts = seoulDistricts();
@@ -171,14 +172,3 @@ function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-/** mulberry32: a small, fast, seedable PRNG (not for anything secret). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

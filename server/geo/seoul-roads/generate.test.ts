@@ -7,7 +7,7 @@ import { importRoadNetwork, type RoadGraph } from '../../routing/road-network.ts
 import { Router } from '../../routing/router.ts';
 import { BRIDGE_ID_PREFIX, SYNTHETIC_ATTRIBUTION, SYNTHETIC_NOTE, generateSeoulRoads, type SeoulRoadsCollection } from './generate.ts';
 import { HAN_BRIDGES, hanRiver, isSouthBankDistrict } from './river.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 
 let cached: { roads: SeoulRoadsCollection; graph: RoadGraph } | null = null;
 function network(): { roads: SeoulRoadsCollection; graph: RoadGraph } {

@@ -20,7 +20,7 @@
 import { districtAt, seoulDistricts, type District } from '../districts.ts';
 import { toLonLat, toXY, type XY } from './plane.ts';
 import { hanRiver, type HanRiver } from './river.ts';
-import { hashUnit } from './random.ts';
+import { hashUnit } from '../random.ts';
 
 export const SYNTHETIC_NOTE = '합성 데이터 (synthetic) — 실제 도로망 아님';
 /** Pass as `attribution` to importRoadNetwork: the default would credit OpenStreetMap. */

@@ -13,7 +13,7 @@
 import { distanceM, pointInRings, type Ring } from '../geometry.ts';
 import { districtAt, seoulDistricts, type District } from '../districts.ts';
 import type { SeoulRoadsCollection } from './generate.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 
 export type StationKind = 'fire' | 'police';
 

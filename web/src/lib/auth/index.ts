@@ -2,3 +2,4 @@ export { fetchDemoAgencies, requestDemoToken, type AgencyRole, type DemoAgency, 
 export { homeFor, landingFor } from './landing.ts';
 export { PASTE_WARNING_MS, pasteDue, refreshAt } from './refresh-policy.ts';
 export { clearToken, isPurpose, loadToken, loadTokenSource, peekClaims, saveToken, type TokenClaims, type TokenSource } from './token-store.ts';
+export { leave } from './leave.ts';

@@ -1,5 +1,5 @@
 /**
- * Deterministic randomness for the synthetic Seoul data: a sequential PRNG for things drawn in
+ * Deterministic randomness for generators and tests (synthetic Seoul data, benchmarks): a sequential PRNG for things drawn in
  * order, and a position hash for things that must not depend on the order they are visited in
  * (a lattice node's jitter is the same whichever way the generator walks the grid).
  */
