@@ -8,6 +8,10 @@ export interface RegistryCamera {
   district: CameraInfo['district'];
   category: string;
   location: CameraInfo['location'];
+  /** Facing direction, degrees clockwise from north; absent when unknown. */
+  facingDeg?: number;
+  /** Horizontal field of view, degrees; present exactly when `facingDeg` is. */
+  fovDeg?: number;
   /** Where the hub pulls the stream from (rtsp://…). Never sent to browsers: it may hold credentials. */
   source: string;
 }

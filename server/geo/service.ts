@@ -148,5 +148,6 @@ export class GeoService {
 }
 
 function onMap(camera: RegistryCamera): CameraOnMap {
-  return { id: camera.id, name: camera.name, district: camera.district.code, category: camera.category, lat: camera.location.lat, lon: camera.location.lon };
+  const { id, name, district, category, location, facingDeg, fovDeg } = camera;
+  return { id, name, district: district.code, category, lat: location.lat, lon: location.lon, ...(facingDeg === undefined ? {} : { facingDeg, fovDeg }) };
 }

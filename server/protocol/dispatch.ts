@@ -7,6 +7,9 @@ export interface CameraOnMap {
   category: string;
   lat: number;
   lon: number;
+  /** Facing direction (degrees clockwise from north) and field of view, when the registry knows them. */
+  facingDeg?: number;
+  fovDeg?: number;
 }
 
 export interface RouteAnswer {
