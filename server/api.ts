@@ -103,7 +103,12 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'GET',
       path: /^\/api\/geo\/cameras$/,
-      handle: ({ principal }) => json(200, { cameras: deps.geo.cameras(deps.viewable(principal)) })
+      handle: ({ principal }) => json(200, deps.geo.cameras(deps.viewable(principal)))
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/geo\/layers$/,
+      handle: () => ({ status: 200, text: deps.geo.mapLayersJson(), contentType: 'application/json; charset=utf-8' })
     },
     {
       method: 'GET',

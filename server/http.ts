@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { DemoAgency, DevIssuer } from './auth/dev-issuer.ts';
 import type { Principal } from './auth/principal.ts';
@@ -99,6 +100,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
   });
 }
 
+const COMPRESS_FROM_BYTES = 64 * 1024;
+
 async function api(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpOptions): Promise<void> {
   for (const route of options.routes) {
     const match = route.path.exec(url.pathname);
@@ -107,12 +110,16 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
     const principal = await options.authenticate(header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = await route.handle({ principal, params: match.slice(1), body, url });
-    if (reply.json !== undefined) {
-      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...reply.headers });
-      res.end(JSON.stringify(reply.json));
+    const json = reply.json !== undefined;
+    const text = json ? JSON.stringify(reply.json) : (reply.text ?? '');
+    const headers: Record<string, string> = { 'content-type': json ? 'application/json; charset=utf-8' : (reply.contentType ?? 'text/plain; charset=utf-8'), 'cache-control': 'no-store', ...reply.headers };
+    // The city's cameras are megabytes of JSON; a control room on a slow link should not wait for them.
+    if (text.length >= COMPRESS_FROM_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.writeHead(reply.status, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      res.end(gzipSync(text, { level: 1 }));
     } else {
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...reply.headers });
-      res.end(reply.text ?? '');
+      res.writeHead(reply.status, headers);
+      res.end(text);
     }
     return;
   }

@@ -11,9 +11,11 @@ import { Router, type RouteResult } from '../routing/router.ts';
 import { pointSegmentDistance } from './geometry.ts';
 import { CameraIndex } from './camera-index.ts';
 import { seoulDistricts } from './districts.ts';
-import { SYNTHETIC_ATTRIBUTION, generateSeoulRoads } from './seoul-roads/generate.ts';
+import { SYNTHETIC_ATTRIBUTION, generateSeoulRoads, type SeoulRoadsCollection } from './seoul-roads/generate.ts';
 import { placeStations, StationDirectory, type Station } from './seoul-roads/stations.ts';
 import type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
+import type { MapCameras, MapLayers } from '../protocol/map.ts';
+import { hanRiver } from './seoul-roads/river.ts';
 
 export type CameraFilter = (camera: RegistryCamera) => boolean;
 export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
@@ -23,7 +25,8 @@ const CORRIDOR_HALF_WIDTH_M = 60;
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
-  #roads: { router: Router; stations: StationDirectory } | undefined;
+  #roads: { router: Router; stations: StationDirectory; ways: SeoulRoadsCollection } | undefined;
+  #layersJson: string | undefined;
   readonly #seed: number;
   /** Dispatch state per incident (in memory: it is rebuilt from the incident if the hub restarts). */
   readonly #dispatches = new Map<string, { kind: Station['kind']; to: { lat: number; lon: number }; route: RouteResult; flagged: FlaggedSegment[] }>();
@@ -45,8 +48,42 @@ export class GeoService {
     };
   }
 
-  cameras(filter: CameraFilter): CameraOnMap[] {
-    return this.#registry.filter(filter).map(onMap);
+  /** Every camera the caller may see, columnar (see MapCameras). */
+  cameras(filter: CameraFilter): MapCameras {
+    const out: MapCameras = { count: 0, categories: [], ids: [], lat: [], lon: [], category: [], facing: [], fov: [] };
+    const categoryIndex = new Map<string, number>();
+    for (const camera of this.#registry) {
+      if (!filter(camera)) continue;
+      let c = categoryIndex.get(camera.category);
+      if (c === undefined) {
+        c = out.categories.push(camera.category) - 1;
+        categoryIndex.set(camera.category, c);
+      }
+      out.ids.push(camera.id);
+      out.lat.push(camera.location.lat);
+      out.lon.push(camera.location.lon);
+      out.category.push(c);
+      out.facing.push(camera.facingDeg ?? -1);
+      out.fov.push(camera.fovDeg ?? 0);
+    }
+    out.count = out.ids.length;
+    return out;
+  }
+
+  /** The base layers as JSON text, built once: roads, the Han, and the stations. */
+  mapLayersJson(): string {
+    if (!this.#layersJson) {
+      const { stations, ways } = this.#network();
+      const round = ([lon, lat]: [number, number]): [number, number] => [Math.round(lon * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
+      const layers: MapLayers = {
+        roads: ways.features.map((f) => ({ highway: f.properties.highway, name: f.properties.name, oneway: f.properties.oneway === 'yes', line: f.geometry.coordinates.map(round) })),
+        water: [hanRiver().polygon().map(round)],
+        stations: stations.stations.map((s) => ({ id: s.id, kind: s.kind, name: s.name, district: s.district, lat: s.location.lat, lon: s.location.lon })),
+        attribution: SYNTHETIC_ATTRIBUTION
+      };
+      this.#layersJson = JSON.stringify(layers);
+    }
+    return this.#layersJson;
   }
 
   nearest(lat: number, lon: number, n: number, filter: CameraFilter): Array<CameraOnMap & { distanceM: number; facing: boolean }> {
@@ -137,11 +174,11 @@ export class GeoService {
   }
 
   /** Generated on first use (≈0.3 s), so a hub that never routes never pays for it. */
-  #network(): { router: Router; stations: StationDirectory } {
+  #network(): { router: Router; stations: StationDirectory; ways: SeoulRoadsCollection } {
     if (!this.#roads) {
-      const roads = generateSeoulRoads({ seed: this.#seed });
-      const graph = importRoadNetwork(roads, { attribution: SYNTHETIC_ATTRIBUTION });
-      this.#roads = { router: new Router(graph), stations: new StationDirectory(placeStations(roads, { seed: this.#seed })) };
+      const ways = generateSeoulRoads({ seed: this.#seed });
+      const graph = importRoadNetwork(ways, { attribution: SYNTHETIC_ATTRIBUTION });
+      this.#roads = { router: new Router(graph), stations: new StationDirectory(placeStations(ways, { seed: this.#seed })), ways };
     }
     return this.#roads;
   }

@@ -30,7 +30,9 @@ test('cameras and nearest cameras never include another district for a district 
   const gangnam = await t.token('gangnam');
   const mine = t.cameras.filter((c) => c.district.code === '11680').map((c) => c.id).sort();
   const cameras = await get('/api/geo/cameras', gangnam);
-  assert.deepEqual(cameras.body.cameras.map((c: { id: string }) => c.id).sort(), mine);
+  assert.deepEqual([...cameras.body.ids].sort(), mine);
+  assert.equal(cameras.body.count, mine.length);
+  assert.equal(cameras.body.lat.length, mine.length);
   const near = await get('/api/geo/nearest?lat=37.5035&lon=127.0035&n=8', gangnam);
   assert.equal(near.status, 200);
   assert.ok(near.body.cameras.length > 0);
@@ -40,6 +42,18 @@ test('cameras and nearest cameras never include another district for a district 
   const distances = all.body.cameras.map((c: { distanceM: number }) => c.distanceM);
   assert.ok(distances[0] <= 150, 'the nearest camera is close to the spot');
   assert.equal((await get('/api/geo/nearest?lat=abc&lon=127', gangnam)).status, 400);
+});
+
+test('map layers: roads by class, the Han as water, fire and police stations in every 구', async () => {
+  const { status, body } = await get('/api/geo/layers', await t.token('fire'));
+  assert.equal(status, 200);
+  assert.ok(body.roads.length > 1000);
+  assert.ok(body.roads.some((r: { highway: string; oneway: boolean }) => r.highway === 'trunk' && r.oneway));
+  assert.equal(body.water.length, 1);
+  const districts = (kind: string) => new Set(body.stations.filter((s: { kind: string }) => s.kind === kind).map((s: { district: string }) => s.district));
+  assert.equal(districts('fire').size, 25);
+  assert.equal(districts('police').size, 25);
+  assert.match(body.attribution, /synthetic/);
 });
 
 test('a 119 dispatch route starts at a fire station, has an ETA, and lists in-scope cameras in driving order', async () => {

@@ -67,6 +67,24 @@ export class HanRiver {
     return this.line.map((p) => toLonLat(p.x, p.y));
   }
 
+  /** The band as one polygon ring [lon, lat] (the water layer of the map): the centerline offset to both banks. */
+  polygon(): [lon: number, lat: number][] {
+    const l = this.line;
+    const north: [number, number][] = [];
+    const south: [number, number][] = [];
+    for (let i = 0; i < l.length; i++) {
+      const p = l[Math.max(0, i - 1)]!;
+      const q = l[Math.min(l.length - 1, i + 1)]!;
+      const len = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+      const nx = -(q.y - p.y) / len;
+      const ny = (q.x - p.x) / len;
+      const c = l[i]!;
+      north.push(toLonLat(c.x + nx * this.halfWidthM, c.y + ny * this.halfWidthM));
+      south.push(toLonLat(c.x - nx * this.halfWidthM, c.y - ny * this.halfWidthM));
+    }
+    return [...north, ...south.reverse(), north[0]!];
+  }
+
   /** Distance to the centerline (metres) and on which side the point is (+1 north, −1 south). */
   measure(x: number, y: number): { distanceM: number; sign: 1 | -1 } {
     let best = Infinity;

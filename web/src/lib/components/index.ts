@@ -11,3 +11,4 @@ export { CAMERA_DRAG_TYPE } from './drag.ts';
 export { default as AuditFilters } from './audit/AuditFilters.svelte';
 export { default as AuditTable } from './audit/AuditTable.svelte';
 export type { HeaderIdentity } from './header-identity.ts';
+export { default as TileWall } from './TileWall.svelte';

@@ -3,6 +3,9 @@
  * as the AppError the one error handler knows (FORBIDDEN, ROUTE_UNREACHABLE, …).
  */
 import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
+import type { MapCameras, MapLayers, MapStation } from '$protocol/map.ts';
+
+export type { MapCameras, MapLayers, MapStation };
 
 export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
@@ -67,8 +70,21 @@ export interface DistrictCollection {
   features: unknown[];
 }
 
+/** An incident as the hub keeps it (persisted; listed for the agency that opened it). */
+export interface IncidentRecord {
+  id: string;
+  type: IncidentType;
+  location: LatLon;
+  address: string | null;
+  agency: string;
+  openedBy: string;
+  status: 'open' | 'closed';
+  openedAt: number;
+  closedAt: number | null;
+}
+
 export interface OpenedIncident {
-  incident: { id: string; type: IncidentType; location: LatLon };
+  incident: IncidentRecord;
   grant: unknown;
 }
 
@@ -85,8 +101,14 @@ export class GeoApi {
     return this.#call('/api/geo/districts', { signal });
   }
 
-  async cameras(signal?: AbortSignal): Promise<MapCamera[]> {
-    return (await this.#call<{ cameras: MapCamera[] }>('/api/geo/cameras', { signal })).cameras;
+  /** Every in-scope camera, columnar (a 68k registry is a few MB). */
+  cameras(signal?: AbortSignal): Promise<MapCameras> {
+    return this.#call('/api/geo/cameras', { signal });
+  }
+
+  /** Roads, water and stations: the base map, built by the hub (no tile server). */
+  layers(signal?: AbortSignal): Promise<MapLayers> {
+    return this.#call('/api/geo/layers', { signal });
   }
 
   async nearest(at: LatLon, n: number, signal?: AbortSignal): Promise<NearCamera[]> {
@@ -104,6 +126,19 @@ export class GeoApi {
       headers: { 'content-type': 'application/json' },
       signal
     });
+  }
+
+  async incidents(signal?: AbortSignal): Promise<IncidentRecord[]> {
+    return (await this.#call<{ incidents: IncidentRecord[] }>('/api/incidents?status=open', { signal })).incidents;
+  }
+
+  /** One incident with its dispatch (route, flags, detour) as the caller may see it; null dispatch before one starts. */
+  incident(id: string, signal?: AbortSignal): Promise<{ incident: IncidentRecord; dispatch: Dispatch | null }> {
+    return this.#call(`/api/incidents/${encodeURIComponent(id)}`, { signal });
+  }
+
+  closeIncident(id: string, signal?: AbortSignal): Promise<{ incident: IncidentRecord }> {
+    return this.#call(`/api/incidents/${encodeURIComponent(id)}/close`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal });
   }
 
   /** Starts (or restarts) the incident's dispatch: the route from the nearest station. */

@@ -1,7 +1,9 @@
 /**
- * The incident map: Seoul's district boundaries, the in-scope cameras, the incident marker,
- * the dispatch route and its station — vector layers only (no tile server: the hub runs
- * offline). One instance per page; `dispose()` removes the listener, the layers and the map.
+ * The incident map: Seoul's districts, water, roads and stations, every in-scope camera (WebGL
+ * points: a city has tens of thousands) with field-of-view cones when zoomed in, the incident,
+ * the dispatch route, detour and congestion flags, and numbered rings on the cameras shown in
+ * the tiles. Vector layers only (no tile server: the hub runs offline). One instance per page;
+ * `dispose()` removes the listeners, the layers and the map.
  */
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
@@ -10,19 +12,29 @@ import GeoJSON from 'ol/format/GeoJSON.js';
 import LineString from 'ol/geom/LineString.js';
 import MultiPolygon from 'ol/geom/MultiPolygon.js';
 import Point from 'ol/geom/Point.js';
-import type Polygon from 'ol/geom/Polygon.js';
+import Polygon from 'ol/geom/Polygon.js';
 import VectorLayer from 'ol/layer/Vector.js';
+import WebGLPointsLayer from 'ol/layer/WebGLPoints.js';
 import VectorSource from 'ol/source/Vector.js';
 import { defaults as defaultControls } from 'ol/control/defaults.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import { unByKey } from 'ol/Observable.js';
+import type BaseLayer from 'ol/layer/Base.js';
 import type { EventsKey } from 'ol/events.js';
 import type { FeatureLike } from 'ol/Feature.js';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style.js';
-import type { DispatchRoute, FlaggedSegment, LatLon, MapCamera } from './geo-api.ts';
+import type { DispatchRoute, FlaggedSegment, LatLon, MapCameras, MapLayers } from './geo-api.ts';
+import { conePolygon } from './cone.ts';
 
 const ROUTE_COLOR = '#ff8a3d';
 const DETOUR_COLOR = '#22d3ee';
+/** Cameras can be picked by clicking from this zoom on; below it a click is a place on the map. */
+export const PICK_ZOOM = 15;
+const PICK_RADIUS_PX = 9;
+/** Field-of-view cones from this zoom on, at most this many (those in view). */
+const CONE_ZOOM = 15.5;
+const MAX_CONES = 2500;
+const CONE_RANGE_M = 45;
 
 export const SEOUL_CENTER: LatLon = { lat: 37.55, lon: 126.99 };
 
@@ -39,25 +51,45 @@ export function categoryColor(category: string): string {
   return CATEGORY_COLORS[category] ?? OTHER_COLOR;
 }
 
+const ROAD_WIDTH: Readonly<Record<string, number>> = { trunk: 3.5, primary: 3, secondary: 2.2, tertiary: 1.6, residential: 1 };
+const MAJOR_ROADS = new Set(['trunk', 'primary', 'secondary']);
+
 const point = (at: LatLon): Point => new Point(fromLonLat([at.lon, at.lat]));
+const line = (coordinates: ReadonlyArray<readonly [number, number]>): LineString => new LineString(coordinates.map(([lon, lat]) => fromLonLat([lon, lat])));
+
+/** What a click on the map means: a place, and the camera under the pointer when zoomed in. */
+export interface MapClick {
+  at: LatLon;
+  cameraId: string | null;
+}
 
 export class IncidentMap {
   readonly #map: Map;
   readonly #districts = new VectorSource();
-  readonly #cameras = new VectorSource();
+  readonly #water = new VectorSource();
+  readonly #majorRoads = new VectorSource();
+  readonly #minorRoads = new VectorSource();
+  readonly #stations = new VectorSource();
+  readonly #cameras = new VectorSource<Feature<Point>>();
+  readonly #cones = new VectorSource();
+  readonly #wall = new VectorSource();
   readonly #route = new VectorSource();
   readonly #marker = new VectorSource();
   readonly #detour = new VectorSource();
   readonly #flags = new VectorSource();
   /** Once a detour is drawn, the original route is drawn dashed. */
   #superseded = false;
-  readonly #layers: VectorLayer[];
+  readonly #layers: BaseLayer[];
+  readonly #routeLayer: VectorLayer;
+  #cameraLayer: WebGLPointsLayer<VectorSource<Feature<Point>>> | null = null;
   readonly #keys: EventsKey[] = [];
-  readonly #cameraStyles = new globalThis.Map<string, Style>();
-  readonly #highlightStyles = new globalThis.Map<string, Style>();
-  #highlighted = new Set<string>();
+  /** The cameras, projected once (EPSG:3857 metres), for picking and cones. */
+  #data: MapCameras | null = null;
+  #x = new Float64Array(0);
+  #y = new Float64Array(0);
+  readonly #index = new globalThis.Map<string, number>();
 
-  constructor(target: HTMLElement, onPick: (at: LatLon) => void) {
+  constructor(target: HTMLElement, onClick: (click: MapClick) => void) {
     const districtLine = new Stroke({ color: 'rgba(160, 180, 210, 0.55)', width: 1 });
     const districtFill = new Fill({ color: 'rgba(40, 60, 90, 0.18)' });
     const districtLayer = new VectorLayer({
@@ -76,20 +108,57 @@ export class IncidentMap {
         })
       ]
     });
-    const routeLayer = new VectorLayer({
+    const waterLayer = new VectorLayer({ source: this.#water, style: new Style({ fill: new Fill({ color: 'rgba(40, 110, 170, 0.45)' }) }) });
+    // Thin at city scale (the grid would hide the districts), full width from street scale on.
+    const roadStyles = new globalThis.Map<string, Style>();
+    const roadStyle = (feature: FeatureLike, resolution: number) => {
+      const highway = String(feature.get('highway'));
+      const scale = resolution > 30 ? 0.35 : resolution > 8 ? 0.65 : 1;
+      const key = `${highway}/${scale}`;
+      let style = roadStyles.get(key);
+      if (!style) {
+        const major = MAJOR_ROADS.has(highway);
+        const alpha = (major ? 0.5 : 0.3) * (scale < 1 ? 0.7 : 1);
+        style = new Style({ stroke: new Stroke({ color: major ? `rgba(200, 200, 215, ${alpha})` : `rgba(150, 160, 180, ${alpha})`, width: (ROAD_WIDTH[highway] ?? 1) * scale }) });
+        roadStyles.set(key, style);
+      }
+      return style;
+    };
+    const majorRoadLayer = new VectorLayer({ source: this.#majorRoads, style: roadStyle });
+    const minorRoadLayer = new VectorLayer({ source: this.#minorRoads, style: roadStyle, minZoom: 12.5 });
+    const stationStyle = (feature: FeatureLike, resolution: number) => {
+      const fire = feature.get('kind') === 'fire';
+      return new Style({
+        image: new RegularShape({ points: 4, radius: 6, angle: Math.PI / 4, fill: new Fill({ color: fire ? '#e5484d' : '#3e63dd' }), stroke: new Stroke({ color: '#0a0e16', width: 1.5 }) }),
+        text:
+          resolution < 20
+            ? new Text({ text: String(feature.get('name') ?? ''), offsetY: -14, font: '600 11px system-ui, sans-serif', fill: new Fill({ color: fire ? '#ffb4b4' : '#b4c6ff' }), stroke: new Stroke({ color: '#0a0e16', width: 3 }) })
+            : undefined
+      });
+    };
+    const stationLayer = new VectorLayer({ source: this.#stations, style: stationStyle, minZoom: 11.5 });
+    const coneLayer = new VectorLayer({
+      source: this.#cones,
+      minZoom: CONE_ZOOM,
+      style: (feature) => {
+        const color = categoryColor(String(feature.get('category') ?? ''));
+        return new Style({ fill: new Fill({ color: `${color}33` }), stroke: new Stroke({ color: `${color}88`, width: 1 }) });
+      }
+    });
+    const routeLayer = (this.#routeLayer = new VectorLayer({
       source: this.#route,
       style: (feature) =>
         feature.get('kind') === 'approach'
           ? new Style({ stroke: new Stroke({ color: '#ff8a3d', width: 2, lineDash: [4, 5] }) })
           : feature.get('kind') === 'station'
           ? new Style({
-              image: new RegularShape({ points: 4, radius: 9, angle: Math.PI / 4, fill: new Fill({ color: '#ff8a3d' }), stroke: new Stroke({ color: '#111', width: 2 }) }),
-              text: new Text({ text: String(feature.get('name') ?? ''), offsetY: -18, font: '700 12px system-ui, sans-serif', fill: new Fill({ color: '#ffd2b0' }), stroke: new Stroke({ color: '#111', width: 3 }) })
+              // The stations layer names it.
+              image: new RegularShape({ points: 4, radius: 9, angle: Math.PI / 4, fill: new Fill({ color: '#ff8a3d' }), stroke: new Stroke({ color: '#111', width: 2 }) })
             })
           : this.#superseded
           ? [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 6 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 3, lineDash: [8, 7] }) })]
           : [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 4 }) })]
-    });
+    }));
     const detourLayer = new VectorLayer({
       source: this.#detour,
       style: [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: DETOUR_COLOR, width: 4 }) })]
@@ -100,7 +169,16 @@ export class IncidentMap {
         image: new RegularShape({ points: 4, radius: 10, radius2: 0, angle: Math.PI / 4, stroke: new Stroke({ color: '#ff3b3b', width: 4 }) })
       })
     });
-    const cameraLayer = new VectorLayer({ source: this.#cameras, style: (feature) => this.#cameraStyle(feature) });
+    // The cameras on the tiles: a white ring with the tile's number.
+    const wallLayer = new VectorLayer({
+      source: this.#wall,
+      style: (feature) =>
+        new Style({
+          image: new CircleStyle({ radius: 10, stroke: new Stroke({ color: '#ffffff', width: 3 }), fill: new Fill({ color: 'rgba(10, 14, 22, 0.55)' }) }),
+          text: new Text({ text: String(feature.get('slot') ?? ''), font: '700 11px system-ui, sans-serif', fill: new Fill({ color: '#ffffff' }) }),
+          zIndex: 3
+        })
+    });
     const markerLayer = new VectorLayer({
       source: this.#marker,
       style: new Style({
@@ -108,7 +186,7 @@ export class IncidentMap {
         image: new RegularShape({ points: 3, radius: 11, angle: Math.PI, displacement: [0, 14], fill: new Fill({ color: '#ff4d4f' }), stroke: new Stroke({ color: '#fff', width: 2 }) })
       })
     });
-    this.#layers = [districtLayer, routeLayer, detourLayer, cameraLayer, flagLayer, markerLayer];
+    this.#layers = [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, coneLayer, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer];
     this.#map = new Map({
       target,
       layers: this.#layers,
@@ -118,8 +196,10 @@ export class IncidentMap {
     this.#keys.push(
       this.#map.on('singleclick', (event) => {
         const [lon, lat] = toLonLat(event.coordinate);
-        if (lon !== undefined && lat !== undefined) onPick({ lat: round(lat), lon: round(lon) });
-      })
+        if (lon === undefined || lat === undefined) return;
+        onClick({ at: { lat: round(lat), lon: round(lon) }, cameraId: this.#pick(event.coordinate[0] ?? 0, event.coordinate[1] ?? 0) });
+      }),
+      this.#map.on('moveend', () => this.#drawCones())
     );
   }
 
@@ -129,15 +209,74 @@ export class IncidentMap {
     this.#districts.addFeatures(features);
   }
 
-  setCameras(cameras: readonly MapCamera[]): void {
-    this.#cameras.clear();
-    this.#cameras.addFeatures(cameras.map((camera) => new Feature({ geometry: point(camera), id: camera.id, name: camera.name, category: camera.category })));
+  setBase(layers: MapLayers): void {
+    this.#water.clear();
+    this.#water.addFeatures(layers.water.map((ring) => new Feature({ geometry: new Polygon([ring.map(([lon, lat]) => fromLonLat([lon, lat]))]) })));
+    const major: Feature[] = [];
+    const minor: Feature[] = [];
+    for (const road of layers.roads) {
+      (MAJOR_ROADS.has(road.highway) ? major : minor).push(new Feature({ geometry: line(road.line), highway: road.highway, name: road.name }));
+    }
+    this.#majorRoads.clear();
+    this.#majorRoads.addFeatures(major);
+    this.#minorRoads.clear();
+    this.#minorRoads.addFeatures(minor);
+    this.#stations.clear();
+    this.#stations.addFeatures(layers.stations.map((s) => new Feature({ geometry: point(s), kind: s.kind, name: s.name, id: s.id })));
   }
 
-  /** Draws the nearest cameras larger and ringed. */
-  highlight(ids: Iterable<string>): void {
-    this.#highlighted = new Set(ids);
-    this.#cameras.changed();
+  /** Every in-scope camera as a WebGL point coloured by category. */
+  setCameras(cameras: MapCameras): void {
+    this.#data = cameras;
+    this.#x = new Float64Array(cameras.count);
+    this.#y = new Float64Array(cameras.count);
+    this.#index.clear();
+    const features: Array<Feature<Point>> = new Array(cameras.count);
+    for (let i = 0; i < cameras.count; i++) {
+      const [x = 0, y = 0] = fromLonLat([cameras.lon[i]!, cameras.lat[i]!]);
+      this.#x[i] = x;
+      this.#y[i] = y;
+      this.#index.set(cameras.ids[i]!, i);
+      features[i] = new Feature({ geometry: new Point([x, y]), c: cameras.category[i] });
+    }
+    this.#cameras.clear();
+    this.#cameras.addFeatures(features);
+    // The colour expression depends on this answer's category list, so the layer is made here.
+    if (this.#cameraLayer) {
+      this.#map.removeLayer(this.#cameraLayer);
+      this.#cameraLayer.dispose();
+    }
+    const match: unknown[] = ['match', ['get', 'c']];
+    cameras.categories.forEach((name, i) => match.push(i, categoryColor(name)));
+    match.push(OTHER_COLOR);
+    this.#cameraLayer = new WebGLPointsLayer({
+      source: this.#cameras,
+      style: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 13, 2.5, 16, 5, 18, 7],
+        'circle-fill-color': match as never,
+        'circle-stroke-color': 'rgba(10, 14, 22, 0.9)',
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1]
+      }
+    });
+    // Above the roads and cones, below the route, flags and rings.
+    const layers = this.#map.getLayers();
+    layers.insertAt(layers.getArray().indexOf(this.#routeLayer), this.#cameraLayer);
+    this.#drawCones();
+  }
+
+  /** The camera's position, if it is on the map. */
+  cameraAt(id: string): LatLon | null {
+    const i = this.#index.get(id);
+    return i === undefined || !this.#data ? null : { lat: this.#data.lat[i]!, lon: this.#data.lon[i]! };
+  }
+
+  /** Numbered rings on the cameras shown in the tiles (`slots[i]` is tile i + 1). */
+  setWall(slots: ReadonlyArray<string | null>): void {
+    this.#wall.clear();
+    slots.forEach((id, i) => {
+      const at = id ? this.cameraAt(id) : null;
+      if (at) this.#wall.addFeature(new Feature({ geometry: point(at), slot: i + 1, id }));
+    });
   }
 
   setIncident(at: LatLon | null): void {
@@ -149,14 +288,13 @@ export class IncidentMap {
   setRoute(route: DispatchRoute | null, incident?: LatLon, fit = true): void {
     this.#route.clear();
     if (!route) return;
-    const coordinates = route.polyline.map(([lon, lat]) => fromLonLat([lon, lat]));
-    const line = new LineString(coordinates);
-    const features = [new Feature({ geometry: line, kind: 'route' }), new Feature({ geometry: point(route.station.location), kind: 'station', name: route.station.name })];
-    const end = coordinates[coordinates.length - 1];
-    if (incident && end) features.push(new Feature({ geometry: new LineString([end, fromLonLat([incident.lon, incident.lat])]), kind: 'approach' }));
+    const path = line(route.polyline);
+    const features = [new Feature({ geometry: path, kind: 'route' }), new Feature({ geometry: point(route.station.location), kind: 'station', name: route.station.name })];
+    const end = path.getLastCoordinate();
+    if (incident && end.length) features.push(new Feature({ geometry: new LineString([end, fromLonLat([incident.lon, incident.lat])]), kind: 'approach' }));
     this.#route.addFeatures(features);
     const extent = this.#route.getExtent();
-    if (fit && extent) this.#map.getView().fit(extent, { padding: [90, 90, 90, 90], maxZoom: 14, duration: 300 });
+    if (fit && extent) this.#map.getView().fit(extent, { padding: [60, 60, 60, 60], maxZoom: 15, duration: 300 });
   }
 
   /** The detour around flagged segments (cyan; the original route turns dashed), or none. */
@@ -165,7 +303,7 @@ export class IncidentMap {
     this.#superseded = detour !== null;
     this.#route.changed();
     if (!detour) return;
-    this.#detour.addFeature(new Feature({ geometry: new LineString(detour.polyline.map(([lon, lat]) => fromLonLat([lon, lat]))) }));
+    this.#detour.addFeature(new Feature({ geometry: line(detour.polyline) }));
   }
 
   /** Red crosses where operators flagged congestion. */
@@ -188,33 +326,56 @@ export class IncidentMap {
     this.#map.renderSync();
   }
 
+  zoom(): number {
+    return this.#map.getView().getZoom() ?? 0;
+  }
+
   dispose(): void {
     unByKey(this.#keys);
     this.#keys.length = 0;
     this.#map.setTarget(undefined);
-    for (const layer of this.#layers) {
-      layer.getSource()?.clear();
+    for (const layer of [...this.#layers, ...(this.#cameraLayer ? [this.#cameraLayer] : [])]) {
+      if (layer instanceof VectorLayer || layer instanceof WebGLPointsLayer) layer.getSource()?.clear();
       layer.dispose();
     }
     this.#map.dispose();
   }
 
-  #cameraStyle(feature: FeatureLike): Style {
-    const category = String(feature.get('category') ?? '');
-    const lit = this.#highlighted.has(String(feature.get('id')));
-    const cache = lit ? this.#highlightStyles : this.#cameraStyles;
-    let style = cache.get(category);
-    if (!style) {
-      const color = categoryColor(category);
-      style = new Style({
-        image: lit
-          ? new CircleStyle({ radius: 8, fill: new Fill({ color }), stroke: new Stroke({ color: '#ffffff', width: 3 }) })
-          : new CircleStyle({ radius: 5, fill: new Fill({ color }), stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 1.5 }) }),
-        zIndex: lit ? 2 : 1
-      });
-      cache.set(category, style);
+  /** The camera nearest the click within a few pixels, when zoomed in enough to tell cameras apart. */
+  #pick(x: number, y: number): string | null {
+    const view = this.#map.getView();
+    if (!this.#data || (view.getZoom() ?? 0) < PICK_ZOOM) return null;
+    const tolerance = PICK_RADIUS_PX * (view.getResolution() ?? 1);
+    let best = -1;
+    let bestD = tolerance * tolerance;
+    for (let i = 0; i < this.#x.length; i++) {
+      const dx = this.#x[i]! - x;
+      const dy = this.#y[i]! - y;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) {
+        bestD = d;
+        best = i;
+      }
     }
-    return style;
+    return best < 0 ? null : this.#data.ids[best]!;
+  }
+
+  /** Cones for the cameras in view (there are few once zoomed in enough to see them). */
+  #drawCones(): void {
+    this.#cones.clear();
+    const data = this.#data;
+    const view = this.#map.getView();
+    if (!data || (view.getZoom() ?? 0) < CONE_ZOOM) return;
+    const [minX = 0, minY = 0, maxX = 0, maxY = 0] = view.calculateExtent(this.#map.getSize());
+    const features: Feature[] = [];
+    for (let i = 0; i < this.#x.length && features.length < MAX_CONES; i++) {
+      const x = this.#x[i]!;
+      const y = this.#y[i]!;
+      if (x < minX || x > maxX || y < minY || y > maxY || data.facing[i]! < 0) continue;
+      const ring = conePolygon({ lat: data.lat[i]!, lon: data.lon[i]! }, data.facing[i]!, data.fov[i]!, CONE_RANGE_M).map(([lon, lat]) => fromLonLat([lon, lat]));
+      features.push(new Feature({ geometry: new Polygon([ring]), category: data.categories[data.category[i]!] }));
+    }
+    this.#cones.addFeatures(features);
   }
 }
 
@@ -226,7 +387,7 @@ function labelPoint(feature: FeatureLike): Point | undefined {
     for (const polygon of geometry.getPolygons()) if (!best || polygon.getArea() > best.getArea()) best = polygon;
     return best?.getInteriorPoint();
   }
-  if (geometry && 'getInteriorPoint' in geometry && typeof geometry.getInteriorPoint === 'function') return (geometry as Polygon).getInteriorPoint();
+  if (geometry instanceof Polygon) return geometry.getInteriorPoint();
   return undefined;
 }
 

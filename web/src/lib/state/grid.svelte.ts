@@ -7,6 +7,7 @@
 import type { MessageKey } from '$lib/i18n/index.ts';
 import { tileDisplayState, type TileState, type TileStats, type TileStream } from '$lib/media/index.ts';
 import { DEFAULT_LAYOUT, fitSlots, formatGridQuery, parseGridQuery, type Layout } from './grid-query.ts';
+import { fillSlots, pickSlot } from './pins.ts';
 
 export type PlaceResult = 'placed' | 'shown' | 'full';
 
@@ -39,7 +40,21 @@ export class GridManager {
   );
   readonly shown: ReadonlySet<string> = $derived(new Set(this.slots.filter((id): id is string => id !== null)));
 
+  /** Cameras the operator pinned (incident wall): auto-fill leaves them where they are. */
+  pinned = $state.raw<ReadonlySet<string>>(new Set());
+
   readonly #streams = new Map<number, TileStream>();
+
+  togglePin(cameraId: string): void {
+    const next = new Set(this.pinned);
+    if (!next.delete(cameraId)) next.add(cameraId);
+    this.pinned = next;
+  }
+
+  /** The given cameras, in order, into every tile that is not pinned. */
+  fill(ids: readonly string[]): void {
+    this.slots = fillSlots(this.slots, ids, this.pinned);
+  }
 
   setLayout(layout: Layout): void {
     if (layout === this.layout) return;
@@ -48,15 +63,18 @@ export class GridManager {
     if (this.selected !== null && this.selected >= layout) this.selected = null;
   }
 
-  /** Puts a camera in the selected tile, else the next free one. */
-  place(cameraId: string): PlaceResult {
+  /**
+   * Puts a camera in the selected tile, else the next free one; with `replace` (the incident
+   * wall), else in the last tile that is not pinned.
+   */
+  place(cameraId: string, options: { replace?: boolean } = {}): PlaceResult {
     const existing = this.slots.indexOf(cameraId);
     if (existing >= 0) {
       this.selected = existing;
       this.#notify('monitor.alreadyShown');
       return 'shown';
     }
-    const target = this.selected ?? this.slots.indexOf(null);
+    const target = pickSlot(this.slots, this.selected, options.replace ? this.pinned : null);
     if (target < 0) {
       this.#notify('monitor.noFreeTile');
       return 'full';
@@ -81,7 +99,9 @@ export class GridManager {
   }
 
   clear(index: number): void {
-    if (this.slots[index] === undefined) return;
+    const id = this.slots[index];
+    if (id === undefined) return;
+    if (id !== null && this.pinned.has(id)) this.togglePin(id);
     const slots = [...this.slots];
     slots[index] = null;
     this.slots = slots;

@@ -6,10 +6,10 @@
  * receive transport, list the cameras; tiles follow `media` and watch again. A dropped socket
  * closes the media session at once, so no transport or consumer outlives its session.
  */
-import type { CameraInfo, CameraState, SessionInfo } from '$protocol/events.ts';
+import type { CameraInfo, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
 import { MediaSession, terminalStateFor, type TileState } from '$lib/media/index.ts';
-import { HubClient } from '$lib/signaling/index.ts';
+import { HubClient, type PushName } from '$lib/signaling/index.ts';
 
 export type SessionStatus =
   /** Not started. */
@@ -67,6 +67,9 @@ export class SessionManager {
     }
   });
 
+  /** A session that is (or is getting) connected: its token is worth keeping fresh. */
+  readonly live = $derived(this.status !== 'idle' && this.status !== 'refused' && this.status !== 'ended' && this.status !== 'closed');
+
   readonly #options: Required<Omit<SessionManagerOptions, 'url'>> & { url?: string };
   #client: HubClient | null = null;
   #offs: Array<() => void> = [];
@@ -77,6 +80,8 @@ export class SessionManager {
   #relistTimer: ReturnType<typeof setTimeout> | undefined;
   /** Every camera listed so far, by id. */
   readonly #seen = new Map<string, CameraInfo>();
+  /** Pages' own handlers for hub events, attached to each client this session makes. */
+  readonly #listeners: Array<(client: HubClient) => () => void> = [];
 
   constructor(options: SessionManagerOptions = {}) {
     this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, ...options };
@@ -100,6 +105,13 @@ export class SessionManager {
     this.cameras = cameras;
   }
 
+  /** A page's own handler for a hub push (e.g. `incident:dispatch`), for as long as the session lives. */
+  on<E extends PushName>(event: E, handler: ServerToClientEvents[E]): void {
+    const attach = (client: HubClient) => client.on(event, handler);
+    this.#listeners.push(attach);
+    if (this.#client) this.#offs.push(attach(this.#client));
+  }
+
   /** Connects with the token `token()` returns (read again on every reconnect). */
   start(token: () => string | null): void {
     if (this.#client) return;
@@ -120,7 +132,8 @@ export class SessionManager {
         if (accessVerdict(event.reason.code)) this.#relistSoon(client);
       }),
       // A grant was issued to this agency: new cameras may be in view.
-      client.on('cameras:changed', () => this.#relistSoon(client))
+      client.on('cameras:changed', () => this.#relistSoon(client)),
+      ...this.#listeners.map((attach) => attach(client))
     );
     client.connect();
   }

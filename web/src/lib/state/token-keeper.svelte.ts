@@ -12,6 +12,7 @@
  *
  * Arm it inside an `$effect` and `disarm()` in the cleanup: it owns one timer.
  */
+import { untrack } from 'svelte';
 import type { Purpose } from '$protocol/events.ts';
 import { loadToken, loadTokenSource, peekClaims, requestDemoToken, saveToken, type IssuedToken, type TokenSource } from '$lib/auth/index.ts';
 import { pasteDue, refreshAt, retryAt } from '$lib/auth/refresh-policy.ts';
@@ -166,4 +167,18 @@ export class TokenKeeper {
     this.status = 'failed';
     return false;
   }
+}
+
+/**
+ * Keeps a live session's token fresh (call during a page's set-up): the keeper is armed with
+ * the hub's expiry (from join or refresh) and disarmed when the session ends.
+ */
+export function keepSessionFresh(session: { readonly live: boolean; readonly info: { expiresAt: number } | null }, keeper: TokenKeeper): void {
+  $effect(() => {
+    const until = session.info?.expiresAt ?? null;
+    if (!session.live || until === null) return;
+    // The keeper's own state is not this effect's dependency.
+    untrack(() => keeper.arm(until));
+    return () => keeper.disarm();
+  });
 }
