@@ -100,6 +100,11 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: /^\/api\/incidents$/,
       handle: ({ principal, body }) => {
         const { dispatch: wanted, ...input } = parse(openIncidentSchema, body);
+        const reported = input.externalRef === undefined ? undefined : incidents.openByRef(principal.agency.id, input.externalRef);
+        if (reported) {
+          const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.viewable(principal))) ?? null;
+          return json(200, { ...reported, dispatch } satisfies OpenIncidentResponse);
+        }
         const { incident, grant } = incidents.open(principal, input);
         const answer: OpenIncidentResponse = { incident, grant, dispatch: null };
         if (wanted ?? AUTO_DISPATCH.has(principal.purpose)) {

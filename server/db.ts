@@ -36,5 +36,6 @@ export function openDb(file: string): Db {
   // Columns added after the first release: a database from before gains them empty.
   const columns = new Set((db.prepare('PRAGMA table_info(incidents)').all() as Array<{ name: string }>).map((c) => c.name));
   for (const column of ['description', 'external_ref']) if (!columns.has(column)) db.exec(`ALTER TABLE incidents ADD COLUMN ${column} TEXT`);
+  db.exec('CREATE INDEX IF NOT EXISTS incidents_by_ref ON incidents (agency, external_ref)');
   return db;
 }

@@ -147,6 +147,19 @@ export class Incidents extends EventEmitter<Events> {
     return row && toIncident(row);
   }
 
+  /**
+   * The open incident an agency already reported under this CAD reference, with its grant if it
+   * is still active: a CAD system that retries a POST gets the same incident, not a second one.
+   */
+  openByRef(agency: string, externalRef: string): { incident: Incident; grant: Grant | null } | undefined {
+    const row = this.#db
+      .prepare("SELECT * FROM incidents WHERE agency = ? AND external_ref = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
+      .get(agency, externalRef) as IncidentRow | undefined;
+    if (!row) return undefined;
+    const grant = this.grantsOf(agency).find((g) => g.incidentId === row.id) ?? null;
+    return { incident: toIncident(row), grant };
+  }
+
   /** The incident if `agency` may see it: it opened it, or holds (or held) a grant for it. */
   visibleTo(agency: string, id: string): Incident | undefined {
     const row = this.#db.prepare(`SELECT * FROM incidents WHERE id = ? AND ${VISIBLE}`).get(id, agency, agency) as IncidentRow | undefined;

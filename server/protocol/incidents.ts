@@ -44,10 +44,15 @@ export interface Grant {
   expiresAt: number;
 }
 
-/** POST /api/incidents (201). `dispatch` is set when the hub started the dispatch at once. */
+/**
+ * POST /api/incidents: 201 with the new incident, or 200 with the open incident the agency already
+ * reported under the same `externalRef` (a CAD retry). `dispatch` is set when the hub started the
+ * dispatch at once (or, on a retry, the dispatch as it is now).
+ */
 export interface OpenIncidentResponse {
   incident: Incident;
-  grant: Grant;
+  /** null only on a retry whose grant has already expired (renew it). */
+  grant: Grant | null;
   dispatch: Dispatch | null;
   /** Why the automatic dispatch could not start (the incident is open all the same). */
   dispatchError?: WireError;

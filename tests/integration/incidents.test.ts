@@ -63,7 +63,7 @@ test('a CAD system opens an incident: English or Korean type, caller reference, 
   assert.equal(body.incident.description, '3층 주택 화재, 요구조자 1명');
   assert.equal(body.incident.agency, 'seoul-119', 'the reporting agency comes from the token');
   assert.equal(body.incident.status, 'open');
-  assert.equal(body.grant.incidentId, body.incident.id);
+  assert.equal(body.grant?.incidentId, body.incident.id);
   assert.ok(body.dispatch, 'a dispatch-119 token gets its route at once');
   assert.equal(body.dispatch.route.station.kind, 'fire');
   assert.equal(body.dispatch.detour, null);
@@ -71,6 +71,11 @@ test('a CAD system opens an incident: English or Korean type, caller reference, 
   const [event] = await listed;
   assert.deepEqual(event.incident, body.incident, "the second operator's list updates live");
   assert.equal(await policeHears, false, 'another agency hears nothing of it');
+
+  // A CAD system that retries gets the same incident back, not a second one.
+  const retried = await api('/api/incidents', fire, { type: 'fire', location: scene.location, externalRef: 'CAD-119-000123' });
+  assert.equal(retried.status, 200);
+  assert.deepEqual(retried.json, body);
 
   const detail = await api(`/api/incidents/${body.incident.id}`, fire);
   assert.equal(detail.status, 200);
