@@ -7,8 +7,10 @@ import type { Revocations } from './auth/revocations.ts';
 import type { AuditLog } from './audit/log.ts';
 import { auditResponse } from './audit/api.ts';
 import type { ApiReply, ApiRoute } from './http.ts';
-import { openIncidentSchema, type Incidents } from './incidents/incidents.ts';
+import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
+import type { Dispatch } from './protocol/dispatch.ts';
+import type { IncidentDetail, OpenIncidentResponse } from './protocol/incidents.ts';
 import type { Principal } from './auth/principal.ts';
 import type { RegistryCamera } from './cameras/registry.ts';
 import type { GeoService } from './geo/service.ts';
@@ -33,11 +35,17 @@ const routeQuery = z.object({ ...point, kind: z.enum(['fire', 'police']).optiona
 const query = (url: URL) => Object.fromEntries(url.searchParams);
 const dispatchBody = z.object({ kind: z.enum(['fire', 'police']).optional() }).strict();
 const congestionBody = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
+const listQuery = z
+  .object({ status: z.enum(['open', 'closed', 'all']).default('all'), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
 
 /** 119 rooms dispatch engines from fire stations; everyone else from police stations. */
 function stationKind(principal: Principal): 'fire' | 'police' {
   return principal.purpose === 'dispatch-119' || principal.purpose === 'disaster' ? 'fire' : 'police';
 }
+
+/** Tokens whose incidents get their dispatch route at once (a CAD opening a 112/119 call). */
+const AUTO_DISPATCH: ReadonlySet<Principal['purpose']> = new Set(['dispatch-112', 'dispatch-119']);
 
 function routed<T>(compute: () => T): T {
   try {
@@ -68,22 +76,72 @@ const json = (status: number, body: unknown): ApiReply => ({ status, json: body 
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const { incidents, audit, revocations } = deps;
+  /** An open incident the caller's agency opened: only it renews, closes and dispatches. */
   const openIncidentOf = (principal: Principal, id: string) => {
     const incident = incidents.get(id);
-    if (!incident || incident.agency !== principal.agency.id) throw new HubError('NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)');
-    if (incident.status !== 'open') throw new HubError('GRANT_ENDED', '이미 종료된 사건입니다 (incident closed)');
+    if (!incident || incident.agency !== principal.agency.id) throw incidentNotFound();
+    if (incident.status !== 'open') throw incidentClosed();
     return incident;
+  };
+  /** Any incident the caller's agency may see (its own, or one it was granted cameras for). */
+  const visibleIncident = (principal: Principal, id: string) => {
+    const incident = incidents.visibleTo(principal.agency.id, id);
+    if (!incident) throw incidentNotFound();
+    return incident;
+  };
+  const startDispatch = (principal: Principal, incidentId: string, location: { lat: number; lon: number }, kind = stationKind(principal)): Dispatch => {
+    const dispatch = routed(() => deps.geo.startDispatch(incidentId, kind, location, deps.viewable(principal)));
+    deps.dispatchChanged(principal.agency.id, incidentId);
+    return dispatch;
   };
   return [
     {
       method: 'POST',
       path: /^\/api\/incidents$/,
-      handle: ({ principal, body }) => json(201, incidents.open(principal, parse(openIncidentSchema, body)))
+      handle: ({ principal, body }) => {
+        const { dispatch: wanted, ...input } = parse(openIncidentSchema, body);
+        const reported = input.externalRef === undefined ? undefined : incidents.openByRef(principal.agency.id, input.externalRef);
+        if (reported) {
+          const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.viewable(principal))) ?? null;
+          return json(200, { ...reported, dispatch } satisfies OpenIncidentResponse);
+        }
+        const { incident, grant } = incidents.open(principal, input);
+        const answer: OpenIncidentResponse = { incident, grant, dispatch: null };
+        if (wanted ?? AUTO_DISPATCH.has(principal.purpose)) {
+          // The incident is open either way; a scene off the road network only has no route yet.
+          try {
+            answer.dispatch = startDispatch(principal, incident.id, incident.location);
+          } catch (error) {
+            if (!(error instanceof HubError)) throw error;
+            answer.dispatchError = error.toWire();
+          }
+        }
+        return json(201, answer);
+      }
     },
     {
       method: 'GET',
       path: /^\/api\/incidents$/,
-      handle: ({ principal }) => json(200, { incidents: incidents.list().filter((i) => i.agency === principal.agency.id) })
+      handle: ({ principal, url }) => json(200, { incidents: incidents.list(principal.agency.id, parse(listQuery, query(url))) })
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/incidents/${INCIDENT_ID}$`),
+      handle: ({ principal, params }) => {
+        const incident = visibleIncident(principal, params[0]!);
+        const detail: IncidentDetail = { incident, dispatch: routed(() => deps.geo.dispatch(incident.id, deps.viewable(principal))) ?? null };
+        return json(200, detail);
+      }
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/incidents/${INCIDENT_ID}/dispatch$`),
+      handle: ({ principal, params }) => {
+        const incident = visibleIncident(principal, params[0]!);
+        const dispatch = routed(() => deps.geo.dispatch(incident.id, deps.viewable(principal)));
+        if (!dispatch) throw new HubError('NOT_FOUND', '이 사건의 출동 경로가 없습니다 (no dispatch for this incident)');
+        return json(200, dispatch);
+      }
     },
     {
       method: 'POST',
@@ -132,9 +190,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       handle: ({ principal, params, body }) => {
         const incident = openIncidentOf(principal, params[0]!);
         const { kind } = parse(dispatchBody, body ?? {});
-        const dispatch = routed(() => deps.geo.startDispatch(incident.id, kind ?? stationKind(principal), incident.location, deps.viewable(principal)));
-        deps.dispatchChanged(incident.agency, incident.id);
-        return json(200, dispatch);
+        return json(200, startDispatch(principal, incident.id, incident.location, kind));
       }
     },
     {

@@ -1,4 +1,4 @@
-/** The hub's embedded SQLite database (incidents, grants, revocations); the audit trail has its own file. */
+/** The hub's embedded SQLite database (incidents, grants, dispatches, revocations); the audit trail has its own file. */
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -18,10 +18,24 @@ export function openDb(file: string): Db {
       lat REAL NOT NULL, lon REAL NOT NULL, radius_m REAL NOT NULL,
       issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT
     );
+    CREATE TABLE IF NOT EXISTS dispatches (
+      incident_id TEXT PRIMARY KEY REFERENCES incidents(id), kind TEXT NOT NULL,
+      to_lat REAL NOT NULL, to_lon REAL NOT NULL, network TEXT NOT NULL,
+      started_at INTEGER NOT NULL, ended_at INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS dispatch_flags (
+      incident_id TEXT NOT NULL REFERENCES dispatches(incident_id), seq INTEGER NOT NULL,
+      edge_id INTEGER NOT NULL, name TEXT, lat REAL NOT NULL, lon REAL NOT NULL, flagged_at INTEGER NOT NULL,
+      PRIMARY KEY (incident_id, seq)
+    );
     CREATE TABLE IF NOT EXISTS revocations (
       subject TEXT NOT NULL, agency TEXT NOT NULL, revoked_at INTEGER NOT NULL, revoked_by TEXT NOT NULL,
       PRIMARY KEY (subject, agency)
     );
   `);
+  // Columns added after the first release: a database from before gains them empty.
+  const columns = new Set((db.prepare('PRAGMA table_info(incidents)').all() as Array<{ name: string }>).map((c) => c.name));
+  for (const column of ['description', 'external_ref']) if (!columns.has(column)) db.exec(`ALTER TABLE incidents ADD COLUMN ${column} TEXT`);
+  db.exec('CREATE INDEX IF NOT EXISTS incidents_by_ref ON incidents (agency, external_ref)');
   return db;
 }

@@ -17,6 +17,7 @@ import type { Principal } from './auth/principal.ts';
 import { Revocations } from './auth/revocations.ts';
 import { verifyToken } from './auth/tokens.ts';
 import { openDb } from './db.ts';
+import { DispatchStore } from './incidents/dispatch-store.ts';
 import { Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
@@ -135,7 +136,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { camera: cameraId, state: s });
     });
 
-    const geo = new GeoService(registry.all());
+    const geo = new GeoService(registry.all(), { records: new DispatchStore(db) });
     const viewable = (principal: Principal) => {
       const context = { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() };
       return (camera: RegistryCamera) => decideView(principal, camera, context).allowed;
@@ -173,6 +174,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       viewerDeps: {
         policies,
         grants: (agency) => incidents.grantsOf(agency),
+        incident: (agency, incidentId) => incidents.visibleTo(agency, incidentId),
         registry,
         streams,
         pool,
@@ -207,6 +209,12 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     incidents.on('grant:renewed', (grant, incident) => record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: incident.id, detail: { grantId: grant.id, expiresAt: grant.expiresAt } }));
     incidents.on('incident:opened', (incident) => record({ action: 'incident.opened', outcome: 'info', agency: incident.agency, subject: incident.openedBy, incidentId: incident.id, purpose: incident.purpose, detail: { type: incident.type, location: incident.location } }));
     incidents.on('incident:closed', (incident) => record({ action: 'incident.closed', outcome: 'info', agency: incident.agency, incidentId: incident.id }));
+    // Views opened for an incident end with it (before its grants end, so they say INCIDENT_CLOSED).
+    incidents.on('incident:closed', (incident) => signaling.incidentClosed(incident.id));
+    // Every operator of the agency keeps the same incident list.
+    incidents.on('incident:opened', (incident) => signaling.incidentsChanged(incident.agency, { change: 'opened', incident }));
+    incidents.on('grant:renewed', (_grant, incident) => signaling.incidentsChanged(incident.agency, { change: 'renewed', incident }));
+    incidents.on('incident:closed', (incident) => signaling.incidentsChanged(incident.agency, { change: 'closed', incident }));
     incidents.on('grant:ended', (grant, reason) => {
       record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
       signaling.reevaluate();

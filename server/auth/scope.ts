@@ -5,6 +5,7 @@
  */
 import { haversineM } from '../geo/geometry.ts';
 import type { ErrorCode } from '../protocol/errors.ts';
+import type { Grant } from '../protocol/incidents.ts';
 import type { AgencyPolicies } from './policy.ts';
 import type { Principal } from './principal.ts';
 
@@ -15,15 +16,7 @@ export interface ScopedCamera {
   location: { lat: number; lon: number };
 }
 
-/** A time-limited right of one agency to view the cameras around an incident. */
-export interface Grant {
-  id: string;
-  incidentId: string;
-  agency: string;
-  center: { lat: number; lon: number };
-  radiusM: number;
-  expiresAt: number;
-}
+export type { Grant };
 
 export type ViewDecision =
   | { allowed: true; basis: 'scope' }

@@ -22,19 +22,52 @@ export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../prot
 
 const CORRIDOR_HALF_WIDTH_M = 60;
 
+/** What rebuilds a dispatch after a restart: the route is recomputed from kind and destination. */
+export interface DispatchRecord {
+  kind: Station['kind'];
+  to: { lat: number; lon: number };
+  /** The road network the flags' edge ids belong to; on another network the flags are re-snapped. */
+  network: string;
+  flagged: FlaggedSegment[];
+  /** false once the incident closed (the record is history). */
+  live: boolean;
+}
+
+/** Where dispatch state is kept beyond memory (server/incidents/dispatch-store.ts). */
+export interface DispatchRecords {
+  started(incidentId: string, record: Pick<DispatchRecord, 'kind' | 'to' | 'network'>): void;
+  flagged(incidentId: string, flag: FlaggedSegment): void;
+  ended(incidentId: string): void;
+  load(incidentId: string): DispatchRecord | undefined;
+}
+
+interface DispatchState {
+  kind: Station['kind'];
+  to: { lat: number; lon: number };
+  route: RouteResult;
+  flagged: FlaggedSegment[];
+}
+
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
   #roads: { router: Router; stations: StationDirectory; ways: SeoulRoadsCollection } | undefined;
   #layersJson: string | undefined;
   readonly #seed: number;
-  /** Dispatch state per incident (in memory: it is rebuilt from the incident if the hub restarts). */
-  readonly #dispatches = new Map<string, { kind: Station['kind']; to: { lat: number; lon: number }; route: RouteResult; flagged: FlaggedSegment[] }>();
+  /** Live dispatch state per incident; `#records` keeps it across restarts (rebuilt on first use). */
+  readonly #dispatches = new Map<string, DispatchState>();
+  readonly #records: DispatchRecords | undefined;
 
-  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number } = {}) {
+  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number; records?: DispatchRecords } = {}) {
     this.#registry = [...cameras];
     this.#cameras = new CameraIndex(this.#registry);
     this.#seed = options.seed ?? 1;
+    this.#records = options.records;
+  }
+
+  /** Names the road network: edge ids are stable within one. */
+  get #networkId(): string {
+    return `synthetic-seoul/seed-${this.#seed}`;
   }
 
   districtsGeoJson(): { type: 'FeatureCollection'; features: unknown[] } {
@@ -100,6 +133,7 @@ export class GeoService {
   startDispatch(incidentId: string, kind: Station['kind'], to: { lat: number; lon: number }, filter: CameraFilter): Dispatch {
     const { route } = this.#route(kind, to);
     this.#dispatches.set(incidentId, { kind, to, route, flagged: [] });
+    this.#records?.started(incidentId, { kind, to, network: this.#networkId });
     return this.dispatch(incidentId, filter)!;
   }
 
@@ -108,29 +142,21 @@ export class GeoService {
    * computes the detour at once. The graph is not rebuilt: the flag is a per-query block.
    */
   flagCongestion(incidentId: string, at: { lat: number; lon: number }, filter: CameraFilter): Dispatch | undefined {
-    const state = this.#dispatches.get(incidentId);
-    if (!state) return undefined;
-    const { router } = this.#network();
-    let best = { edge: -1, distance: Infinity };
-    for (const edge of state.route.edgeIds) {
-      const geometry = router.graph.edgeGeometry(edge);
-      for (let i = 1; i < geometry.length; i++) {
-        const [ax, ay] = geometry[i - 1]!;
-        const [bx, by] = geometry[i]!;
-        const k = Math.cos((at.lat * Math.PI) / 180);
-        const d = pointSegmentDistance(at.lon * k, at.lat, ax * k, ay, bx * k, by);
-        if (d < best.distance) best = { edge, distance: d };
-      }
-    }
-    if (best.edge >= 0 && !state.flagged.some((f) => f.edgeId === best.edge)) {
-      state.flagged.push({ edgeId: best.edge, name: router.graph.edge(best.edge).name, at });
+    const found = this.#state(incidentId);
+    if (!found?.live) return undefined;
+    const { state } = found;
+    const edge = this.#snap(state.route, at);
+    if (edge >= 0 && !state.flagged.some((f) => f.edgeId === edge)) {
+      const flag = { edgeId: edge, name: this.#network().router.graph.edge(edge).name, at };
+      state.flagged.push(flag);
+      this.#records?.flagged(incidentId, flag);
     }
     return this.dispatch(incidentId, filter);
   }
 
   /** The dispatch as the caller may see it (cameras filtered by its scope). */
   dispatch(incidentId: string, filter: CameraFilter): Dispatch | undefined {
-    const state = this.#dispatches.get(incidentId);
+    const state = this.#state(incidentId)?.state;
     if (!state) return undefined;
     const { router, stations } = this.#network();
     const station = stations.nearestStation(state.kind, state.to.lat, state.to.lon)!.station;
@@ -147,8 +173,46 @@ export class GeoService {
     };
   }
 
+  /** The dispatch is no longer live; its record stays readable as history. */
   endDispatch(incidentId: string): void {
     this.#dispatches.delete(incidentId);
+    this.#records?.ended(incidentId);
+  }
+
+  /** The live state, or the stored one rebuilt (kept in memory only while live). */
+  #state(incidentId: string): { state: DispatchState; live: boolean } | undefined {
+    const live = this.#dispatches.get(incidentId);
+    if (live) return { state: live, live: true };
+    const record = this.#records?.load(incidentId);
+    if (!record) return undefined;
+    const { route } = this.#route(record.kind, record.to);
+    const sameNetwork = record.network === this.#networkId;
+    const flagged: FlaggedSegment[] = [];
+    for (const flag of record.flagged) {
+      const edgeId = sameNetwork ? flag.edgeId : this.#snap(route, flag.at);
+      if (edgeId < 0 || flagged.some((f) => f.edgeId === edgeId)) continue;
+      flagged.push(sameNetwork ? flag : { ...flag, edgeId, name: this.#network().router.graph.edge(edgeId).name });
+    }
+    const state: DispatchState = { kind: record.kind, to: record.to, route, flagged };
+    if (record.live) this.#dispatches.set(incidentId, state);
+    return { state, live: record.live };
+  }
+
+  /** The route edge nearest to a point (-1 for an empty route). */
+  #snap(route: RouteResult, at: { lat: number; lon: number }): number {
+    const { router } = this.#network();
+    const k = Math.cos((at.lat * Math.PI) / 180);
+    let best = { edge: -1, distance: Infinity };
+    for (const edge of route.edgeIds) {
+      const geometry = router.graph.edgeGeometry(edge);
+      for (let i = 1; i < geometry.length; i++) {
+        const [ax, ay] = geometry[i - 1]!;
+        const [bx, by] = geometry[i]!;
+        const d = pointSegmentDistance(at.lon * k, at.lat, ax * k, ay, bx * k, by);
+        if (d < best.distance) best = { edge, distance: d };
+      }
+    }
+    return best.edge;
   }
 
   #route(kind: Station['kind'], to: { lat: number; lon: number }): { station: Station; route: RouteResult } {

@@ -13,32 +13,30 @@ import type { Grant } from '../auth/scope.ts';
 import type { Db } from '../db.ts';
 import { HubError } from '../protocol/errors.ts';
 import type { Purpose } from '../protocol/events.ts';
+import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type Incident, type IncidentStatus } from '../protocol/incidents.ts';
 
-export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
+export { INCIDENT_TYPES, type Incident } from '../protocol/incidents.ts';
 
+const typeCodes = Object.keys(INCIDENT_TYPE_CODES) as Array<keyof typeof INCIDENT_TYPE_CODES>;
+const incidentType = z.enum(INCIDENT_TYPES).or(z.enum(typeCodes).transform((code) => INCIDENT_TYPE_CODES[code]));
+
+/** What a reporting room or its CAD system sends to open an incident; the agency comes from the token. */
 export const openIncidentSchema = z
   .object({
-    type: z.enum(INCIDENT_TYPES),
+    /** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing). */
+    type: incidentType,
     location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
     address: z.string().max(200).optional(),
-    radiusM: z.number().min(50).max(5000).optional()
+    description: z.string().max(2000).optional(),
+    /** The CAD system's own incident id. */
+    externalRef: z.string().min(1).max(64).optional(),
+    radiusM: z.number().min(50).max(5000).optional(),
+    /** Start the dispatch route at once (default: yes for dispatch-112 / dispatch-119 tokens). */
+    dispatch: z.boolean().optional()
   })
   .strict();
 
 export type OpenIncident = z.infer<typeof openIncidentSchema>;
-
-export interface Incident {
-  id: string;
-  type: (typeof INCIDENT_TYPES)[number];
-  location: { lat: number; lon: number };
-  address: string | null;
-  agency: string;
-  openedBy: string;
-  purpose: Purpose;
-  status: 'open' | 'closed';
-  openedAt: number;
-  closedAt: number | null;
-}
 
 /** Purposes for which an incident grant is minted without a human in the loop. */
 const EMERGENCY_PURPOSES: ReadonlySet<Purpose> = new Set(['emergency-112', 'dispatch-112', 'dispatch-119', 'disaster', 'vulnerable-person']);
@@ -52,7 +50,7 @@ type Events = {
 };
 
 interface IncidentRow {
-  id: string; type: Incident['type']; lat: number; lon: number; address: string | null; agency: string;
+  id: string; type: Incident['type']; lat: number; lon: number; address: string | null; description: string | null; external_ref: string | null; agency: string;
   opened_by: string; purpose: Purpose; status: Incident['status']; opened_at: number; closed_at: number | null;
 }
 interface GrantRow { id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; expires_at: number }
@@ -90,6 +88,8 @@ export class Incidents extends EventEmitter<Events> {
       type: input.type,
       location: input.location,
       address: input.address ?? null,
+      description: input.description ?? null,
+      externalRef: input.externalRef ?? null,
       agency: principal.agency.id,
       openedBy: principal.subject,
       purpose,
@@ -107,8 +107,8 @@ export class Incidents extends EventEmitter<Events> {
     };
     this.#db.transaction(() => {
       this.#db
-        .prepare('INSERT INTO incidents (id, type, lat, lon, address, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.agency, incident.openedBy, purpose, 'open', now);
+        .prepare('INSERT INTO incidents (id, type, lat, lon, address, description, external_ref, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.description, incident.externalRef, incident.agency, incident.openedBy, purpose, 'open', now);
       this.#db
         .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(grant.id, incident.id, grant.agency, grant.center.lat, grant.center.lon, grant.radiusM, now, grant.expiresAt);
@@ -135,9 +135,10 @@ export class Incidents extends EventEmitter<Events> {
     const incident = this.#ownOpenIncident(principal, incidentId);
     const now = this.#options.now();
     this.#db.prepare("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(now, incident.id);
-    for (const { grant } of [...this.#active.values()]) if (grant.incidentId === incident.id) this.#end(grant, 'incident-closed');
     const closed = { ...incident, status: 'closed' as const, closedAt: now };
+    // The views opened for the incident end first (as INCIDENT_CLOSED), then its grants.
     this.emit('incident:closed', closed);
+    for (const { grant } of [...this.#active.values()]) if (grant.incidentId === incident.id) this.#end(grant, 'incident-closed');
     return closed;
   }
 
@@ -146,8 +147,32 @@ export class Incidents extends EventEmitter<Events> {
     return row && toIncident(row);
   }
 
-  list(limit = 100): Incident[] {
-    return (this.#db.prepare('SELECT * FROM incidents ORDER BY opened_at DESC LIMIT ?').all(limit) as IncidentRow[]).map(toIncident);
+  /**
+   * The open incident an agency already reported under this CAD reference, with its grant if it
+   * is still active: a CAD system that retries a POST gets the same incident, not a second one.
+   */
+  openByRef(agency: string, externalRef: string): { incident: Incident; grant: Grant | null } | undefined {
+    const row = this.#db
+      .prepare("SELECT * FROM incidents WHERE agency = ? AND external_ref = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
+      .get(agency, externalRef) as IncidentRow | undefined;
+    if (!row) return undefined;
+    const grant = this.grantsOf(agency).find((g) => g.incidentId === row.id) ?? null;
+    return { incident: toIncident(row), grant };
+  }
+
+  /** The incident if `agency` may see it: it opened it, or holds (or held) a grant for it. */
+  visibleTo(agency: string, id: string): Incident | undefined {
+    const row = this.#db.prepare(`SELECT * FROM incidents WHERE id = ? AND ${VISIBLE}`).get(id, agency, agency) as IncidentRow | undefined;
+    return row && toIncident(row);
+  }
+
+  /** The incidents `agency` may see, newest first. */
+  list(agency: string, options: { status?: IncidentStatus | 'all'; limit?: number } = {}): Incident[] {
+    const status = options.status ?? 'all';
+    const rows = this.#db
+      .prepare(`SELECT * FROM incidents WHERE ${VISIBLE} AND (? = 'all' OR status = ?) ORDER BY opened_at DESC LIMIT ?`)
+      .all(agency, agency, status, status, options.limit ?? 100) as IncidentRow[];
+    return rows.map(toIncident);
   }
 
   /** Active grants of one agency. */
@@ -167,8 +192,8 @@ export class Incidents extends EventEmitter<Events> {
 
   #ownOpenIncident(principal: Principal, incidentId: string): Incident {
     const incident = this.get(incidentId);
-    if (!incident || incident.agency !== principal.agency.id) throw new HubError('NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)');
-    if (incident.status !== 'open') throw new HubError('GRANT_ENDED', '이미 종료된 사건입니다 (incident closed)');
+    if (!incident || incident.agency !== principal.agency.id) throw incidentNotFound();
+    if (incident.status !== 'open') throw incidentClosed();
     return incident;
   }
 
@@ -189,9 +214,16 @@ export class Incidents extends EventEmitter<Events> {
   }
 }
 
+/** An agency sees the incidents it opened and those it was granted cameras for. */
+const VISIBLE = '(agency = ? OR id IN (SELECT incident_id FROM grants WHERE agency = ?))';
+
+export const incidentNotFound = () => new HubError('INCIDENT_NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)');
+export const incidentClosed = () => new HubError('INCIDENT_CLOSED', '이미 종료된 사건입니다 (incident closed)');
+
 function toIncident(row: IncidentRow): Incident {
   return {
-    id: row.id, type: row.type, location: { lat: row.lat, lon: row.lon }, address: row.address, agency: row.agency,
+    id: row.id, type: row.type, location: { lat: row.lat, lon: row.lon }, address: row.address,
+    description: row.description, externalRef: row.external_ref, agency: row.agency,
     openedBy: row.opened_by, purpose: row.purpose, status: row.status, openedAt: row.opened_at, closedAt: row.closed_at
   };
 }

@@ -6,6 +6,7 @@
 import type { types as ms } from 'mediasoup';
 import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
+import type { IncidentsChangedEvent } from './incidents.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type Ack<T> = (result: Result<T>) => void;
@@ -59,9 +60,23 @@ export interface ConsumerOptions {
   rtpParameters: ms.RtpParameters;
 }
 
+/**
+ * `incidentId`: the view is for that incident — an open one the caller's agency opened or holds
+ * a grant for (else INCIDENT_NOT_FOUND / INCIDENT_CLOSED); it is audited with the incident and
+ * ends with INCIDENT_CLOSED when the incident closes. The agency's scope applies all the same.
+ * Without it (monitor tiles), a plain view.
+ */
+export interface WatchRequest {
+  cameraId: string;
+  rtpCapabilities: ms.RtpCapabilities;
+  incidentId?: string;
+}
+
 export interface WatchResponse {
   cameraId: string;
   state: CameraState;
+  /** The incident the view is for, as requested. */
+  incidentId?: string;
   /** Set when the view is allowed by an incident grant rather than the agency's own scope. */
   grant?: { id: string; incidentId: string; expiresAt: number };
 }
@@ -89,9 +104,10 @@ export interface ClientToServerEvents {
   'transport:connect': (req: { transportId: string; dtlsParameters: ms.DtlsParameters }, ack: Ack<Record<string, never>>) => void;
   /**
    * Subscribe to a camera. Pictures arrive as `camera:consumer` whenever the camera's stream
-   * (re)starts; the subscription lives until `camera:unwatch`, a refusal or the session's end.
+   * (re)starts; the subscription lives until `camera:unwatch`, a refusal, the end of the
+   * incident it is for (WatchRequest.incidentId) or the session's end.
    */
-  'camera:watch': (req: { cameraId: string; rtpCapabilities: ms.RtpCapabilities }, ack: Ack<WatchResponse>) => void;
+  'camera:watch': (req: WatchRequest, ack: Ack<WatchResponse>) => void;
   'camera:unwatch': (req: { cameraId: string }, ack: Ack<Record<string, never>>) => void;
   /** Consumers start paused, so no packet is lost before the browser is ready. */
   'consumer:resume': (req: { consumerId: string }, ack: Ack<Record<string, never>>) => void;
@@ -108,6 +124,8 @@ export interface ServerToClientEvents {
   'consumer:closed': (event: ConsumerClosedEvent) => void;
   /** An incident's dispatch changed (route started, a segment flagged, a detour found): redraw it. */
   'incident:dispatch': (event: Dispatch) => void;
+  /** An incident of the session's agency was opened, renewed or closed: update the incident list. */
+  'incidents:changed': (event: IncidentsChangedEvent) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */

@@ -18,6 +18,15 @@ test('camera ids are short and plain', () => {
   assert.equal(watch.safeParse({ cameraId: 'cam' }).success, false);
 });
 
+test('camera:watch may name the incident the view is for', () => {
+  const watch = requestSchemas['camera:watch'];
+  const incidentId = 'inc-6f1c1f4e-4a63-4c55-9f5a-0a6f5d1e2b3c';
+  assert.equal(watch.safeParse({ cameraId: 'cam', rtpCapabilities: {}, incidentId }).success, true);
+  assert.equal(watch.safeParse({ cameraId: 'cam', rtpCapabilities: {}, incidentId: '' }).success, false);
+  assert.equal(watch.safeParse({ cameraId: 'cam', rtpCapabilities: {}, incidentId: 'inc/../x' }).success, false);
+  assert.equal(watch.safeParse({ cameraId: 'cam', rtpCapabilities: {}, incidentId: 7 }).success, false);
+});
+
 test('transport:connect needs a uuid and DTLS fingerprints', () => {
   const connect = requestSchemas['transport:connect'];
   const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] };

@@ -49,7 +49,7 @@ export const requestSchemas = {
   'cameras:list': empty,
   'transport:create': empty,
   'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
-  'camera:watch': z.object({ cameraId: id, rtpCapabilities }).strict(),
+  'camera:watch': z.object({ cameraId: id, rtpCapabilities, incidentId: id.optional() }).strict(),
   'camera:unwatch': z.object({ cameraId: id }).strict(),
   'consumer:resume': z.object({ consumerId: uuid }).strict(),
   'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict()

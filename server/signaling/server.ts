@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
 import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
+import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
@@ -53,6 +54,10 @@ export interface Signaling {
   reevaluate(): void;
   /** Tells an agency's sessions that their camera list may have grown. */
   camerasChanged(agency: string): void;
+  /** Tells an agency's sessions that an incident changed (their incident lists update live). */
+  incidentsChanged(agency: string, event: IncidentsChangedEvent): void;
+  /** Ends, in every session, the views opened for an incident that closed (INCIDENT_CLOSED). */
+  incidentClosed(incidentId: string): void;
   /** Sends each of an agency's sessions its own view of an incident's dispatch. */
   dispatchChanged(agency: string, view: (principal: Principal) => Dispatch | undefined): void;
   /** Re-verifies every session's token (issuer keys reloaded, a user revoked); ends those that fail. */
@@ -262,6 +267,12 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     camerasChanged: (agency) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('cameras:changed');
+    },
+    incidentsChanged: (agency, event) => {
+      for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('incidents:changed', event);
+    },
+    incidentClosed: (incidentId) => {
+      for (const { viewer } of sessions) viewer.endIncident(incidentId);
     },
     reverify: async () => {
       await Promise.all(

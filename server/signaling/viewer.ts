@@ -34,6 +34,8 @@ export interface ViewerDeps {
   policies: AgencyPolicies;
   /** Active incident grants of an agency. */
   grants: (agency: string) => readonly Grant[];
+  /** The incident if the agency may see it (opened it or holds a grant for it). */
+  incident: (agency: string, incidentId: string) => { status: 'open' | 'closed' } | undefined;
   audit: AuditSink;
   clientAddress: string;
   registry: CameraRegistry;
@@ -51,6 +53,8 @@ interface Watch {
   camera: RegistryCamera;
   lease: StreamLease;
   decision: Extract<ViewDecision, { allowed: true }>;
+  /** The incident the view is for (camera:watch's incidentId); it ends when that incident closes. */
+  incidentId: string | undefined;
   startedAt: number;
   rtpCapabilities: ms.RtpCapabilities;
   consumer: ms.Consumer | undefined;
@@ -183,23 +187,31 @@ export class Viewer {
   }
 
   /** Where a consume is authorised: decided and recorded here, before any stream is started. */
-  watch({ cameraId, rtpCapabilities }: RequestOf<'camera:watch'>): WatchResponse {
+  watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): WatchResponse {
     const { registry, streams } = this.#deps;
     if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
     const camera = registry.get(cameraId);
     if (!camera) {
       this.#refuse(cameraId, 'CAMERA_UNKNOWN', `등록되지 않은 카메라입니다 (unknown camera ${cameraId})`);
     }
+    if (incidentId !== undefined) {
+      const incident = this.#deps.incident(this.#principal.agency.id, incidentId);
+      if (!incident) this.#refuse(cameraId, 'INCIDENT_NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)', incidentId);
+      if (incident.status !== 'open') this.#refuse(cameraId, 'INCIDENT_CLOSED', '이미 종료된 사건입니다 (incident closed)', incidentId);
+    }
     const existing = this.#watches.get(cameraId);
-    if (existing) return this.#watchResponse(existing);
+    if (existing) {
+      if (existing.incidentId === incidentId) return this.#watchResponse(existing);
+      this.#refuse(cameraId, 'BAD_REQUEST', '이미 다른 사건(또는 사건 없이)으로 보고 있는 카메라입니다 — 먼저 camera:unwatch 하세요 (already watching this camera for another incident; unwatch first)', incidentId);
+    }
     const decision = this.#decide(camera);
-    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message);
+    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message, incidentId);
     if (this.#watches.size >= this.#deps.maxWatches) {
-      this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`);
+      this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`, incidentId);
     }
     // Fail closed: no record, no picture.
     try {
-      this.#deps.audit.append(this.#record('view.start', 'allowed', camera.id, decision));
+      this.#deps.audit.append(this.#record('view.start', 'allowed', camera.id, decision, incidentId));
     } catch {
       this.#log.error('audit write failed; view refused', { camera: cameraId });
       throw new HubError('AUDIT_UNAVAILABLE', '열람 기록을 남길 수 없어 영상을 차단합니다 (audit unavailable, view blocked)');
@@ -216,6 +228,7 @@ export class Viewer {
       camera,
       lease,
       decision,
+      incidentId,
       startedAt: Date.now(),
       rtpCapabilities: rtpCapabilities as ms.RtpCapabilities,
       consumer: undefined,
@@ -247,6 +260,13 @@ export class Viewer {
     throw new HubError('CONSUMER_UNKNOWN', '알 수 없는 영상 수신입니다 (unknown consumer)');
   }
 
+  /** Ends the views opened for an incident that just closed. */
+  endIncident(incidentId: string): void {
+    for (const watch of [...this.#watches.values()]) {
+      if (watch.incidentId === incidentId) this.#endWatch(watch, { code: 'INCIDENT_CLOSED', message: '사건이 종료되어 영상을 닫았습니다 (incident closed)' });
+    }
+  }
+
   /** Ends everything this session holds. `reason` is told to the client for each open picture. */
   close(reason?: WireError): void {
     if (this.#closed) return;
@@ -265,26 +285,29 @@ export class Viewer {
   }
 
   #watchResponse(watch: Watch): WatchResponse {
-    const state = watch.lease.stream.state;
-    if (watch.decision.basis !== 'grant') return { cameraId: watch.camera.id, state };
+    const response: WatchResponse = { cameraId: watch.camera.id, state: watch.lease.stream.state };
+    if (watch.incidentId) response.incidentId = watch.incidentId;
+    if (watch.decision.basis !== 'grant') return response;
     const { id, incidentId, expiresAt } = watch.decision.grant;
-    return { cameraId: watch.camera.id, state, grant: { id, incidentId, expiresAt } };
+    return { ...response, grant: { id, incidentId, expiresAt } };
   }
 
   /** Records the refusal (best effort: a refusal is safe even unrecorded) and throws it. */
-  #refuse(cameraId: string, code: WireError['code'], message: string): never {
+  #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string): never {
     this.#log.warn('watch refused', { camera: cameraId, code });
     try {
-      this.#deps.audit.append({ ...this.#record('view.refused', 'refused', cameraId), code });
+      this.#deps.audit.append({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code });
     } catch {
       this.#log.error('audit write failed for a refusal', { camera: cameraId, code });
     }
     throw new HubError(code, message);
   }
 
-  #record(action: AuditInput['action'], outcome: AuditInput['outcome'], cameraId: string, decision?: ViewDecision): AuditInput {
+  /** A view's audit record; its incident is the one it is for, else the one whose grant allows it. */
+  #record(action: AuditInput['action'], outcome: AuditInput['outcome'], cameraId: string, decision?: ViewDecision, forIncident?: string): AuditInput {
     const principal = this.#principal;
     const grant = decision?.allowed && decision.basis === 'grant' ? decision.grant : undefined;
+    const incidentId = forIncident ?? grant?.incidentId;
     return {
       action,
       outcome,
@@ -294,7 +317,8 @@ export class Viewer {
       ...(principal.purpose ? { purpose: principal.purpose } : {}),
       cameraId,
       clientAddress: this.#deps.clientAddress,
-      ...(grant ? { incidentId: grant.incidentId, detail: { grantId: grant.id } } : {})
+      ...(incidentId ? { incidentId } : {}),
+      ...(grant ? { detail: { grantId: grant.id } } : {})
     };
   }
 
@@ -380,7 +404,7 @@ export class Viewer {
     if (reason) this.#deps.send('consumer:closed', { cameraId: watch.camera.id, consumerId: consumer?.id ?? '', reason });
     watch.lease.release();
     this.#watches.delete(watch.camera.id);
-    const stop = this.#record('view.stop', reason ? 'refused' : 'info', watch.camera.id, watch.decision);
+    const stop = this.#record('view.stop', reason ? 'refused' : 'info', watch.camera.id, watch.decision, watch.incidentId);
     try {
       this.#deps.audit.append({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
     } catch {

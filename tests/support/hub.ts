@@ -28,6 +28,8 @@ export interface TestHub {
   token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
+  /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,10 +82,12 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       }
     );
     hub = await startHub(config, { log: createLogger(config.logLevel) });
-    const started = hub;
+    let started = hub;
 
     return {
-      hub: started,
+      get hub() {
+        return started;
+      },
       farm,
       cameras,
       issuers,
@@ -101,6 +105,11 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
           socket.once('connect', () => resolve(socket));
           socket.once('connect_error', (error) => reject(error));
         }),
+      restart: async () => {
+        for (const socket of clients) socket.disconnect();
+        await started.close();
+        started = await startHub(config, { log: createLogger(config.logLevel) });
+      },
       close: async () => {
         for (const socket of clients) socket.disconnect();
         await started.close();

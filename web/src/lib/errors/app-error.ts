@@ -85,6 +85,8 @@ export type AccessVerdict = 'denied' | 'expired';
 const ACCESS_VERDICTS: Partial<Record<AppErrorCode, AccessVerdict>> = {
   AUTH_TOKEN_EXPIRED: 'expired',
   GRANT_ENDED: 'expired',
+  INCIDENT_CLOSED: 'expired',
+  INCIDENT_NOT_FOUND: 'denied',
   AUTH_REQUIRED: 'denied',
   AUTH_INVALID_TOKEN: 'denied',
   AUTH_UNTRUSTED_ISSUER: 'denied',

@@ -60,7 +60,7 @@ const retryAtOnce: RetryPolicy = { nextRetryDelayMs: ({ code }) => (code === 'RA
 
 const feeds: CameraFeed[] = [];
 
-function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?: (o: ConsumerOptions) => Promise<FakeConsumer> } = {}) {
+function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?: (o: ConsumerOptions) => Promise<FakeConsumer>; incidentId?: string } = {}) {
   const hub = options.hub ?? new ScriptedHub();
   const consumers: FakeConsumer[] = [];
   const made = new CameraFeed('cam-1', {
@@ -72,7 +72,7 @@ function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?:
       consumers.push(consumer);
       return consumer as unknown as mc.Consumer;
     }
-  });
+  }, options.incidentId ? { incidentId: options.incidentId } : {});
   feeds.push(made);
   const statuses: FeedStatus[] = [];
   made.onStatus((status) => statuses.push(status));
@@ -198,6 +198,7 @@ test('a lost connection is left to the session, not retried by the feed', async 
 test('access taken away while live: the picture stops for good with the reason', async () => {
   for (const [code, state] of [
     ['GRANT_ENDED', 'expired'],
+    ['INCIDENT_CLOSED', 'expired'],
     ['TOKEN_REVOKED', 'denied'],
     ['KEY_WITHDRAWN', 'denied'],
     ['PURPOSE_NOT_ALLOWED', 'denied'],
@@ -236,4 +237,14 @@ test('a watch refused for a purpose, a revocation or a missing audit record is n
     assert.equal(f.status.error?.code, code);
     assert.equal(hub.called('camera:watch'), 1, `${code} is not retried`);
   }
+});
+
+test('a feed for an incident watches with its incidentId; a monitor tile sends none', async () => {
+  const forIncident = feed({ incidentId: 'inc-00000000-0000-0000-0000-000000000001' });
+  forIncident.feed.start();
+  const plain = feed();
+  plain.feed.start();
+  await settle();
+  assert.equal((forIncident.hub.calls[0]!.payload as { incidentId?: string }).incidentId, 'inc-00000000-0000-0000-0000-000000000001');
+  assert.equal('incidentId' in (plain.hub.calls[0]!.payload as object), false, 'backwards compatible: no key at all');
 });

@@ -36,8 +36,14 @@ export interface FeedHost {
 const STATS_INTERVAL_MS = 1_000;
 const REMEMBERED_CLOSED_IDS = 32;
 
+export interface FeedOptions {
+  /** The incident this view is for: the hub ends it (INCIDENT_CLOSED) when the incident closes. Monitor tiles pass none. */
+  incidentId?: string;
+}
+
 export class CameraFeed {
   readonly cameraId: string;
+  readonly incidentId: string | undefined;
   readonly #host: FeedHost;
   readonly #listeners = new Set<(status: FeedStatus) => void>();
   #closed = false;
@@ -61,8 +67,9 @@ export class CameraFeed {
   /** framesDecoded of consumers already closed, so the count survives stream restarts. */
   #framesDecodedBefore = 0;
 
-  constructor(cameraId: string, host: FeedHost) {
+  constructor(cameraId: string, host: FeedHost, options: FeedOptions = {}) {
     this.cameraId = cameraId;
+    this.incidentId = options.incidentId;
     this.#host = host;
   }
 
@@ -157,7 +164,8 @@ export class CameraFeed {
       const answer = await this.#host.client.request('camera:watch', {
         cameraId: this.cameraId,
         // mediasoup-client's and mediasoup's RtpCapabilities types describe the same JSON.
-        rtpCapabilities: this.#host.rtpCapabilities as RequestPayload<'camera:watch'>['rtpCapabilities']
+        rtpCapabilities: this.#host.rtpCapabilities as RequestPayload<'camera:watch'>['rtpCapabilities'],
+        ...(this.incidentId ? { incidentId: this.incidentId } : {})
       });
       if (this.#closed) return;
       this.#attempt = 0;

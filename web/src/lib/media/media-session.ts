@@ -11,7 +11,7 @@ import { Device, type types as mc } from 'mediasoup-client';
 import type { ConsumerOptions, JoinResponse } from '$protocol/events.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/index.ts';
-import { CameraFeed } from './camera-feed.ts';
+import { CameraFeed, type FeedOptions } from './camera-feed.ts';
 import { preferLowDelay } from './low-delay.ts';
 import { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 
@@ -92,17 +92,28 @@ export class MediaSession {
     return () => this.#failedListeners.delete(listener);
   }
 
-  /** The camera's feed, started on first use; release the lease when done. */
-  acquire(cameraId: string): FeedLease {
+  /**
+   * The camera's feed, started on first use; release the lease when done. `options.incidentId`
+   * makes the view one for that incident (the hub keeps one view per camera and session: a feed
+   * already running for another incident, or for none, is closed and watched anew).
+   */
+  acquire(cameraId: string, options: FeedOptions = {}): FeedLease {
     if (this.#closed) throw new AppError('CLIENT_CLOSED', 'media session closed');
     let entry = this.#feeds.get(cameraId);
+    if (entry && entry.feed.incidentId !== options.incidentId) {
+      if (entry.leases > 0) throw new AppError('MEDIA_FAILED', `${cameraId} is already shown for another incident`);
+      clearTimeout(entry.releaseTimer);
+      this.#feeds.delete(cameraId);
+      entry.feed.close({ unwatch: true });
+      entry = undefined;
+    }
     if (!entry) {
       const feed = new CameraFeed(cameraId, {
         client: this.#client,
         rtpCapabilities: this.#device.recvRtpCapabilities,
         consume: (options) => this.#consume(options),
         retryPolicy: this.#retryPolicy
-      });
+      }, options);
       entry = { feed, leases: 0, releaseTimer: undefined };
       this.#feeds.set(cameraId, entry);
       feed.start();

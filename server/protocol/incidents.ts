@@ -1,0 +1,71 @@
+/**
+ * Incidents on the wire: what the HTTP API (`/api/incidents…`) answers and what the hub pushes
+ * as `incidents:changed`. Shared with the web through `$protocol`, like the dispatch types.
+ */
+import type { Dispatch } from './dispatch.ts';
+import type { Purpose } from './events.ts';
+import type { WireError } from './errors.ts';
+
+/** 사건 종류, stored and sent in Korean. */
+export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+
+/** English codes a CAD system may send instead (`fire` → 화재); answers always carry the Korean type. */
+export const INCIDENT_TYPE_CODES = { fire: '화재', rescue: '구조', ems: '구급', crime: '범죄', disaster: '재난', missing: '실종' } as const satisfies Record<string, IncidentType>;
+
+export const INCIDENT_STATUSES = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface Incident {
+  id: string;
+  type: IncidentType;
+  location: { lat: number; lon: number };
+  address: string | null;
+  /** Free text from the reporting room or the CAD system. */
+  description: string | null;
+  /** The CAD system's own id for this incident (caller reference), if it sent one. */
+  externalRef: string | null;
+  /** The reporting agency (from the token). */
+  agency: string;
+  openedBy: string;
+  purpose: Purpose;
+  status: IncidentStatus;
+  openedAt: number;
+  closedAt: number | null;
+}
+
+/** A time-limited right of one agency to view the cameras around an incident. */
+export interface Grant {
+  id: string;
+  incidentId: string;
+  agency: string;
+  center: { lat: number; lon: number };
+  radiusM: number;
+  expiresAt: number;
+}
+
+/**
+ * POST /api/incidents: 201 with the new incident, or 200 with the open incident the agency already
+ * reported under the same `externalRef` (a CAD retry). `dispatch` is set when the hub started the
+ * dispatch at once (or, on a retry, the dispatch as it is now).
+ */
+export interface OpenIncidentResponse {
+  incident: Incident;
+  /** null only on a retry whose grant has already expired (renew it). */
+  grant: Grant | null;
+  dispatch: Dispatch | null;
+  /** Why the automatic dispatch could not start (the incident is open all the same). */
+  dispatchError?: WireError;
+}
+
+/** GET /api/incidents/:id. `dispatch` is the last state (history once the incident is closed). */
+export interface IncidentDetail {
+  incident: Incident;
+  dispatch: Dispatch | null;
+}
+
+/** Socket.IO `incidents:changed`: an incident of the session's agency was opened, renewed or closed. */
+export interface IncidentsChangedEvent {
+  change: 'opened' | 'renewed' | 'closed';
+  incident: Incident;
+}
