@@ -4,11 +4,11 @@
  */
 import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
 import type { MapCameras, MapLayers, MapStation } from '$protocol/map.ts';
+import type { Incident, IncidentType, OpenIncidentResponse } from '$protocol/incidents.ts';
 
 export type { MapCameras, MapLayers, MapStation };
 
-export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
-export type IncidentType = (typeof INCIDENT_TYPES)[number];
+export { INCIDENT_TYPES, type IncidentType } from '$protocol/incidents.ts';
 
 export interface LatLon {
   lat: number;
@@ -70,23 +70,8 @@ export interface DistrictCollection {
   features: unknown[];
 }
 
-/** An incident as the hub keeps it (persisted; listed for the agency that opened it). */
-export interface IncidentRecord {
-  id: string;
-  type: IncidentType;
-  location: LatLon;
-  address: string | null;
-  agency: string;
-  openedBy: string;
-  status: 'open' | 'closed';
-  openedAt: number;
-  closedAt: number | null;
-}
-
-export interface OpenedIncident {
-  incident: IncidentRecord;
-  grant: unknown;
-}
+export type IncidentRecord = Incident;
+export type OpenedIncident = OpenIncidentResponse;
 
 export class GeoApi {
   readonly #token: () => string | null;
