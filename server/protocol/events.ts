@@ -21,6 +21,8 @@ export interface CameraInfo {
   /** 설치목적구분: 생활방범, 교통단속, 어린이보호, 재난재해 … */
   category: string;
   location: { lat: number; lon: number };
+  /** Set when the picture is a simulated feed standing in for this camera (development): its name, e.g. "sim-03". */
+  simulatedFeed?: string;
   state: CameraState;
 }
 

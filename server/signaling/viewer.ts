@@ -106,7 +106,7 @@ export class Viewer {
     // One context for the whole list: the grants are looked up once, not per camera.
     const context = this.#context();
     for (const camera of registry.all()) {
-      if (decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera.id)));
+      if (decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera)));
     }
     return cameras;
   }
