@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
-import { nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { unsignedToken, userClaims } from '../support/tokens.ts';
 
 let t: TestHub;
@@ -18,15 +18,6 @@ after(async () => {
   await t?.close();
 });
 
-/** join + transport, as a browser does before watching. */
-async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
-  const join = await request(socket, 'media:join', {});
-  assert.ok(join.ok, JSON.stringify(join));
-  const transport = await request(socket, 'transport:create', {});
-  assert.ok(transport.ok, JSON.stringify(transport));
-  // The router's own capabilities are a valid receiver's capabilities for H.264.
-  return join.data.routerRtpCapabilities as ms.RtpCapabilities;
-}
 
 const gangnamCamera = () => t.cameras.find((c) => c.district.code === '11680')!;
 const mapoCamera = () => t.cameras.find((c) => c.district.code === '11440')!;
