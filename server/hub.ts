@@ -37,6 +37,8 @@ export interface Hub {
   url: string;
   port: number;
   registry: CameraRegistry;
+  /** How the city-scale registry came in at this start: imported (first start, source changed) or read from SQLite. */
+  registryLoad: { source: string; imported: boolean; cameras: number; ms: number };
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
@@ -104,7 +106,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const starting = feedSpecs.length > 0 ? startSimulatorProcess(feedSpecs) : undefined;
     closers.push(async () => (await starting?.catch(() => undefined))?.close());
     const loaded = loadRegistry(db, source);
-    log.info(loaded.imported ? 'registry imported' : 'registry loaded', { source: source.kind, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) });
+    const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
+    log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
     const simulator = await starting;
     const feeds: SimulatedFeed[] = feedSpecs.map((spec) => ({ name: spec.id, url: simulator!.urls.get(spec.id)! }));
     if (feeds.length > 0) {
@@ -251,7 +254,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
 
-    return { url, port, registry, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;
