@@ -9,16 +9,16 @@ import { readFileSync } from 'node:fs';
 import type { RegistrySource } from '../config.ts';
 import type { Db } from '../db.ts';
 import { importCctvStandard } from './import/cctv-standard.ts';
-import { loadCameras, storeCameras, storedSourceKey } from './import/store.ts';
+import { loadCameraCores, storeCameras, storedSourceKey, type CameraCore } from './import/store.ts';
 import { syntheticSeoulCsv } from './import/synthetic.ts';
-import type { ImportedCamera, ImportError } from './import/types.ts';
+import type { ImportError } from './import/types.ts';
 import type { RegistryCamera } from './registry.ts';
 
 /** Bumped when the importer or the synthetic generator changes what a source turns into. */
 const IMPORT_VERSION = 1;
 
 export interface RegistryLoad {
-  cameras: ImportedCamera[];
+  cameras: CameraCore[];
   /** True when this start imported (first start, or the source changed); false when read from SQLite. */
   imported: boolean;
   sourceKey: string | null;
@@ -49,7 +49,7 @@ export function loadRegistry(db: Db, source: RegistrySource): RegistryLoad {
       ? `csv:v${IMPORT_VERSION}:sha256=${createHash('sha256').update(bytes!).digest('hex')}`
       : `synthetic:v${IMPORT_VERSION}:seed=${source.seed}:total=${source.total}`;
   if (storedSourceKey(db) === key) {
-    return { cameras: loadCameras(db), imported: false, sourceKey: key, ms: performance.now() - t0 };
+    return { cameras: loadCameraCores(db), imported: false, sourceKey: key, ms: performance.now() - t0 };
   }
   const what = source.kind === 'csv' ? source.file : `the synthetic registry (${source.total} cameras, seed ${source.seed})`;
   const result = importCctvStandard(source.kind === 'csv' ? bytes! : syntheticSeoulCsv({ total: source.total, seed: source.seed }));
@@ -70,7 +70,7 @@ function readCsv(file: string): Buffer {
  * Registry entries for imported cameras. Only what the hub uses is kept (68,000 of them stay in
  * memory for the hub's life); `feed` says where each is pulled from.
  */
-export function toRegistryCameras(cameras: readonly ImportedCamera[], feed: (camera: ImportedCamera) => Pick<RegistryCamera, 'source' | 'simulatedFeed'>): RegistryCamera[] {
+export function toRegistryCameras(cameras: readonly CameraCore[], feed: (camera: CameraCore) => Pick<RegistryCamera, 'source' | 'simulatedFeed'>): RegistryCamera[] {
   return cameras.map((c) => {
     const camera: RegistryCamera = { id: c.id, name: c.name, nameEn: c.nameEn, district: c.district, category: c.category, location: c.location, ...feed(c) };
     if (c.facingDeg !== undefined && c.fovDeg !== undefined) {

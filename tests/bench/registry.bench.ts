@@ -65,7 +65,15 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 async function child(dataDir: string): Promise<void> {
   const t0 = performance.now();
-  const config = loadConfig({}, { http: { host: '127.0.0.1', port: 0 }, dataDir, logLevel: 'warn', simulator: { cameras: FEEDS, basePort: 0 }, registry: { synthetic: CAMERAS } });
+  const config = loadConfig({}, {
+    http: { host: '127.0.0.1', port: 0 },
+    dataDir,
+    logLevel: 'warn',
+    simulator: { cameras: FEEDS, basePort: 0 },
+    registry: { synthetic: CAMERAS },
+    // Queries back to back from one socket: the per-socket rate limit would refuse the burst.
+    signaling: { ratePerSecond: 10_000, rateBurst: 10_000 }
+  });
   const hub = await startHub(config, { log: createLogger('warn'), webDir: join(dataDir, 'no-web') });
   const startHubMs = performance.now() - t0;
   const processToListeningMs = process.uptime() * 1000;

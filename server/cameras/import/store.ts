@@ -110,6 +110,35 @@ export function loadCameras(db: Db): ImportedCamera[] {
   return cameras;
 }
 
+/** What the hub keeps of each camera for its whole life (see `loadCameraCores`). */
+export type CameraCore = Pick<ImportedCamera, 'id' | 'name' | 'nameEn' | 'district' | 'category' | 'location' | 'facingDeg' | 'fovDeg'>;
+
+/**
+ * Every stored camera, only the columns the hub's registry keeps: about half the time and
+ * memory of `loadCameras` for 68,000 cameras.
+ */
+export function loadCameraCores(db: Db): CameraCore[] {
+  ensureCameraTable(db);
+  const rows = db
+    .prepare('SELECT id, name, name_en, district_code, district_name, district_name_en, category, lat, lon, facing_deg, fov_deg FROM cameras ORDER BY id')
+    .raw()
+    .iterate() as IterableIterator<[string, string, string, string, string, string, string, number, number, number | null, number | null]>;
+  const intern = new Interner();
+  const districts = new Map<string, ImportedCamera['district']>();
+  const cameras: CameraCore[] = [];
+  for (const [id, name, nameEn, dCode, dName, dNameEn, category, lat, lon, facing, fov] of rows) {
+    let district = districts.get(dCode);
+    if (!district) districts.set(dCode, (district = Object.freeze({ code: dCode, name: dName, nameEn: dNameEn })));
+    const camera: CameraCore = { id, name, nameEn, district, category: intern.get(category), location: { lat, lon } };
+    if (facing !== null && fov !== null) {
+      camera.facingDeg = facing;
+      camera.fovDeg = fov;
+    }
+    cameras.push(camera);
+  }
+  return cameras;
+}
+
 /** Columns read back, in `RawRow` order (`address` is not read: it is road ?? lot). */
 const COLUMNS = [
   'id', 'name', 'name_en', 'district_code', 'district_name', 'district_name_en', 'category', 'category_en', 'lat', 'lon',
