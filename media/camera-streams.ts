@@ -3,6 +3,10 @@
  * by all viewers, and stopped a grace period after the last one leaves (a viewer switching
  * layouts should not cost a cold start). Get-or-create is synchronous, so two viewers asking
  * at once can never start two ingests.
+ *
+ * Ingests are keyed by source URL, not by camera: registry cameras that stand on the same feed
+ * (development maps 68,000 registry cameras onto a pool of simulated feeds) share one ingest.
+ * Views, states told to browsers and audit stay per registry camera (the Viewer's business).
  */
 import { EventEmitter } from 'node:events';
 import type { CameraState } from '../server/protocol/events.ts';
@@ -30,10 +34,18 @@ interface Entry {
   graceTimer: NodeJS.Timeout | undefined;
 }
 
+/** What a stream is pulled from; `simulatedFeed` (else the id) names the ingest in logs and metrics. */
+export interface StreamSource {
+  id: string;
+  source: string;
+  simulatedFeed?: string;
+}
+
+/** Observer events name an ingest by its label (the feed's name, or the first camera's id): never its URL. */
 type ObserverEvents = {
-  state: [cameraId: string, state: CameraState];
-  'stream:open': [cameraId: string];
-  'stream:close': [cameraId: string];
+  state: [label: string, state: CameraState];
+  'stream:open': [label: string];
+  'stream:close': [label: string];
 };
 
 /** Ingest is heavier than a viewer transport when placing work on a router. */
@@ -50,22 +62,23 @@ export class CameraStreams {
     this.#options = options;
   }
 
-  state(cameraId: string): CameraState {
-    return this.#entries.get(cameraId)?.stream.state ?? 'idle';
+  /** The state of the ingest a camera stands on ('idle' when none runs). */
+  state(camera: { source: string }): CameraState {
+    return this.#entries.get(camera.source)?.stream.state ?? 'idle';
   }
 
-  /** The running stream of a camera, if any (monitoring and tests). */
-  get(cameraId: string): CameraStream | undefined {
-    return this.#entries.get(cameraId)?.stream;
+  /** The running stream a camera stands on, if any (monitoring and tests). */
+  get(camera: { source: string }): CameraStream | undefined {
+    return this.#entries.get(camera.source)?.stream;
   }
 
   get running(): number {
     return this.#entries.size;
   }
 
-  acquire(camera: { id: string; source: string }): StreamLease {
+  acquire(camera: StreamSource): StreamLease {
     if (this.#closed) throw new Error('camera streams closed');
-    let entry = this.#entries.get(camera.id);
+    let entry = this.#entries.get(camera.source);
     if (!entry) entry = this.#open(camera);
     clearTimeout(entry.graceTimer);
     entry.graceTimer = undefined;
@@ -92,10 +105,12 @@ export class CameraStreams {
     for (const entry of [...this.#entries.values()]) entry.stream.close();
   }
 
-  #open(camera: { id: string; source: string }): Entry {
+  #open(camera: StreamSource): Entry {
     const { router, release } = this.#options.pool.acquireRouter(INGEST_WEIGHT);
+    const key = camera.source;
+    const label = camera.simulatedFeed ?? camera.id;
     const stream = new CameraStream({
-      cameraId: camera.id,
+      cameraId: label,
       source: camera.source,
       router,
       listenIp: this.#options.listenIp,
@@ -103,17 +118,17 @@ export class CameraStreams {
       log: this.#options.log
     });
     const entry: Entry = { stream, leases: 0, graceTimer: undefined };
-    this.#entries.set(camera.id, entry);
-    stream.on('state', (state) => this.observer.emit('state', camera.id, state));
+    this.#entries.set(key, entry);
+    stream.on('state', (state) => this.observer.emit('state', label, state));
     stream.once('@close', () => {
       clearTimeout(entry.graceTimer);
       release();
-      if (this.#entries.get(camera.id) === entry) this.#entries.delete(camera.id);
-      this.observer.emit('stream:close', camera.id);
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      this.observer.emit('stream:close', label);
     });
-    this.observer.emit('stream:open', camera.id);
+    this.observer.emit('stream:open', label);
     stream.start().catch((error: Error) => {
-      this.#options.log.error('camera stream failed to start', { camera: camera.id, error: error.message });
+      this.#options.log.error('camera stream failed to start', { stream: label, error: error.message });
       stream.close();
     });
     return entry;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from './config.ts';
+import { loadConfig, registrySource } from './config.ts';
 
 test('defaults are safe for one machine: loopback, development, simulated cameras', () => {
   const config = loadConfig({});
@@ -21,4 +21,21 @@ test('environment variables override defaults and are validated', () => {
 test('production mode needs trusted issuers and refuses simulated cameras', () => {
   assert.throws(() => loadConfig({ GTH_MODE: 'production' }), /auth\.issuers/);
   assert.throws(() => loadConfig({ GTH_MODE: 'production' }), /simulated cameras/);
+});
+
+test('the registry: synthetic Seoul in development, an explicit CSV with a source template in production', () => {
+  assert.deepEqual(registrySource(loadConfig({})), { kind: 'synthetic', total: 68_000, seed: 20240112 });
+  assert.deepEqual(registrySource(loadConfig({ GTH_REGISTRY_SYNTHETIC: '500', GTH_REGISTRY_SEED: '7' })), { kind: 'synthetic', total: 500, seed: 7 });
+  assert.deepEqual(registrySource(loadConfig({ GTH_REGISTRY_SYNTHETIC: '0' })), { kind: 'none' });
+  // Without simulated feeds nothing could show a synthetic camera: none by default, an error if asked for.
+  assert.deepEqual(registrySource(loadConfig({ GTH_SIM_CAMERAS: '0' })), { kind: 'none' });
+  assert.throws(() => loadConfig({ GTH_SIM_CAMERAS: '0', GTH_REGISTRY_SYNTHETIC: '10' }), /simulated feeds/);
+  assert.throws(() => loadConfig({ GTH_REGISTRY_CSV: 'seoul.csv', GTH_REGISTRY_SYNTHETIC: '10' }), /exclude each other/);
+  const csv = registrySource(loadConfig({ GTH_REGISTRY_CSV: 'seoul.csv' }));
+  assert.equal(csv.kind, 'csv');
+  assert.ok(csv.kind === 'csv' && csv.file.endsWith('/seoul.csv') && csv.sourceTemplate === undefined);
+  const production = { GTH_MODE: 'production', GTH_SIM_CAMERAS: '0', GTH_REGISTRY_CSV: 'seoul.csv' };
+  assert.throws(() => loadConfig(production), /sourceTemplate/);
+  assert.throws(() => loadConfig({ ...production, GTH_REGISTRY_SOURCE_TEMPLATE: 'http://vms/{id}' }), /rtsp:\/\/ URL containing \{id\}/);
+  assert.throws(() => loadConfig({ ...production, GTH_REGISTRY_CSV: '', GTH_REGISTRY_SYNTHETIC: '10' }), /synthetic registry/);
 });

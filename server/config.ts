@@ -58,6 +58,24 @@ export const configSchema = z
       })
       .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600, reloadIntervalMs: 500 }),
     cameras: z.array(cameraSchema).default([]),
+    /**
+     * The city-scale registry, imported into hub.sqlite at start when missing or stale. In
+     * development: the landmark demo cameras plus `synthetic` cameras of the synthetic Seoul
+     * registry, all fed by the simulator's pool. In production: a 전국CCTV표준데이터 CSV (`csv`),
+     * each camera pulled from `sourceTemplate` with `{id}` replaced by its 카메라ID.
+     */
+    registry: z
+      .object({
+        csv: z.string().min(1).optional(),
+        /** Synthetic Seoul cameras (development only); default 68,000 when the simulator runs. */
+        synthetic: z.number().int().min(0).max(200_000).optional(),
+        seed: z.number().int().default(20240112),
+        sourceTemplate: z
+          .string()
+          .regex(/^rtsp:\/\/.*\{id\}/, 'registry.sourceTemplate must be an rtsp:// URL containing {id}')
+          .optional()
+      })
+      .default({ seed: 20240112 }),
     /** What each agency may view for (purposes) and which camera categories; demo agencies are added in development. */
     agencies: z.array(agencyPolicySchema).default([]),
     grants: z
@@ -96,6 +114,17 @@ export const configSchema = z
     if (config.mode === 'production') {
       if (config.auth.issuers.length === 0) ctx.addIssue({ code: 'custom', message: 'production mode needs auth.issuers' });
       if (config.simulator.cameras > 0) ctx.addIssue({ code: 'custom', message: 'production mode does not run simulated cameras (set simulator.cameras to 0)' });
+      if (config.registry.synthetic) ctx.addIssue({ code: 'custom', message: 'production mode does not load the synthetic registry (set registry.synthetic to 0)' });
+      if (config.registry.csv && !config.registry.sourceTemplate) ctx.addIssue({ code: 'custom', message: 'registry.csv in production needs registry.sourceTemplate (where each camera is pulled from)' });
+    }
+    if (config.registry.csv && config.registry.synthetic) {
+      ctx.addIssue({ code: 'custom', message: 'registry.csv and registry.synthetic exclude each other: choose one' });
+    }
+    if (config.registry.synthetic && config.simulator.cameras === 0) {
+      ctx.addIssue({ code: 'custom', message: 'registry.synthetic needs simulated feeds (simulator.cameras > 0)' });
+    }
+    if (config.registry.csv && !config.registry.sourceTemplate && config.simulator.cameras === 0) {
+      ctx.addIssue({ code: 'custom', message: 'registry.csv needs registry.sourceTemplate or simulated feeds (simulator.cameras > 0)' });
     }
     if (config.webrtc.rtcMinPort > config.webrtc.rtcMaxPort) ctx.addIssue({ code: 'custom', message: 'webrtc.rtcMinPort > rtcMaxPort' });
   });
@@ -114,7 +143,11 @@ const ENV: Record<string, (input: Record<string, unknown>, value: string) => voi
   GTH_ANNOUNCED_ADDRESS: (c, v) => (section(c, 'webrtc').announcedAddress = v),
   GTH_WORKERS: (c, v) => (section(c, 'webrtc').workers = Number(v)),
   GTH_SIM_CAMERAS: (c, v) => (section(c, 'simulator').cameras = Number(v)),
-  GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v))
+  GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v)),
+  GTH_REGISTRY_CSV: (c, v) => (section(c, 'registry').csv = v),
+  GTH_REGISTRY_SYNTHETIC: (c, v) => (section(c, 'registry').synthetic = Number(v)),
+  GTH_REGISTRY_SEED: (c, v) => (section(c, 'registry').seed = Number(v)),
+  GTH_REGISTRY_SOURCE_TEMPLATE: (c, v) => (section(c, 'registry').sourceTemplate = v)
 };
 
 function section(input: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -145,5 +178,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: HubC
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  const data = parsed.data;
+  const registry = data.registry.csv ? { ...data.registry, csv: resolve(data.registry.csv) } : data.registry;
+  return { ...data, registry, dataDir: resolve(data.dataDir) };
+}
+
+/** Where the city-scale registry comes from, once defaults are applied (see `registry` above). */
+export type RegistrySource =
+  | { kind: 'none' }
+  | { kind: 'synthetic'; total: number; seed: number }
+  | { kind: 'csv'; file: string; sourceTemplate: string | undefined };
+
+export function registrySource(config: HubConfig): RegistrySource {
+  const { csv, synthetic, seed, sourceTemplate } = config.registry;
+  if (csv) return { kind: 'csv', file: csv, sourceTemplate };
+  // Synthetic cameras are only watchable through the simulator's feeds.
+  const total = synthetic ?? (config.mode === 'development' && config.simulator.cameras > 0 ? 68_000 : 0);
+  return total > 0 && config.simulator.cameras > 0 ? { kind: 'synthetic', total, seed } : { kind: 'none' };
 }

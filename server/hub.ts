@@ -22,7 +22,9 @@ import { Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
-import type { HubConfig } from './config.ts';
+import { registrySource, type HubConfig } from './config.ts';
+import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
+import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { createHttpServer } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -36,6 +38,8 @@ export interface Hub {
   url: string;
   port: number;
   registry: CameraRegistry;
+  /** How the city-scale registry came in at this start: imported (first start, source changed) or read from SQLite. */
+  registryLoad: { source: string; imported: boolean; cameras: number; ms: number };
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
@@ -92,17 +96,33 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     };
 
     const cameras: RegistryCamera[] = [...config.cameras];
-    if (development && config.simulator.cameras > 0) {
-      const specs = demoCameras(config.simulator.cameras, () => '').map((camera, i) => ({
-        id: camera.id,
-        name: camera.name,
-        port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
-      }));
-      log.info('starting simulated cameras', { count: specs.length });
-      const simulator = await startSimulatorProcess(specs);
-      closers.push(() => simulator.close());
-      cameras.push(...demoCameras(config.simulator.cameras, (i) => simulator.urls.get(specs[i]!.id)!));
+    const source = registrySource(config);
+    // The simulator starts in its own process while the registry is read or imported here.
+    const feedSpecs = development ? feedNames(config.simulator.cameras).map((name, i) => ({
+      id: name,
+      name: `모의 영상 ${name} (simulated feed)`,
+      port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
+    })) : [];
+    if (feedSpecs.length > 0) log.info('starting simulated feeds', { count: feedSpecs.length });
+    const starting = feedSpecs.length > 0 ? startSimulatorProcess(feedSpecs) : undefined;
+    closers.push(async () => (await starting?.catch(() => undefined))?.close());
+    const loaded = loadRegistry(db, source);
+    const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
+    log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
+    const simulator = await starting;
+    const feeds: SimulatedFeed[] = feedSpecs.map((spec) => ({ name: spec.id, url: simulator!.urls.get(spec.id)! }));
+    if (feeds.length > 0) {
+      const landmarks = demoCameras(feeds.length, (i) => feedFor(feeds, i).url);
+      cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
     }
+    const template = source.kind === 'csv' ? source.sourceTemplate : undefined;
+    cameras.push(
+      ...toRegistryCameras(loaded.cameras, (camera) => {
+        if (template) return { source: template.replaceAll('{id}', encodeURIComponent(camera.id)) };
+        const feed = feedFor(feeds, camera);
+        return { source: feed.url, simulatedFeed: feed.name };
+      })
+    );
     const registry = new CameraRegistry(cameras);
 
     const pool = await WorkerPool.create({
@@ -126,14 +146,15 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       log
     });
     closers.push(() => streams.close());
-    streams.observer.on('state', (cameraId, state) => {
+    // Labelled by the ingest's name (simulated feed, or the first camera's id), never its URL.
+    streams.observer.on('state', (stream, state) => {
       for (const s of ['connecting', 'live', 'reconnecting', 'offline'] as const) {
-        metrics.set('gth_ingest_state', 'Ingest state per running camera stream (1 = current state)', { camera: cameraId, state: s }, s === state ? 1 : 0);
+        metrics.set('gth_ingest_state', 'Ingest state per running camera stream (1 = current state)', { stream, state: s }, s === state ? 1 : 0);
       }
     });
     streams.observer.on('stream:open', () => metrics.inc('gth_ingest_starts_total', 'Camera ingests started'));
-    streams.observer.on('stream:close', (cameraId) => {
-      for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { camera: cameraId, state: s });
+    streams.observer.on('stream:close', (stream) => {
+      for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { stream, state: s });
     });
 
     const geo = new GeoService(registry.all(), { records: new DispatchStore(db) });
@@ -241,7 +262,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
 
-    return { url, port, registry, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

@@ -14,6 +14,8 @@ export interface RegistryCamera {
   fovDeg?: number;
   /** Where the hub pulls the stream from (rtsp://…). Never sent to browsers: it may hold credentials. */
   source: string;
+  /** In development: the simulated feed standing in for this camera ("sim-03"); shown on its tile. */
+  simulatedFeed?: string;
 }
 
 export class CameraRegistry {

@@ -22,7 +22,31 @@ export interface CameraInfo {
   /** 설치목적구분: 생활방범, 교통단속, 어린이보호, 재난재해 … */
   category: string;
   location: { lat: number; lon: number };
+  /** Set when the picture is a simulated feed standing in for this camera (development): its name, e.g. "sim-03". */
+  simulatedFeed?: string;
   state: CameraState;
+}
+
+export interface CameraListRequest {
+  /** Only this 구 (its code, e.g. "11680"). */
+  district?: string;
+  /** Search by name (Korean or English; the name holds the short address) or id. */
+  query?: string;
+  /** Default 0. */
+  offset?: number;
+  /** Default 200, at most 500. */
+  limit?: number;
+}
+
+export interface CameraListResponse {
+  /** Every camera this session may see. */
+  total: number;
+  /** Per 구 in scope: cameras matching the query (the district filter aside), 가나다 order. */
+  districts: Array<{ code: string; name: string; nameEn: string; count: number }>;
+  /** Cameras matching query and district: what offset/limit page through. */
+  matched: number;
+  offset: number;
+  cameras: CameraInfo[];
 }
 
 /** Who is signed in, as the hub understood the token. */
@@ -98,7 +122,13 @@ export interface ConsumerClosedEvent {
 export interface ClientToServerEvents {
   /** First request of a session: who am I, and what can the hub's routers send. */
   'media:join': (req: Record<string, never>, ack: Ack<JoinResponse>) => void;
-  'cameras:list': (req: Record<string, never>, ack: Ack<{ cameras: CameraInfo[] }>) => void;
+  /**
+   * One page of the cameras in scope (landmarks first), optionally one 구 and/or a search; with
+   * the scope's total and counts per 구. Never the whole registry at once (limit ≤ 500).
+   */
+  'cameras:list': (req: CameraListRequest, ack: Ack<CameraListResponse>) => void;
+  /** Named cameras (deep-linked tiles), at most 64; those out of scope or unknown are left out. */
+  'cameras:get': (req: { ids: string[] }, ack: Ack<{ cameras: CameraInfo[] }>) => void;
   /** One receive transport per session; the hub picks its router. */
   'transport:create': (req: Record<string, never>, ack: Ack<TransportOptions>) => void;
   'transport:connect': (req: { transportId: string; dtlsParameters: ms.DtlsParameters }, ack: Ack<Record<string, never>>) => void;

@@ -3,10 +3,27 @@ import { test } from 'node:test';
 import { requestSchemas } from './schemas.ts';
 
 test('empty requests accept only an empty object', () => {
-  assert.equal(requestSchemas['cameras:list'].safeParse({}).success, true);
-  assert.equal(requestSchemas['cameras:list'].safeParse({ extra: 1 }).success, false);
-  assert.equal(requestSchemas['cameras:list'].safeParse(null).success, false);
-  assert.equal(requestSchemas['cameras:list'].safeParse('x').success, false);
+  assert.equal(requestSchemas['media:join'].safeParse({}).success, true);
+  assert.equal(requestSchemas['media:join'].safeParse({ extra: 1 }).success, false);
+  assert.equal(requestSchemas['media:join'].safeParse(null).success, false);
+  assert.equal(requestSchemas['media:join'].safeParse('x').success, false);
+});
+
+test('cameras:list pages are bounded; cameras:get names at most 64 cameras', () => {
+  const list = requestSchemas['cameras:list'];
+  assert.equal(list.safeParse({}).success, true);
+  assert.equal(list.safeParse({ district: '11680', query: '강남', offset: 200, limit: 500 }).success, true);
+  assert.equal(list.safeParse({ limit: 501 }).success, false);
+  assert.equal(list.safeParse({ limit: 0 }).success, false);
+  assert.equal(list.safeParse({ offset: -1 }).success, false);
+  assert.equal(list.safeParse({ query: 'x'.repeat(101) }).success, false);
+  assert.equal(list.safeParse({ extra: 1 }).success, false);
+  assert.equal(list.safeParse(null).success, false);
+  const get = requestSchemas['cameras:get'];
+  assert.equal(get.safeParse({ ids: ['cam-11680-001'] }).success, true);
+  assert.equal(get.safeParse({ ids: [] }).success, false);
+  assert.equal(get.safeParse({ ids: Array(65).fill('cam') }).success, false);
+  assert.equal(get.safeParse({ ids: ['../x'] }).success, false);
 });
 
 test('camera ids are short and plain', () => {

@@ -4,6 +4,7 @@
  * outer shape and size are checked here.
  */
 import { z } from 'zod';
+import { MAX_PAGE } from '../cameras/directory.ts';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/);
 const uuid = z.uuid();
@@ -46,7 +47,16 @@ const rtpCapabilities = z.object({
 
 export const requestSchemas = {
   'media:join': empty,
-  'cameras:list': empty,
+  'cameras:list': z
+    .object({
+      district: z.string().min(1).max(16).regex(/^[A-Za-z0-9_-]+$/).optional(),
+      query: z.string().max(100).optional(),
+      offset: z.number().int().min(0).max(1_000_000).optional(),
+      limit: z.number().int().min(1).max(MAX_PAGE).optional()
+    })
+    .strict(),
+  /** Deep-linked tiles: the wall holds at most 16, a session watches at most 64. */
+  'cameras:get': z.object({ ids: z.array(id).min(1).max(64) }).strict(),
   'transport:create': empty,
   'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
   'camera:watch': z.object({ cameraId: id, rtpCapabilities, incidentId: id.optional() }).strict(),

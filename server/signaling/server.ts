@@ -216,7 +216,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       clearTimeout(joinTimer);
       return viewer.join();
     });
-    handle('cameras:list', () => ({ cameras: viewer.listCameras() }));
+    handle('cameras:list', (req) => viewer.listCameras(req));
+    handle('cameras:get', (req) => ({ cameras: viewer.getCameras(req) }));
     handle('transport:create', () => viewer.createTransport());
     handle('transport:connect', (req) => viewer.connectTransport(req));
     handle('camera:watch', (req) => viewer.watch(req));

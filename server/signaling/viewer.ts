@@ -11,8 +11,10 @@ import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
+import { DEFAULT_PAGE, listPage } from '../cameras/directory.ts';
 import type {
   CameraInfo,
+  CameraListResponse,
   JoinResponse,
   ServerToClientEvents,
   TransportOptions,
@@ -104,13 +106,25 @@ export class Viewer {
     };
   }
 
-  listCameras(): CameraInfo[] {
+  /** A page of the cameras this session may see, with counts (see `listPage`). */
+  listCameras(request: RequestOf<'cameras:list'>): CameraListResponse {
     const { registry, streams } = this.#deps;
-    const cameras: CameraInfo[] = [];
+    const offset = request.offset ?? 0;
     // One context for the whole list: the grants are looked up once, not per camera.
     const context = this.#context();
-    for (const camera of registry.all()) {
-      if (decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera.id)));
+    const visible = (camera: RegistryCamera) => decideView(this.#principal, camera, context).allowed;
+    const page = listPage(registry.all(), visible, { district: request.district, query: request.query, offset, limit: request.limit ?? DEFAULT_PAGE });
+    return { ...page, offset, cameras: page.cameras.map((camera) => toCameraInfo(camera, streams.state(camera))) };
+  }
+
+  /** The named cameras this session may see; unknown and out-of-scope ids are left out alike. */
+  getCameras({ ids }: RequestOf<'cameras:get'>): CameraInfo[] {
+    const { registry, streams } = this.#deps;
+    const context = this.#context();
+    const cameras: CameraInfo[] = [];
+    for (const id of new Set(ids)) {
+      const camera = registry.get(id);
+      if (camera && decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera)));
     }
     return cameras;
   }

@@ -145,7 +145,7 @@ test('a fire placed on the Seoul map: nearest and route cameras play, a flag bri
   }
   await a.page.waitForSelector('.incident-page[data-incident-status="closed"]');
   await b.page.waitForSelector(`[data-testid="incident-list"] [data-incident-id="${incidentId}"]`, { state: 'detached' });
-  await waitUntil(() => [...watched].every((id) => t.hub.streams.state(id) === 'idle'), 10_000, 'the hub stops pulling the incident cameras');
+  await waitUntil(() => [...watched].every((id) => t.hub.streams.state(t.hub.registry.get(id)!) === 'idle'), 10_000, 'the hub stops pulling the incident cameras');
   console.log(`closed: ${(await readTiles(a.page)).map((tile) => `${tile.cameraId} ${tile.state}/${tile.reason}`).join(', ')}`);
   await a.page.screenshot({ path: join(ARTIFACTS, 'e2e-incident-board-closed.png') });
 

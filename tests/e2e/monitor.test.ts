@@ -90,7 +90,7 @@ test('a district police user neither lists nor can play another district', async
   const tiles = await readTiles(viewer.page);
   const denied = tiles.find((tile) => tile.cameraId === foreign.id)!;
   assert.equal(denied.framesDecoded, 0, 'no frame of the other district reached the browser');
-  assert.equal(t.hub.streams.state(foreign.id), 'idle', 'the refused camera was never pulled');
+  assert.equal(t.hub.streams.state(foreign), 'idle', 'the refused camera was never pulled');
   await viewer.page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor-gangnam-denied.png') });
   await viewer.close();
 });

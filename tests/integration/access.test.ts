@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerClosedEvent } from '../../server/protocol/events.ts';
-import { nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 
 let t: TestHub;
 const GRANT_TTL_MS = 4000;
@@ -20,13 +20,6 @@ after(async () => {
   for (const [name, value] of Object.entries(figures)) process.stdout.write(`# figure ${name}: ${value}\n`);
   await t?.close();
 });
-
-async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
-  const join = await request(socket, 'media:join', {});
-  assert.ok(join.ok, JSON.stringify(join));
-  assert.ok((await request(socket, 'transport:create', {})).ok);
-  return join.data.routerRtpCapabilities as ms.RtpCapabilities;
-}
 
 /** Watches a camera and waits for its consumer. */
 async function watching(socket: HubClient, rtpCapabilities: ms.RtpCapabilities, cameraId: string) {

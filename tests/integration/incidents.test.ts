@@ -168,10 +168,10 @@ test('a view for an incident ends with it (INCIDENT_CLOSED) while other views of
 
   await new Promise((r) => setTimeout(r, IDLE_GRACE_MS + 300));
   assert.equal(fireClosed, false, "the 119 operator's view goes on");
-  assert.equal(t.hub.streams.state(scene.id), 'live', 'the ingest runs on for the remaining viewer');
+  assert.equal(t.hub.streams.state(scene), 'live', 'the ingest runs on for the remaining viewer');
   assert.ok((await request(fire, 'camera:unwatch', { cameraId: scene.id })).ok);
   const unwatchedAt = Date.now();
-  while (t.hub.streams.state(scene.id) !== 'idle') {
+  while (t.hub.streams.state(scene) !== 'idle') {
     assert.ok(Date.now() - unwatchedAt < IDLE_GRACE_MS + 2000, 'the ingest stops after the grace');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -207,7 +207,7 @@ test('a watch for a closed, unknown or other agency’s incident is refused: no 
   for (const [socket, rtpCapabilities, cameraId, incidentId, code] of cases) {
     const refused = await request(socket, 'camera:watch', { cameraId, rtpCapabilities, incidentId });
     assert.equal(!refused.ok && refused.error.code, code, `${incidentId} → ${code}`);
-    assert.equal(t.hub.streams.get(cameraId), undefined, 'no ingest was started');
+    assert.equal(t.hub.streams.get(t.hub.registry.get(cameraId)!), undefined, 'no ingest was started');
     assert.equal(t.hub.audit.query({ action: 'view.refused', cameraId, limit: 10 }).entries.some((e) => e.code === code && e.incidentId === incidentId), true);
   }
   assert.deepEqual(await noConsumer, [false, false], 'no picture was sent');

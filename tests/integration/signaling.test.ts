@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
-import { nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { unsignedToken, userClaims } from '../support/tokens.ts';
 
 let t: TestHub;
@@ -18,15 +18,6 @@ after(async () => {
   await t?.close();
 });
 
-/** join + transport, as a browser does before watching. */
-async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
-  const join = await request(socket, 'media:join', {});
-  assert.ok(join.ok, JSON.stringify(join));
-  const transport = await request(socket, 'transport:create', {});
-  assert.ok(transport.ok, JSON.stringify(transport));
-  // The router's own capabilities are a valid receiver's capabilities for H.264.
-  return join.data.routerRtpCapabilities as ms.RtpCapabilities;
-}
 
 const gangnamCamera = () => t.cameras.find((c) => c.district.code === '11680')!;
 const mapoCamera = () => t.cameras.find((c) => c.district.code === '11440')!;
@@ -49,7 +40,7 @@ test('an in-scope watch starts the ingest and hands out a consumer of live H.264
   const resumed = await request(socket, 'consumer:resume', { consumerId: consumer.id });
   assert.ok(resumed.ok, JSON.stringify(resumed));
 
-  const stream = t.hub.streams.get(camera.id);
+  const stream = t.hub.streams.get(t.hub.registry.get(camera.id)!);
   assert.equal(stream?.state, 'live');
   const before = (await stream!.producer!.getStats())[0]?.packetCount ?? 0;
   await new Promise((r) => setTimeout(r, 500));
@@ -72,7 +63,7 @@ test('a district user sees only its district and cannot consume another district
   const refused = await request(socket, 'camera:watch', { cameraId: foreign.id, rtpCapabilities });
   assert.equal(refused.ok, false);
   assert.equal(!refused.ok && refused.error.code, 'CAMERA_OUT_OF_SCOPE');
-  assert.equal(t.hub.streams.state(foreign.id), 'idle', 'a refused watch starts no ingest');
+  assert.equal(t.hub.streams.state(foreign), 'idle', 'a refused watch starts no ingest');
 
   const unknown = await request(socket, 'camera:watch', { cameraId: 'cam-99999-999', rtpCapabilities });
   assert.equal(!unknown.ok && unknown.error.code, 'CAMERA_UNKNOWN');
@@ -165,11 +156,11 @@ test('the ingest stops after the last viewer leaves and the grace period passes'
   const consumer = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
   assert.ok((await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities })).ok);
   await consumer;
-  assert.notEqual(t.hub.streams.state(camera.id), 'idle');
+  assert.notEqual(t.hub.streams.state(camera), 'idle');
   assert.ok((await request(socket, 'camera:unwatch', { cameraId: camera.id })).ok);
   const deadline = Date.now() + 10_000;
-  while (t.hub.streams.state(camera.id) !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(t.hub.streams.state(camera.id), 'idle');
+  while (t.hub.streams.state(camera) !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(t.hub.streams.state(camera), 'idle');
   socket.disconnect();
 });
 

@@ -2,9 +2,11 @@
  * A real hub for tests: real mediasoup workers, real simulated RTSP cameras, real sockets on
  * port 0, and test issuers for three agencies. close() tears everything down and waits.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { types as ms } from 'mediasoup';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig, type HubConfigInput } from '../../server/config.ts';
 import { DEMO_DISTRICTS } from '../../server/cameras/demo.ts';
@@ -134,6 +136,15 @@ export function request<E extends keyof ClientToServerEvents>(
   return new Promise((resolve) => {
     (socket.emit as (e: string, p: unknown, ack: (r: Result<unknown>) => void) => void)(event, payload, (result) => resolve(result as never));
   });
+}
+
+/** join + transport, as a browser does before watching; the router's own capabilities are a valid receiver's for H.264. */
+export async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
+  const join = await request(socket, 'media:join', {});
+  assert.ok(join.ok, JSON.stringify(join));
+  const transport = await request(socket, 'transport:create', {});
+  assert.ok(transport.ok, JSON.stringify(transport));
+  return join.data.routerRtpCapabilities as ms.RtpCapabilities;
 }
 
 /** Resolves with the next `event` that matches, or rejects after `timeoutMs`. */

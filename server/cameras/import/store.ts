@@ -19,6 +19,7 @@ const SCHEMA = `
     installed TEXT, agency TEXT NOT NULL, agency_phone TEXT, data_date TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS cameras_district ON cameras (district_code);
+  CREATE TABLE IF NOT EXISTS cameras_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 interface CameraRow {
@@ -35,8 +36,11 @@ export function ensureCameraTable(db: Db): void {
   db.exec(SCHEMA);
 }
 
-/** Replaces every stored camera with `cameras`, atomically. Throws (and keeps the old set) on any failure. */
-export function storeCameras(db: Db, cameras: readonly ImportedCamera[]): { stored: number; ms: number } {
+/**
+ * Replaces every stored camera with `cameras`, atomically. Throws (and keeps the old set) on any
+ * failure. `sourceKey` says what they were imported from (see `storedSourceKey`).
+ */
+export function storeCameras(db: Db, cameras: readonly ImportedCamera[], sourceKey?: string): { stored: number; ms: number } {
   const t0 = performance.now();
   ensureCameraTable(db);
   const insert = db.prepare(`
@@ -50,9 +54,18 @@ export function storeCameras(db: Db, cameras: readonly ImportedCamera[]): { stor
   const replace = db.transaction((list: readonly ImportedCamera[]) => {
     db.prepare('DELETE FROM cameras').run();
     for (const c of list) insert.run(toRow(c));
+    if (sourceKey === undefined) db.prepare("DELETE FROM cameras_meta WHERE key = 'source'").run();
+    else db.prepare("INSERT OR REPLACE INTO cameras_meta (key, value) VALUES ('source', ?)").run(sourceKey);
   });
   replace(cameras);
   return { stored: cameras.length, ms: performance.now() - t0 };
+}
+
+/** What the stored cameras were imported from, as given to `storeCameras`; null if not known. */
+export function storedSourceKey(db: Db): string | null {
+  ensureCameraTable(db);
+  const row = db.prepare("SELECT value FROM cameras_meta WHERE key = 'source'").get() as { value: string } | undefined;
+  return row?.value ?? null;
 }
 
 /** Every stored camera, by id. An empty list when nothing was ever stored. */
@@ -88,6 +101,35 @@ export function loadCameras(db: Db): ImportedCamera[] {
       agencyPhone: intern.maybe(phone),
       dataDate: intern.get(date)
     };
+    if (facing !== null && fov !== null) {
+      camera.facingDeg = facing;
+      camera.fovDeg = fov;
+    }
+    cameras.push(camera);
+  }
+  return cameras;
+}
+
+/** What the hub keeps of each camera for its whole life (see `loadCameraCores`). */
+export type CameraCore = Pick<ImportedCamera, 'id' | 'name' | 'nameEn' | 'district' | 'category' | 'location' | 'facingDeg' | 'fovDeg'>;
+
+/**
+ * Every stored camera, only the columns the hub's registry keeps: about half the time and
+ * memory of `loadCameras` for 68,000 cameras.
+ */
+export function loadCameraCores(db: Db): CameraCore[] {
+  ensureCameraTable(db);
+  const rows = db
+    .prepare('SELECT id, name, name_en, district_code, district_name, district_name_en, category, lat, lon, facing_deg, fov_deg FROM cameras ORDER BY id')
+    .raw()
+    .iterate() as IterableIterator<[string, string, string, string, string, string, string, number, number, number | null, number | null]>;
+  const intern = new Interner();
+  const districts = new Map<string, ImportedCamera['district']>();
+  const cameras: CameraCore[] = [];
+  for (const [id, name, nameEn, dCode, dName, dNameEn, category, lat, lon, facing, fov] of rows) {
+    let district = districts.get(dCode);
+    if (!district) districts.set(dCode, (district = Object.freeze({ code: dCode, name: dName, nameEn: dNameEn })));
+    const camera: CameraCore = { id, name, nameEn, district, category: intern.get(category), location: { lat, lon } };
     if (facing !== null && fov !== null) {
       camera.facingDeg = facing;
       camera.fovDeg = fov;

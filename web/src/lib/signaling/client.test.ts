@@ -78,10 +78,11 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 test('request resolves with the data of an ok answer', async () => {
-  onConnection = (socket) => socket.on('cameras:list', (_req, ack) => ack({ ok: true, data: { cameras: [] } }));
+  const empty = { total: 0, districts: [], matched: 0, offset: 0, cameras: [] };
+  onConnection = (socket) => socket.on('cameras:list', (_req, ack) => ack({ ok: true, data: empty }));
   const hub = client(() => 'good');
   await connected(hub);
-  assert.deepEqual(await hub.request('cameras:list', {}), { cameras: [] });
+  assert.deepEqual(await hub.request('cameras:list', {}), empty);
   assert.deepEqual(tokensSeen, ['good']);
 });
 

@@ -6,7 +6,8 @@
  * receive transport, list the cameras; tiles follow `media` and watch again. A dropped socket
  * closes the media session at once, so no transport or consumer outlives its session.
  */
-import type { CameraInfo, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
+import { SvelteMap } from 'svelte/reactivity';
+import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
 import { MediaSession, terminalStateFor, type TileState } from '$lib/media/index.ts';
 import { HubClient, type PushName } from '$lib/signaling/index.ts';
@@ -43,7 +44,12 @@ const RELIST_DELAY_MS = 250;
 export class SessionManager {
   status = $state<SessionStatus>('idle');
   info = $state.raw<SessionInfo | null>(null);
+  /** The first page of the cameras in scope (landmarks first); more through `list()`. */
   cameras = $state.raw<CameraInfo[]>([]);
+  /** How many cameras are in scope, and per 구. */
+  directory = $state.raw<Pick<CameraListResponse, 'total' | 'districts'> | null>(null);
+  /** Bumped whenever the scope may have changed: pages loaded before are stale. */
+  listVersion = $state(0);
   /** Latest state per camera from `camera:state` pushes (the list's badges). */
   cameraStates = $state<Record<string, CameraState>>({});
   media = $state.raw<MediaSession | null>(null);
@@ -78,8 +84,8 @@ export class SessionManager {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #relistTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Every camera listed so far, by id. */
-  readonly #seen = new Map<string, CameraInfo>();
+  /** Every camera listed so far, by id (tiles take their labels from it). */
+  readonly #seen = new SvelteMap<string, CameraInfo>();
   /** Pages' own handlers for hub events, attached to each client this session makes. */
   readonly #listeners: Array<(client: HubClient) => () => void> = [];
 
@@ -97,12 +103,39 @@ export class SessionManager {
 
   /** A camera in scope, or one that was in scope earlier in this page's life (its tile keeps its name). */
   camera(id: string): CameraInfo | undefined {
-    return this.cameras.find((camera) => camera.id === id) ?? this.#seen.get(id);
+    return this.#seen.get(id);
   }
 
-  #setCameras(cameras: CameraInfo[]): void {
-    for (const camera of cameras) this.#seen.set(camera.id, camera);
-    this.cameras = cameras;
+  /** A page of the cameras in scope (a 구, a search); the cameras become known to `camera()`. */
+  async list(request: CameraListRequest): Promise<CameraListResponse> {
+    const client = this.#client;
+    if (!client) throw new AppError('CLIENT_CLOSED', 'cameras:list: session closed');
+    const page = await client.request('cameras:list', request);
+    this.#remember(page.cameras);
+    return page;
+  }
+
+  /** Fetches the entries of cameras named by id that are not known yet (deep-linked tiles). */
+  async lookup(ids: readonly string[]): Promise<void> {
+    const client = this.#client;
+    const unknown = [...new Set(ids)].filter((id) => !this.#seen.has(id)).slice(0, 64);
+    if (!client || unknown.length === 0) return;
+    const { cameras } = await client.request('cameras:get', { ids: unknown });
+    this.#remember(cameras);
+  }
+
+  #remember(cameras: readonly CameraInfo[]): void {
+    for (const camera of cameras) {
+      this.#seen.set(camera.id, camera);
+      this.cameraStates[camera.id] ??= camera.state;
+    }
+  }
+
+  #setList(list: CameraListResponse): void {
+    this.#remember(list.cameras);
+    this.cameras = list.cameras;
+    this.directory = { total: list.total, districts: list.districts };
+    this.listVersion++;
   }
 
   /** A page's own handler for a hub push (e.g. `incident:dispatch`), for as long as the session lives. */
@@ -179,8 +212,8 @@ export class SessionManager {
         opening.close();
         return;
       }
-      this.#setCameras(list.value.cameras);
-      this.cameraStates = Object.fromEntries(list.value.cameras.map((camera) => [camera.id, camera.state]));
+      this.cameraStates = {};
+      this.#setList(list.value);
       // An ICE/DTLS failure cannot be repaired within the session: start a fresh one.
       opening.onTransportFailed(() => client.reconnect());
       this.media = opening;
@@ -209,10 +242,9 @@ export class SessionManager {
       this.#relistTimer = undefined;
       if (epoch !== this.#epoch || this.status !== 'ready') return;
       client.request('cameras:list', {}).then(
-        ({ cameras }) => {
+        (list) => {
           if (epoch !== this.#epoch) return;
-          this.#setCameras(cameras);
-          for (const camera of cameras) this.cameraStates[camera.id] ??= camera.state;
+          this.#setList(list);
         },
         () => {
           // The next join lists them anyway.
