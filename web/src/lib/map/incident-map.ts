@@ -88,6 +88,7 @@ export class IncidentMap {
   #x = new Float64Array(0);
   #y = new Float64Array(0);
   readonly #index = new globalThis.Map<string, number>();
+  #onWall = new Set<string>();
 
   constructor(target: HTMLElement, onClick: (click: MapClick) => void) {
     const districtLine = new Stroke({ color: 'rgba(160, 180, 210, 0.55)', width: 1 });
@@ -272,6 +273,7 @@ export class IncidentMap {
 
   /** Numbered rings on the cameras shown in the tiles (`slots[i]` is tile i + 1). */
   setWall(slots: ReadonlyArray<string | null>): void {
+    this.#onWall = new Set(slots.filter((id): id is string => id !== null));
     this.#wall.clear();
     slots.forEach((id, i) => {
       const at = id ? this.cameraAt(id) : null;
@@ -346,15 +348,20 @@ export class IncidentMap {
     const view = this.#map.getView();
     if (!this.#data || (view.getZoom() ?? 0) < PICK_ZOOM) return null;
     const tolerance = PICK_RADIUS_PX * (view.getResolution() ?? 1);
+    // Nearest first; among cameras on one pole (the same spot), one not on a tile yet.
     let best = -1;
     let bestD = tolerance * tolerance;
+    let bestShown = true;
     for (let i = 0; i < this.#x.length; i++) {
       const dx = this.#x[i]! - x;
       const dy = this.#y[i]! - y;
       const d = dx * dx + dy * dy;
-      if (d <= bestD) {
+      if (d > bestD + 0.01) continue;
+      const shown = this.#onWall.has(this.#data.ids[i]!);
+      if (d < bestD - 0.01 || (bestShown && !shown)) {
         bestD = d;
         best = i;
+        bestShown = shown;
       }
     }
     return best < 0 ? null : this.#data.ids[best]!;
