@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   ];
   if (hub.devIssuer) {
     lines.push(
-      `  ${hub.registry.size} simulated cameras. Sign in on the page by choosing a demo agency:`,
+      `  ${hub.registry.size.toLocaleString('en')} cameras in the registry (synthetic Seoul + landmarks), all played from ${config.simulator.cameras} simulated feeds.`,
+      `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`,
+      '  Sign in on the page by choosing a demo agency:',
       ...DEMO_AGENCIES.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
       '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
       ''
