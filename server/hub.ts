@@ -80,7 +80,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     closers.push(() => issuers.close());
     const policies = new AgencyPolicies([...(development ? DEMO_AGENCIES : []), ...config.agencies]);
 
-    const db = openDb(join(config.dataDir, 'hub.sqlite'));
+    const dbFile = join(config.dataDir, 'hub.sqlite');
+    const db = openDb(dbFile);
     closers.push(() => {
       db.close();
     });
@@ -106,7 +107,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     if (feedSpecs.length > 0) log.info('starting simulated feeds', { count: feedSpecs.length });
     const starting = feedSpecs.length > 0 ? startSimulatorProcess(feedSpecs) : undefined;
     closers.push(async () => (await starting?.catch(() => undefined))?.close());
-    const loaded = loadRegistry(db, source);
+    const loaded = loadRegistry(db, dbFile, source);
     const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
     log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
     const simulator = await starting;

@@ -4,8 +4,10 @@
  * read back from SQLite. An import with bad rows refuses to start the hub, listing the rows;
  * nothing is half-imported (the importer and the store are both all-or-nothing).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RegistrySource } from '../config.ts';
 import type { Db } from '../db.ts';
 import { importCctvStandard } from './import/cctv-standard.ts';
@@ -27,6 +29,7 @@ export interface RegistryLoad {
 
 /** An import that found bad rows: the hub does not start. The message lists them. */
 export class RegistryImportError extends Error {
+  readonly what: string;
   readonly errors: readonly ImportError[];
   readonly total: number;
 
@@ -35,27 +38,56 @@ export class RegistryImportError extends Error {
     const more = total > errors.length ? [`  … and ${total - errors.length} more`] : [];
     super([`registry import failed: ${what} has ${total} bad row(s); nothing was imported`, ...lines, ...more].join('\n'));
     this.name = 'RegistryImportError';
+    this.what = what;
     this.errors = errors;
     this.total = total;
   }
 }
 
-export function loadRegistry(db: Db, source: RegistrySource): RegistryLoad {
+/**
+ * The registry for this start. An import runs in a short-lived child process (generating and
+ * validating 68,000 rows takes ≈300 MB at its peak, and V8 keeps what it grew): the hub itself
+ * only ever reads the stored cameras back, so its memory is the same on every start.
+ */
+export function loadRegistry(db: Db, dbFile: string, source: RegistrySource): RegistryLoad {
   const t0 = performance.now();
   if (source.kind === 'none') return { cameras: [], imported: false, sourceKey: null, ms: 0 };
-  const bytes = source.kind === 'csv' ? readCsv(source.file) : undefined;
-  const key =
-    source.kind === 'csv'
-      ? `csv:v${IMPORT_VERSION}:sha256=${createHash('sha256').update(bytes!).digest('hex')}`
-      : `synthetic:v${IMPORT_VERSION}:seed=${source.seed}:total=${source.total}`;
-  if (storedSourceKey(db) === key) {
-    return { cameras: loadCameraCores(db), imported: false, sourceKey: key, ms: performance.now() - t0 };
-  }
+  const key = sourceKey(source);
+  const imported = storedSourceKey(db) !== key;
+  if (imported) importInChildProcess(dbFile, source);
+  return { cameras: loadCameraCores(db), imported, sourceKey: key, ms: performance.now() - t0 };
+}
+
+/** Imports `source` into the registry table (all or nothing); in the child process, and in tests. */
+export function importRegistry(db: Db, source: Exclude<RegistrySource, { kind: 'none' }>): void {
   const what = source.kind === 'csv' ? source.file : `the synthetic registry (${source.total} cameras, seed ${source.seed})`;
-  const result = importCctvStandard(source.kind === 'csv' ? bytes! : syntheticSeoulCsv({ total: source.total, seed: source.seed }));
+  const result = importCctvStandard(source.kind === 'csv' ? readCsv(source.file) : syntheticSeoulCsv({ total: source.total, seed: source.seed }));
   if (!result.ok) throw new RegistryImportError(what, result.errors, result.total);
-  storeCameras(db, result.cameras, key);
-  return { cameras: result.cameras, imported: true, sourceKey: key, ms: performance.now() - t0 };
+  storeCameras(db, result.cameras, sourceKey(source));
+}
+
+function sourceKey(source: Exclude<RegistrySource, { kind: 'none' }>): string {
+  return source.kind === 'csv'
+    ? `csv:v${IMPORT_VERSION}:sha256=${createHash('sha256').update(readCsv(source.file)).digest('hex')}`
+    : `synthetic:v${IMPORT_VERSION}:seed=${source.seed}:total=${source.total}`;
+}
+
+const IMPORT_CLI = fileURLToPath(new URL('./import-registry.ts', import.meta.url));
+/** The child's exit code when the source has bad rows; it prints them as JSON on stdout. */
+export const EXIT_BAD_ROWS = 3;
+
+function importInChildProcess(dbFile: string, source: Exclude<RegistrySource, { kind: 'none' }>): void {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', IMPORT_CLI, dbFile, JSON.stringify(source)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024
+  });
+  if (child.status === 0) return;
+  if (child.status === EXIT_BAD_ROWS) {
+    const { what, errors, total } = JSON.parse(child.stdout) as { what: string; errors: ImportError[]; total: number };
+    throw new RegistryImportError(what, errors, total);
+  }
+  throw new Error(`registry import failed (exit ${child.status ?? child.signal}): ${child.error?.message ?? 'see the log above'}`);
 }
 
 function readCsv(file: string): Buffer {
