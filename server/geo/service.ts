@@ -51,8 +51,7 @@ interface DispatchState {
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
-  #roads: { router: Router; stations: StationDirectory; ways: SeoulRoadsCollection } | undefined;
-  #layersJson: string | undefined;
+  #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
   readonly #seed: number;
   /** Live dispatch state per incident; `#records` keeps it across restarts (rebuilt on first use). */
   readonly #dispatches = new Map<string, DispatchState>();
@@ -103,20 +102,9 @@ export class GeoService {
     return out;
   }
 
-  /** The base layers as JSON text, built once: roads, the Han, and the stations. */
+  /** The base layers as JSON text: roads, the Han, and the stations (built with the network). */
   mapLayersJson(): string {
-    if (!this.#layersJson) {
-      const { stations, ways } = this.#network();
-      const round = ([lon, lat]: [number, number]): [number, number] => [Math.round(lon * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
-      const layers: MapLayers = {
-        roads: ways.features.map((f) => ({ highway: f.properties.highway, name: f.properties.name, oneway: f.properties.oneway === 'yes', line: f.geometry.coordinates.map(round) })),
-        water: [hanRiver().polygon().map(round)],
-        stations: stations.stations.map((s) => ({ id: s.id, kind: s.kind, name: s.name, district: s.district, lat: s.location.lat, lon: s.location.lon })),
-        attribution: SYNTHETIC_ATTRIBUTION
-      };
-      this.#layersJson = JSON.stringify(layers);
-    }
-    return this.#layersJson;
+    return this.#network().layersJson;
   }
 
   nearest(lat: number, lon: number, n: number, filter: CameraFilter): Array<CameraOnMap & { distanceM: number; facing: boolean }> {
@@ -238,14 +226,27 @@ export class GeoService {
   }
 
   /** Generated on first use (≈0.3 s), so a hub that never routes never pays for it. */
-  #network(): { router: Router; stations: StationDirectory; ways: SeoulRoadsCollection } {
+  #network(): { router: Router; stations: StationDirectory; layersJson: string } {
     if (!this.#roads) {
       const ways = generateSeoulRoads({ seed: this.#seed });
       const graph = importRoadNetwork(ways, { attribution: SYNTHETIC_ATTRIBUTION });
-      this.#roads = { router: new Router(graph), stations: new StationDirectory(placeStations(ways, { seed: this.#seed })), ways };
+      const stations = new StationDirectory(placeStations(ways, { seed: this.#seed }));
+      // The ways themselves are not kept: the router has its graph, the map its JSON.
+      this.#roads = { router: new Router(graph), stations, layersJson: layersJson(ways, stations) };
     }
     return this.#roads;
   }
+}
+
+function layersJson(ways: SeoulRoadsCollection, stations: StationDirectory): string {
+  const round = ([lon, lat]: [number, number]): [number, number] => [Math.round(lon * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
+  const layers: MapLayers = {
+    roads: ways.features.map((f) => ({ highway: f.properties.highway, name: f.properties.name, oneway: f.properties.oneway === 'yes', line: f.geometry.coordinates.map(round) })),
+    water: [hanRiver().polygon().map(round)],
+    stations: stations.stations.map((s) => ({ id: s.id, kind: s.kind, name: s.name, district: s.district, lat: s.location.lat, lon: s.location.lon })),
+    attribution: SYNTHETIC_ATTRIBUTION
+  };
+  return JSON.stringify(layers);
 }
 
 function onMap(camera: RegistryCamera): CameraOnMap {
