@@ -51,6 +51,8 @@ interface DispatchState {
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
+  /** The registry as corridor points, made on the first route. */
+  #corridorPoints: Array<{ id: string; lat: number; lon: number; camera: RegistryCamera }> | undefined;
   #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
   readonly #seed: number;
   /** Live dispatch state per incident; `#records` keeps it across restarts (rebuilt on first use). */
@@ -211,8 +213,9 @@ export class GeoService {
   }
 
   #answer(station: Station, route: RouteResult, filter: CameraFilter): RouteAnswer {
-    const visible = this.#registry.filter(filter).map(onMap);
-    const along = pointsAlongRoute(route.polyline, visible, { halfWidthM: CORRIDOR_HALF_WIDTH_M });
+    // The corridor first (a few hundred cameras), then the scope: not a scope decision for all 68k.
+    this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
+    const along = pointsAlongRoute(route.polyline, this.#corridorPoints, { halfWidthM: CORRIDOR_HALF_WIDTH_M }).filter((hit) => filter(hit.point.camera));
     const { id, name, kind, location } = station;
     return {
       station: { id, name, kind, location },
@@ -220,7 +223,7 @@ export class GeoService {
       etaS: Math.round(route.etaS),
       freeFlowEtaS: Math.round(route.freeFlowEtaS),
       polyline: route.polyline.map(([x, y]) => [x, y]),
-      cameras: along.map((hit) => ({ ...hit.point, alongM: Math.round(hit.alongM) })),
+      cameras: along.map((hit) => ({ ...onMap(hit.point.camera), alongM: Math.round(hit.alongM) })),
       attribution: route.attribution
     };
   }
