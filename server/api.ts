@@ -99,14 +99,16 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'POST',
       path: /^\/api\/incidents$/,
       handle: ({ principal, body }) => {
-        const { dispatch: wanted, ...input } = parse(openIncidentSchema, body);
+        const { dispatch: wanted, nearest: wantedNearest = 8, ...input } = parse(openIncidentSchema, body);
+        // Asked after the grant is minted: the cameras the new grant opens are among them.
+        const nearestTo = (at: { lat: number; lon: number }) => (wantedNearest > 0 ? deps.geo.nearest(at.lat, at.lon, wantedNearest, deps.viewable(principal)) : []);
         const reported = input.externalRef === undefined ? undefined : incidents.openByRef(principal.agency.id, input.externalRef);
         if (reported) {
           const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.viewable(principal))) ?? null;
-          return json(200, { ...reported, dispatch } satisfies OpenIncidentResponse);
+          return json(200, { ...reported, dispatch, nearest: nearestTo(reported.incident.location) } satisfies OpenIncidentResponse);
         }
         const { incident, grant } = incidents.open(principal, input);
-        const answer: OpenIncidentResponse = { incident, grant, dispatch: null };
+        const answer: OpenIncidentResponse = { incident, grant, dispatch: null, nearest: nearestTo(incident.location) };
         if (wanted ?? AUTO_DISPATCH.has(principal.purpose)) {
           // The incident is open either way; a scene off the road network only has no route yet.
           try {

@@ -13,7 +13,7 @@ import { CameraIndex } from './camera-index.ts';
 import { seoulDistricts } from './districts.ts';
 import { SYNTHETIC_ATTRIBUTION, generateSeoulRoads, type SeoulRoadsCollection } from './seoul-roads/generate.ts';
 import { placeStations, StationDirectory, type Station } from './seoul-roads/stations.ts';
-import type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
+import type { CameraOnMap, Dispatch, FlaggedSegment, NearCamera, RouteAnswer } from '../protocol/dispatch.ts';
 import type { MapCameras, MapLayers } from '../protocol/map.ts';
 import { hanRiver } from './seoul-roads/river.ts';
 
@@ -109,7 +109,7 @@ export class GeoService {
     return this.#network().layersJson;
   }
 
-  nearest(lat: number, lon: number, n: number, filter: CameraFilter): Array<CameraOnMap & { distanceM: number; facing: boolean }> {
+  nearest(lat: number, lon: number, n: number, filter: CameraFilter): NearCamera[] {
     return this.#cameras.nearest(lat, lon, n, filter).map((hit) => ({ ...onMap(hit.camera), distanceM: Math.round(hit.distanceM), facing: hit.facing }));
   }
 

@@ -32,7 +32,9 @@ export const openIncidentSchema = z
     externalRef: z.string().min(1).max(64).optional(),
     radiusM: z.number().min(50).max(5000).optional(),
     /** Start the dispatch route at once (default: yes for dispatch-112 / dispatch-119 tokens). */
-    dispatch: z.boolean().optional()
+    dispatch: z.boolean().optional(),
+    /** How many of the nearest in-scope cameras the answer carries (default 8; 0 for none). */
+    nearest: z.number().int().min(0).max(32).optional()
   })
   .strict();
 

@@ -12,6 +12,13 @@ export interface CameraOnMap {
   fovDeg?: number;
 }
 
+/** A camera near a point (GET /api/geo/nearest, and the answer that opens an incident). */
+export interface NearCamera extends CameraOnMap {
+  distanceM: number;
+  /** True when the camera faces the point (its field of view covers it). */
+  facing: boolean;
+}
+
 export interface RouteAnswer {
   station: { id: string; name: string; kind: 'fire' | 'police'; location: { lat: number; lon: number } };
   lengthM: number;

@@ -2,7 +2,7 @@
  * Incidents on the wire: what the HTTP API (`/api/incidents…`) answers and what the hub pushes
  * as `incidents:changed`. Shared with the web through `$protocol`, like the dispatch types.
  */
-import type { Dispatch } from './dispatch.ts';
+import type { Dispatch, NearCamera } from './dispatch.ts';
 import type { Purpose } from './events.ts';
 import type { WireError } from './errors.ts';
 
@@ -54,6 +54,12 @@ export interface OpenIncidentResponse {
   /** null only on a retry whose grant has already expired (renew it). */
   grant: Grant | null;
   dispatch: Dispatch | null;
+  /**
+   * The in-scope cameras nearest the scene, nearest first (facing ones preferred), as many as the
+   * request's `nearest` asked for (default 8, 0 for none): the board puts them on its tiles in
+   * the same step that opens the incident, without a second round trip.
+   */
+  nearest: NearCamera[];
   /** Why the automatic dispatch could not start (the incident is open all the same). */
   dispatchError?: WireError;
 }
