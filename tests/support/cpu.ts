@@ -1,0 +1,93 @@
+/**
+ * CPU time of a process tree, read from /proc: what a benchmark reports as "% of a core" for
+ * Chromium (the browser and all its renderer, GPU and utility children) or for the hub. Counts
+ * what the kernel charged (utime + stime), so it is independent of how busy the machine is.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux.
+
+interface Stat {
+  pid: number;
+  ppid: number;
+  /** utime + stime, ms. */
+  cpuMs: number;
+}
+
+function readStat(pid: number): Stat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    const ppid = Number(rest[1]);
+    const cpuMs = (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+    return { pid, ppid, cpuMs };
+  } catch {
+    return undefined; // The process ended between listing and reading.
+  }
+}
+
+function allStats(): Stat[] {
+  const stats: Stat[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) stats.push(stat);
+  }
+  return stats;
+}
+
+/** The pids of `root` and all its descendants (alive now). */
+export function processTree(root: number): number[] {
+  const stats = allStats();
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/**
+ * CPU ms charged so far to the processes under `root` that `include` accepts (by pid), `root`
+ * itself included if accepted. Processes that ended are not counted: take two readings of a
+ * tree that lives through the interval.
+ */
+export function treeCpuMs(root: number, include: (pid: number) => boolean = () => true): number {
+  let total = 0;
+  for (const pid of processTree(root)) if (include(pid)) total += readStat(pid)?.cpuMs ?? 0;
+  return total;
+}
+
+/** The command line of a process ('' if it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Average CPU of a process tree over `ms`, as % of one core. Per-pid deltas, so a child that
+ * starts during the interval counts from zero and one that ends is dropped from both readings.
+ */
+export async function sampleCpuPercent(root: number, ms: number, include: (pid: number) => boolean = () => true): Promise<number> {
+  const before = new Map<number, number>();
+  for (const pid of processTree(root)) if (include(pid)) before.set(pid, readStat(pid)?.cpuMs ?? 0);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const elapsed = performance.now() - started;
+  let used = 0;
+  for (const pid of processTree(root)) {
+    if (!include(pid)) continue;
+    const now = readStat(pid)?.cpuMs;
+    if (now !== undefined) used += now - (before.get(pid) ?? 0);
+  }
+  return (used / elapsed) * 100;
+}
