@@ -7,17 +7,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { types as ms } from 'mediasoup';
-import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig, type HubConfigInput } from '../../server/config.ts';
 import { DEMO_DISTRICTS } from '../../server/cameras/demo.ts';
 import type { RegistryCamera } from '../../server/cameras/registry.ts';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/log.ts';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../server/protocol/events.ts';
+import type { ServerToClientEvents } from '../../server/protocol/events.ts';
+import { connectClient, request, type HubClient } from './client.ts';
 import { CameraFarm } from '../../media/sim/camera-farm.ts';
 import { createTestIssuer, userClaims, type TestIssuer } from './tokens.ts';
 
-export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+export { request, type HubClient };
+
 
 export interface TestHub {
   hub: Hub;
@@ -100,13 +101,7 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
         if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
         return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
       },
-      client: (token) =>
-        new Promise((resolve, reject) => {
-          const socket: HubClient = connect(started.url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-          clients.add(socket);
-          socket.once('connect', () => resolve(socket));
-          socket.once('connect_error', (error) => reject(error));
-        }),
+      client: (token) => connectClient(started.url, token, (socket) => clients.add(socket)),
       restart: async () => {
         for (const socket of clients) socket.disconnect();
         await started.close();
@@ -125,17 +120,6 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Sends a request and resolves with its result (ok or error), as the server acknowledged it. */
-export function request<E extends keyof ClientToServerEvents>(
-  socket: HubClient,
-  event: E,
-  payload: Parameters<ClientToServerEvents[E]>[0]
-): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]> {
-  return new Promise((resolve) => {
-    (socket.emit as (e: string, p: unknown, ack: (r: Result<unknown>) => void) => void)(event, payload, (result) => resolve(result as never));
-  });
 }
 
 /** join + transport, as a browser does before watching; the router's own capabilities are a valid receiver's for H.264. */
