@@ -4,15 +4,16 @@
  */
 import { z } from 'zod';
 import type { Revocations } from './auth/revocations.ts';
+import { COST } from './budget.ts';
 import type { AuditLog } from './audit/log.ts';
 import { auditResponse } from './audit/api.ts';
-import type { ApiReply, ApiRoute } from './http.ts';
+import { prepareJson, type ApiReply, type ApiRoute } from './http.ts';
 import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import type { Dispatch } from './protocol/dispatch.ts';
 import type { IncidentDetail, OpenIncidentResponse } from './protocol/incidents.ts';
 import type { Principal } from './auth/principal.ts';
-import type { RegistryCamera } from './cameras/registry.ts';
+import type { VisibleSet } from './cameras/scope-index.ts';
 import type { GeoService } from './geo/service.ts';
 import { RouteError } from './routing/errors.ts';
 
@@ -23,8 +24,8 @@ export interface ApiDeps {
   /** Ends the sessions of a revoked user at once. */
   afterRevocation: () => Promise<void>;
   geo: GeoService;
-  /** The caller's view decision as a filter: what it may watch is what it may find on the map. */
-  viewable: (principal: Principal) => (camera: RegistryCamera) => boolean;
+  /** The cameras the caller may view: what it may watch is what it may find on the map. */
+  visible: (principal: Principal) => VisibleSet;
   /** Pushes a changed dispatch to the agency's other operators. */
   dispatchChanged: (agency: string, incidentId: string) => void;
 }
@@ -90,7 +91,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     return incident;
   };
   const startDispatch = (principal: Principal, incidentId: string, location: { lat: number; lon: number }, kind = stationKind(principal)): Dispatch => {
-    const dispatch = routed(() => deps.geo.startDispatch(incidentId, kind, location, deps.viewable(principal)));
+    const dispatch = routed(() => deps.geo.startDispatch(incidentId, kind, location, deps.visible(principal).includes));
     deps.dispatchChanged(principal.agency.id, incidentId);
     return dispatch;
   };
@@ -98,13 +99,14 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'POST',
       path: /^\/api\/incidents$/,
+      cost: COST.compute,
       handle: ({ principal, body }) => {
         const { dispatch: wanted, nearest: wantedNearest = 8, ...input } = parse(openIncidentSchema, body);
         // Asked after the grant is minted: the cameras the new grant opens are among them.
-        const nearestTo = (at: { lat: number; lon: number }) => (wantedNearest > 0 ? deps.geo.nearest(at.lat, at.lon, wantedNearest, deps.viewable(principal)) : []);
+        const nearestTo = (at: { lat: number; lon: number }) => (wantedNearest > 0 ? deps.geo.nearest(at.lat, at.lon, wantedNearest, deps.visible(principal).includes) : []);
         const reported = input.externalRef === undefined ? undefined : incidents.openByRef(principal.agency.id, input.externalRef);
         if (reported) {
-          const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.viewable(principal))) ?? null;
+          const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.visible(principal).includes)) ?? null;
           return json(200, { ...reported, dispatch, nearest: nearestTo(reported.incident.location) } satisfies OpenIncidentResponse);
         }
         const { incident, grant } = incidents.open(principal, input);
@@ -131,7 +133,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}$`),
       handle: ({ principal, params }) => {
         const incident = visibleIncident(principal, params[0]!);
-        const detail: IncidentDetail = { incident, dispatch: routed(() => deps.geo.dispatch(incident.id, deps.viewable(principal))) ?? null };
+        const detail: IncidentDetail = { incident, dispatch: routed(() => deps.geo.dispatch(incident.id, deps.visible(principal).includes)) ?? null };
         return json(200, detail);
       }
     },
@@ -140,7 +142,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/dispatch$`),
       handle: ({ principal, params }) => {
         const incident = visibleIncident(principal, params[0]!);
-        const dispatch = routed(() => deps.geo.dispatch(incident.id, deps.viewable(principal)));
+        const dispatch = routed(() => deps.geo.dispatch(incident.id, deps.visible(principal).includes));
         if (!dispatch) throw new HubError('NOT_FOUND', '이 사건의 출동 경로가 없습니다 (no dispatch for this incident)');
         return json(200, dispatch);
       }
@@ -163,7 +165,12 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'GET',
       path: /^\/api\/geo\/cameras$/,
-      handle: ({ principal }) => json(200, deps.geo.cameras(deps.viewable(principal)))
+      cost: COST.compute,
+      handle: async ({ principal }) => {
+        // Made once per visible set (the sessions of an agency share one): megabytes of JSON, gzipped.
+        const visible = deps.visible(principal);
+        return { status: 200, prepared: await visible.memo('geo:cameras', () => prepareJson({ ...deps.geo.cameras(visible.includes) })) };
+      }
     },
     {
       method: 'GET',
@@ -175,20 +182,22 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: /^\/api\/geo\/nearest$/,
       handle: ({ principal, url }) => {
         const { lat, lon, n } = parse(nearestQuery, query(url));
-        return json(200, { cameras: deps.geo.nearest(lat, lon, n, deps.viewable(principal)) });
+        return json(200, { cameras: deps.geo.nearest(lat, lon, n, deps.visible(principal).includes) });
       }
     },
     {
       method: 'GET',
       path: /^\/api\/geo\/route$/,
+      cost: COST.compute,
       handle: ({ principal, url }) => {
         const { lat, lon, kind } = parse(routeQuery, query(url));
-        return json(200, routed(() => deps.geo.dispatchRoute(kind ?? stationKind(principal), { lat, lon }, deps.viewable(principal))));
+        return json(200, routed(() => deps.geo.dispatchRoute(kind ?? stationKind(principal), { lat, lon }, deps.visible(principal).includes)));
       }
     },
     {
       method: 'POST',
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/dispatch$`),
+      cost: COST.compute,
       handle: ({ principal, params, body }) => {
         const incident = openIncidentOf(principal, params[0]!);
         const { kind } = parse(dispatchBody, body ?? {});
@@ -198,10 +207,11 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'POST',
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/congestion$`),
+      cost: COST.compute,
       handle: ({ principal, params, body }) => {
         const incident = openIncidentOf(principal, params[0]!);
         const at = parse(congestionBody, body);
-        const dispatch = routed(() => deps.geo.flagCongestion(incident.id, at, deps.viewable(principal)));
+        const dispatch = routed(() => deps.geo.flagCongestion(incident.id, at, deps.visible(principal).includes));
         if (!dispatch) throw new HubError('NOT_FOUND', '먼저 출동 경로를 요청하세요 (start the dispatch first)');
         deps.dispatchChanged(incident.agency, incident.id);
         return json(200, dispatch);
@@ -210,6 +220,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'GET',
       path: /^\/api\/audit(\.csv)?$/,
+      cost: COST.compute,
       handle: ({ principal, url }) => {
         requireRole(principal, 'auditor');
         const reply = auditResponse(audit, url);

@@ -25,6 +25,9 @@ const cameraSchema = z.object({
   source: z.string().regex(/^rtsp:\/\//, 'camera source must be an rtsp:// URL')
 });
 
+const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
+const DEFAULT_BUDGETS = { user: { perSecond: 100, burst: 300 }, agency: { perSecond: 400, burst: 1200 } };
+
 export const configSchema = z
   .object({
     mode: z.enum(['development', 'production']).default('development'),
@@ -108,7 +111,17 @@ export const configSchema = z
         maxSessionsPerUser: z.number().int().min(1).default(16),
         joinTimeoutMs: z.number().int().min(100).default(30_000)
       })
-      .default({ maxPayloadBytes: 64 * 1024, ratePerSecond: 50, rateBurst: 100, maxWatchesPerSession: 32, maxSessionsPerUser: 16, joinTimeoutMs: 30_000 })
+      .default({ maxPayloadBytes: 64 * 1024, ratePerSecond: 50, rateBurst: 100, maxWatchesPerSession: 32, maxSessionsPerUser: 16, joinTimeoutMs: 30_000 }),
+    /**
+     * What one user and one agency may ask per second, over all their sockets and the HTTP API
+     * (server/budget.ts: a request costs 1 unit, a camera search 10 more, a page 1 per 100 cameras).
+     */
+    budgets: z
+      .object({
+        user: rateSchema.default(DEFAULT_BUDGETS.user),
+        agency: rateSchema.default(DEFAULT_BUDGETS.agency)
+      })
+      .default(DEFAULT_BUDGETS)
   })
   .superRefine((config, ctx) => {
     if (config.mode === 'production') {

@@ -6,10 +6,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { z } from 'zod';
 import type { DemoAgency, DevIssuer } from './auth/dev-issuer.ts';
 import type { Principal } from './auth/principal.ts';
+import { COST, type Budget } from './budget.ts';
 import { PURPOSES } from './protocol/events.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
@@ -25,12 +28,16 @@ export interface HttpOptions {
   webDir: string;
   /** Token → principal for the authenticated API (Authorization: Bearer …). */
   authenticate: (token: unknown) => Promise<Principal>;
+  /** Each user's and agency's budget, shared with signaling: an API call over it is refused (429) before any work. */
+  budget: Budget;
   routes: readonly ApiRoute[];
 }
 
 export interface ApiReply {
   status: number;
   json?: unknown;
+  /** A body made ahead (and kept by whoever made it): sent as is, gzipped when the client takes it. */
+  prepared?: PreparedBody;
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
@@ -40,6 +47,8 @@ export interface ApiReply {
 export interface ApiRoute {
   method: 'GET' | 'POST';
   path: RegExp;
+  /** Budget units a call costs (server/budget.ts); default 1. */
+  cost?: number;
   handle(context: { principal: Principal; params: string[]; body: unknown; url: URL }): Promise<ApiReply> | ApiReply;
 }
 
@@ -101,6 +110,31 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
 }
 
 const COMPRESS_FROM_BYTES = 64 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** In libuv's thread pool: compressing megabytes never holds the event loop. */
+const gzip = promisify(gzipCallback);
+
+export interface PreparedBody {
+  contentType: string;
+  raw: Buffer;
+  gzip: Buffer;
+}
+
+/**
+ * A big JSON object as a reply body made once: serialised one property at a time, yielding to
+ * the event loop between them (each property of the map's camera layer is one column of 68,000
+ * values, a few ms), and compressed off the loop.
+ */
+export async function prepareJson(value: Record<string, unknown>): Promise<PreparedBody> {
+  const parts: string[] = [];
+  for (const [key, property] of Object.entries(value)) {
+    if (property === undefined) continue;
+    parts.push(`${JSON.stringify(key)}:${JSON.stringify(property)}`);
+    await nextTurn();
+  }
+  const raw = Buffer.from(`{${parts.join(',')}}`);
+  return { contentType: JSON_TYPE, raw, gzip: await gzip(raw, { level: 1 }) };
+}
 
 async function api(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpOptions): Promise<void> {
   for (const route of options.routes) {
@@ -108,18 +142,22 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
     if (!match || route.method !== req.method) continue;
     const header = req.headers.authorization ?? '';
     const principal = await options.authenticate(header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
+    if (!options.budget.spend(principal, route.cost ?? COST.request)) throw new HubError('RATE_LIMITED', '요청이 너무 많습니다 (too many requests)');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = await route.handle({ principal, params: match.slice(1), body, url });
     const json = reply.json !== undefined;
-    const text = json ? JSON.stringify(reply.json) : (reply.text ?? '');
-    const headers: Record<string, string> = { 'content-type': json ? 'application/json; charset=utf-8' : (reply.contentType ?? 'text/plain; charset=utf-8'), 'cache-control': 'no-store', ...reply.headers };
+    const contentType = reply.prepared?.contentType ?? (json ? JSON_TYPE : (reply.contentType ?? 'text/plain; charset=utf-8'));
+    const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-store', ...reply.headers };
+    const text = reply.prepared ? undefined : json ? JSON.stringify(reply.json) : (reply.text ?? '');
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     // The city's cameras are megabytes of JSON; a control room on a slow link should not wait for them.
-    if (text.length >= COMPRESS_FROM_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    const gzipped = reply.prepared ? (acceptsGzip ? reply.prepared.gzip : undefined) : acceptsGzip && text!.length >= COMPRESS_FROM_BYTES ? await gzip(text!, { level: 1 }) : undefined;
+    if (gzipped) {
       res.writeHead(reply.status, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
-      res.end(gzipSync(text, { level: 1 }));
+      res.end(gzipped);
     } else {
       res.writeHead(reply.status, headers);
-      res.end(text);
+      res.end(reply.prepared?.raw ?? text);
     }
     return;
   }
@@ -164,6 +202,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }

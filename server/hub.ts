@@ -11,7 +11,7 @@ import { AuditLog } from './audit/log.ts';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
-import { decideView } from './auth/scope.ts';
+import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
 import { Revocations } from './auth/revocations.ts';
@@ -21,10 +21,15 @@ import { DispatchStore } from './incidents/dispatch-store.ts';
 import { Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
+import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
+import { ScopeIndex } from './cameras/scope-index.ts';
+import { VisibleSets } from './cameras/visible-sets.ts';
 import { registrySource, type HubConfig } from './config.ts';
 import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
+import { Budget } from './budget.ts';
+import { EventLoopDelay } from './event-loop.ts';
 import { createHttpServer } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -158,32 +163,42 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { stream, state: s });
     });
 
-    const geo = new GeoService(registry.all(), { records: new DispatchStore(db) });
-    const viewable = (principal: Principal) => {
-      const context = { policies, grants: incidents.grantsOf(principal.agency.id), now: Date.now() };
-      return (camera: RegistryCamera) => decideView(principal, camera, context).allowed;
-    };
+    // One spatial index for geo answers and grant look-ups; scope is applied through ScopeIndex, cached per principal.
+    const registryCameras = [...registry.all()];
+    const spatial = new CameraIndex(registryCameras);
+    const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => incidents.grantsOf(agency) });
+    const visible = (principal: Principal) => visibleSets.of(principal);
+    const directory = new CameraDirectory(registryCameras);
+    const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
 
+    const budget = new Budget(config.budgets);
+    const loopDelay = new EventLoopDelay();
+    closers.push(() => loopDelay.close());
     const http = await createHttpServer({
       log,
       metrics,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
+      budget,
       routes: apiRoutes({
         incidents,
         audit,
         revocations,
         afterRevocation: () => signaling.reverify(),
         geo,
-        viewable,
-        dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, viewable(principal)))
+        visible,
+        dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, visible(principal).includes))
       }),
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
         metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
         metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
+        const delay = loopDelay.take();
+        const help = 'Event-loop delay since the previous scrape, ms (the loop also relays camera RTP)';
+        for (const [quantile, value] of [['0.5', delay.p50], ['0.99', delay.p99], ['max', delay.max]] as const) metrics.set('gth_event_loop_delay_ms', help, { quantile }, value);
+        metrics.set('gth_event_loop_delay_window_seconds', 'Length of the window gth_event_loop_delay_ms covers', {}, delay.windowMs / 1000);
         for (const worker of await pool.usage()) {
           metrics.set('gth_worker_cpu_ms', 'mediasoup worker CPU time (user+system, ms)', { pid: String(worker.pid) }, worker.cpuMs);
         }
@@ -198,6 +213,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         grants: (agency) => incidents.grantsOf(agency),
         incident: (agency, incidentId) => incidents.visibleTo(agency, incidentId),
         registry,
+        directory,
+        visible,
         streams,
         pool,
         listenIp: config.webrtc.listenIp,
@@ -207,6 +224,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       log,
       metrics,
       rate: { perSecond: config.signaling.ratePerSecond, burst: config.signaling.rateBurst },
+      budget,
       maxPayloadBytes: config.signaling.maxPayloadBytes,
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser

@@ -3,24 +3,13 @@ import { test } from 'node:test';
 import { DEMO_AGENCIES } from '../cameras/demo.ts';
 import type { Purpose } from '../protocol/events.ts';
 import { AgencyPolicies } from './policy.ts';
-import { principalFromClaims } from './principal.ts';
+import { demoPrincipal } from './demo-principal.ts';
+import { principalFromClaims, type Principal } from './principal.ts';
 import { decideView, distanceM, type Grant, type ScopedCamera } from './scope.ts';
 
 const policies = new AgencyPolicies(DEMO_AGENCIES);
 const now = 1_800_000_000_000;
 
-function principal(agency: string, purpose: Purpose | undefined, extra: { cameras?: string[]; role?: 'operator' | 'auditor' } = {}) {
-  const demo = DEMO_AGENCIES.find((a) => a.id === agency)!;
-  return principalFromClaims('iss', {
-    sub: `u-${agency}`,
-    name: 'n',
-    agency,
-    role: extra.role ?? demo.role,
-    purpose,
-    scope: { districts: demo.districts, cameras: extra.cameras ?? [] },
-    exp: 2e9
-  });
-}
 
 const camera = (id: string, district: string, category: string, lat = 37.5, lon = 127): ScopedCamera => ({ id, district: { code: district }, category, location: { lat, lon } });
 const CAMERAS = [
@@ -30,7 +19,7 @@ const CAMERAS = [
   camera('mapo-flood', '11440', '재난재해'),
   camera('jongno-school', '11110', '어린이보호')
 ];
-const decide = (p: ReturnType<typeof principal>, c: ScopedCamera, grants: Grant[] = []) => decideView(p, c, { policies, grants, now });
+const decide = (p: Principal, c: ScopedCamera, grants: Grant[] = []) => decideView(p, c, { policies, grants, now });
 
 /** The policy table: agency (with its default purpose) → cameras it may view. */
 const EXPECTED: Record<string, string[]> = {
@@ -45,7 +34,7 @@ const EXPECTED: Record<string, string[]> = {
 
 test('scope matrix: every demo agency × camera is allowed or refused exactly as the policy says', () => {
   for (const agency of DEMO_AGENCIES) {
-    const p = principal(agency.id, agency.purposes[0]);
+    const p = demoPrincipal(agency.id, agency.purposes[0]);
     const allowed = CAMERAS.filter((c) => decide(p, c).allowed).map((c) => c.id);
     assert.deepEqual(allowed, EXPECTED[agency.id], agency.id);
   }
@@ -53,18 +42,18 @@ test('scope matrix: every demo agency × camera is allowed or refused exactly as
 
 test('a view needs a purpose the agency is allowed, and auditors never view', () => {
   const c = CAMERAS[0]!;
-  const none = decide(principal('seoul-119', undefined), c);
+  const none = decide(demoPrincipal('seoul-119', undefined), c);
   assert.equal(!none.allowed && none.code, 'PURPOSE_REQUIRED');
-  const wrong = decide(principal('seoul-119', 'emergency-112'), c);
+  const wrong = decide(demoPrincipal('seoul-119', 'emergency-112'), c);
   assert.equal(!wrong.allowed && wrong.code, 'PURPOSE_NOT_ALLOWED');
-  const auditor = decide(principal('seoul-audit', 'audit'), c);
+  const auditor = decide(demoPrincipal('seoul-audit', 'audit'), c);
   assert.equal(!auditor.allowed && auditor.code, 'FORBIDDEN');
   const unknownAgency = decide(principalFromClaims('iss', { sub: 's', name: 'n', agency: 'nobody', role: 'operator', purpose: 'dispatch-119', scope: { districts: ['*'], cameras: [] }, exp: 2e9 }), c);
   assert.equal(!unknownAgency.allowed && unknownAgency.code, 'PURPOSE_NOT_ALLOWED');
 });
 
 test('an incident grant opens the cameras within its radius only, only until it expires', () => {
-  const welfare = principal('seoul-welfare', 'vulnerable-person');
+  const welfare = demoPrincipal('seoul-welfare', 'vulnerable-person');
   const scene = { lat: 37.5, lon: 127 };
   const near = camera('near', '11440', '생활방범', 37.5009, 127); // ≈100 m north
   const far = camera('far', '11440', '생활방범', 37.51, 127); // ≈1.1 km north
@@ -78,14 +67,14 @@ test('an incident grant opens the cameras within its radius only, only until it 
 });
 
 test('category filters apply to grants too', () => {
-  const disaster = principal('seoul-disaster', 'disaster');
+  const disaster = demoPrincipal('seoul-disaster', 'disaster');
   const grant: Grant = { id: 'g', incidentId: 'i', agency: 'seoul-disaster', center: { lat: 37.5, lon: 127 }, radiusM: 500, expiresAt: now + 1000 };
   assert.equal(decide(disaster, camera('x', '11440', '생활방범'), [grant]).allowed, false);
   assert.equal(decide(disaster, camera('y', '11440', '재난재해'), [grant]).allowed, true);
 });
 
 test('single cameras granted in the token count as scope', () => {
-  const p = principal('gangnam-police', 'dispatch-112', { cameras: ['mapo-traffic'] });
+  const p = demoPrincipal('gangnam-police', 'dispatch-112', { cameras: ['mapo-traffic'] });
   const d = decide(p, CAMERAS[2]!);
   assert.equal(d.allowed && d.basis, 'scope');
 });

@@ -40,23 +40,50 @@ export function grantCovers(grant: Grant, camera: ScopedCamera, now: number): bo
 }
 
 export function decideView(principal: Principal, camera: ScopedCamera, context: ViewContext): ViewDecision {
+  const refusal = principalRefusal(principal, context.policies);
+  if (refusal) return refusal;
   const agency = principal.agency.id;
-  if (principal.role === 'auditor') return refuse('FORBIDDEN', '감사 역할은 영상을 볼 수 없습니다 (auditors do not view video)');
-  if (!principal.purpose) return refuse('PURPOSE_REQUIRED', '열람 목적이 없는 토큰입니다 (a viewing purpose is required)');
-  if (!context.policies.allowsPurpose(agency, principal.purpose)) {
-    return refuse('PURPOSE_NOT_ALLOWED', `이 기관은 '${principal.purpose}' 목적으로 열람할 수 없습니다 (purpose not allowed for this agency)`);
-  }
   if (!context.policies.allowsCategory(agency, camera.category)) {
     return refuse('CAMERA_OUT_OF_SCOPE', `이 기관에 허용되지 않은 카메라 유형입니다 (${camera.category} not allowed for this agency)`);
   }
-  const { scope } = principal;
-  if (scope.cityWide || scope.districts.has(camera.district.code) || scope.cameras.has(camera.id)) return { allowed: true, basis: 'scope' };
+  if (inOwnScope(principal, camera)) return { allowed: true, basis: 'scope' };
   for (const grant of context.grants) {
-    if (grant.agency === agency && grantCovers(grant, camera, context.now)) return { allowed: true, basis: 'grant', grant };
+    if (grantApplies(principal, grant) && grantCovers(grant, camera, context.now)) return { allowed: true, basis: 'grant', grant };
   }
   return refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)');
 }
 
-function refuse(code: ErrorCode, message: string): ViewDecision {
+/*
+ * The pieces decideView is made of, for applying it to a whole registry at once
+ * (server/cameras/scope-index.ts): a camera is visible exactly when the principal is not refused,
+ * the camera's category is allowed, and it is in the principal's own scope or covered by one of
+ * the grants that apply.
+ */
+
+/** Why the principal may view nothing at all (role, purpose), whatever the camera; undefined when it may view some. */
+export function principalRefusal(principal: Principal, policies: AgencyPolicies): Extract<ViewDecision, { allowed: false }> | undefined {
+  if (principal.role === 'auditor') return refuse('FORBIDDEN', '감사 역할은 영상을 볼 수 없습니다 (auditors do not view video)');
+  if (!principal.purpose) return refuse('PURPOSE_REQUIRED', '열람 목적이 없는 토큰입니다 (a viewing purpose is required)');
+  if (!policies.allowsPurpose(principal.agency.id, principal.purpose)) {
+    return refuse('PURPOSE_NOT_ALLOWED', `이 기관은 '${principal.purpose}' 목적으로 열람할 수 없습니다 (purpose not allowed for this agency)`);
+  }
+  return undefined;
+}
+
+/** The token's own scope: its 구 (or the whole city), or cameras named one by one. */
+export function inOwnScope(principal: Principal, camera: Pick<ScopedCamera, 'id' | 'district'>): boolean {
+  return districtInScope(principal, camera.district.code) || principal.scope.cameras.has(camera.id);
+}
+
+export function districtInScope(principal: Principal, code: string): boolean {
+  return principal.scope.cityWide || principal.scope.districts.has(code);
+}
+
+/** A grant counts for the agency it was minted for only (grantCovers adds: until it expires). */
+export function grantApplies(principal: Principal, grant: Grant): boolean {
+  return grant.agency === principal.agency.id;
+}
+
+function refuse(code: ErrorCode, message: string): Extract<ViewDecision, { allowed: false }> {
   return { allowed: false, code, message };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listPage, type ListedCamera } from './directory.ts';
+import { CameraDirectory, type ListedCamera, type ListQuery, type PositionSet } from './directory.ts';
 
 const DISTRICTS = [
   { code: '11680', name: '강남구', nameEn: 'Gangnam-gu' },
@@ -16,9 +16,17 @@ const cameras: ListedCamera[] = Array.from({ length: 30 }, (_, i) => ({
   district: DISTRICTS[i % 3]!
 }));
 const all = () => true;
+const directory = new CameraDirectory(cameras);
+
+/** The cameras `visible` accepts, as the position set a session's scope gives the directory. */
+function visibleOf(visible: (camera: ListedCamera) => boolean): PositionSet {
+  const positions = Uint32Array.from(cameras.flatMap((camera, i) => (visible(camera) ? [i] : [])));
+  return { count: positions.length, positions, has: (position) => positions.includes(position) };
+}
+const list = (visible: (camera: ListedCamera) => boolean, query: ListQuery) => directory.list(visibleOf(visible), query);
 
 test('a page is a slice in registry order, with the total and counts per 구 in 가나다 order', () => {
-  const page = listPage(cameras, all, { offset: 5, limit: 10 });
+  const page = list(all, { offset: 5, limit: 10 });
   assert.equal(page.total, 30);
   assert.equal(page.matched, 30);
   assert.deepEqual(page.cameras, cameras.slice(5, 15));
@@ -27,33 +35,42 @@ test('a page is a slice in registry order, with the total and counts per 구 in 
 
 test('pages put together give every camera exactly once; past the end is empty', () => {
   const seen: string[] = [];
-  for (let offset = 0; offset < 40; offset += 7) seen.push(...listPage(cameras, all, { offset, limit: 7 }).cameras.map((c) => c.id));
+  for (let offset = 0; offset < 40; offset += 7) seen.push(...list(all, { offset, limit: 7 }).cameras.map((c) => c.id));
   assert.deepEqual(seen, cameras.map((c) => c.id));
-  assert.deepEqual(listPage(cameras, all, { offset: 30, limit: 7 }).cameras, []);
+  assert.deepEqual(list(all, { offset: 30, limit: 7 }).cameras, []);
 });
 
 test('a district filter pages that 구 only; counts stay for every 구', () => {
-  const page = listPage(cameras, all, { district: '11440', offset: 0, limit: 100 });
+  const page = list(all, { district: '11440', offset: 0, limit: 100 });
   assert.equal(page.matched, 10);
   assert.ok(page.cameras.every((c) => c.district.code === '11440'));
   assert.equal(page.districts.length, 3);
 });
 
 test('a query matches the name, the English name or the id, case-insensitively, and narrows the counts', () => {
-  const byName = listPage(cameras, all, { query: ' 테헤란 ', offset: 0, limit: 100 });
+  const byName = list(all, { query: ' 테헤란 ', offset: 0, limit: 100 });
   assert.equal(byName.matched, 10);
   assert.equal(byName.total, 30, 'the total is the scope, not the matches');
   assert.deepEqual(byName.districts.map((d) => [d.code, d.count]), [['11680', 10]]);
-  assert.equal(listPage(cameras, all, { query: 'syn-11110', offset: 0, limit: 100 }).matched, 10);
-  assert.equal(listPage(cameras, all, { query: 'CAMERA 7 ', offset: 0, limit: 100 }).matched, 1);
-  assert.equal(listPage(cameras, all, { query: 'nothing like it', offset: 0, limit: 100 }).matched, 0);
+  assert.equal(list(all, { query: 'syn-11110', offset: 0, limit: 100 }).matched, 10);
+  assert.equal(list(all, { query: 'CAMERA 7 ', offset: 0, limit: 100 }).matched, 1);
+  assert.equal(list(all, { query: 'nothing like it', offset: 0, limit: 100 }).matched, 0);
 });
 
 test('what is not visible is neither listed nor counted', () => {
   const gangnamOnly = (c: ListedCamera) => c.district.code === '11680';
-  const page = listPage(cameras, gangnamOnly, { offset: 0, limit: 100 });
+  const page = list(gangnamOnly, { offset: 0, limit: 100 });
   assert.equal(page.total, 10);
   assert.deepEqual(page.districts.map((d) => d.code), ['11680']);
   assert.ok(page.cameras.every(gangnamOnly));
-  assert.equal(listPage(cameras, gangnamOnly, { district: '11440', offset: 0, limit: 100 }).matched, 0);
+  assert.equal(list(gangnamOnly, { district: '11440', offset: 0, limit: 100 }).matched, 0);
+});
+
+test('a search finds exactly what a substring test on each camera finds, whatever the needle', () => {
+  const needles = ['1', '0', 'syn', 'SYN-11', '-00', 'ra', '로 2', '(crime', 'prevention)', 'n)', 'u', '\u0000', 'x'.repeat(99), 'camera 29'];
+  for (const needle of needles) {
+    const brute = cameras.flatMap((c, i) => ([c.name, c.nameEn, c.id].some((field) => field.toLowerCase().includes(needle.trim().toLowerCase())) ? [i] : []));
+    assert.deepEqual([...directory.search(needle)], brute, needle);
+    assert.deepEqual([...directory.search(needle)], brute, `${needle} (kept)`);
+  }
 });

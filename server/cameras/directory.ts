@@ -1,7 +1,11 @@
 /**
  * The camera list as operators browse it at city scale: one page at a time, per 구 or by a
- * search, with counts per 구 — never the whole registry in one answer. Pure: the caller says
- * which cameras the session may see; nothing here decides access.
+ * search, with counts per 구 — never the whole registry in one answer. Nothing here decides
+ * access: the caller hands in the set of cameras the session may see (server/cameras/scope-index.ts).
+ *
+ * A search runs over one string holding every camera's searchable text, so one `indexOf` per
+ * match finds the cameras instead of three `includes` per camera; its answers (registry
+ * positions, for everyone alike) are kept for the most recent searches.
  */
 
 export interface ListQuery {
@@ -38,36 +42,108 @@ export interface ListedCamera {
   district: { code: string; name: string; nameEn: string };
 }
 
+/** Cameras by their position in the registry (see ScopeIndex): what a session may see. */
+export interface PositionSet {
+  readonly count: number;
+  /** Ascending: registry order. */
+  readonly positions: Uint32Array;
+  has(position: number): boolean;
+}
+
 export const DEFAULT_PAGE = 200;
 export const MAX_PAGE = 500;
+/** Searches whose answers are kept (the newest; an answer is at most 4 bytes per camera). */
+const KEPT_SEARCHES = 32;
+/** Between fields and between cameras: a query holding it matches nothing, so no match spans two. */
+const SEPARATOR = '\u0000';
 
-/**
- * One pass over `cameras` in registry order (landmarks first): counts and the requested page.
- * `visible` is asked once per camera.
- */
-export function listPage<C extends ListedCamera>(cameras: Iterable<C>, visible: (camera: C) => boolean, query: ListQuery): ListPage<C> {
-  const needle = query.query?.trim().toLowerCase() ?? '';
-  const end = query.offset + query.limit;
-  const districts = new Map<string, DistrictCount>();
-  const page: C[] = [];
-  let total = 0;
-  let matched = 0;
-  for (const camera of cameras) {
-    if (!visible(camera)) continue;
-    total++;
-    if (needle && !matches(camera, needle)) continue;
-    const code = camera.district.code;
-    let district = districts.get(code);
-    if (!district) districts.set(code, (district = { code, name: camera.district.name, nameEn: camera.district.nameEn, count: 0 }));
-    district.count++;
-    if (query.district !== undefined && code !== query.district) continue;
-    if (matched >= query.offset && matched < end) page.push(camera);
-    matched++;
+export class CameraDirectory<C extends ListedCamera> {
+  readonly #cameras: readonly C[];
+  /** Every camera's searchable text, lower-cased, one after another in registry order. */
+  readonly #text: string;
+  /** Where camera i's text starts in #text (and #starts[n] = its length). */
+  readonly #starts: Uint32Array;
+  readonly #searches = new Map<string, Uint32Array>();
+
+  constructor(cameras: readonly C[]) {
+    this.#cameras = cameras;
+    this.#starts = new Uint32Array(cameras.length + 1);
+    const parts: string[] = [];
+    let at = 0;
+    cameras.forEach((camera, i) => {
+      const text = `${camera.name}${SEPARATOR}${camera.nameEn}${SEPARATOR}${camera.id}${SEPARATOR}`.toLowerCase();
+      this.#starts[i] = at;
+      parts.push(text);
+      at += text.length;
+    });
+    this.#starts[cameras.length] = at;
+    this.#text = parts.join('');
   }
-  return { total, districts: [...districts.values()].sort((a, b) => a.name.localeCompare(b.name, 'ko')), matched, cameras: page };
+
+  /** The positions of the cameras whose name, English name or id holds `needle` (trimmed, any case), ascending. */
+  search(query: string): Uint32Array {
+    const needle = normalise(query);
+    let found = this.#searches.get(needle);
+    if (found) {
+      // Newest last: the first key is the one to drop.
+      this.#searches.delete(needle);
+    } else {
+      found = this.#scan(needle);
+      if (this.#searches.size >= KEPT_SEARCHES) this.#searches.delete(this.#searches.keys().next().value!);
+    }
+    this.#searches.set(needle, found);
+    return found;
+  }
+
+  /** One page of the visible cameras matching the query, with the counts (see ListPage). */
+  list(visible: PositionSet, query: ListQuery): ListPage<C> {
+    const needle = normalise(query.query ?? '');
+    const candidates = needle ? this.search(needle) : visible.positions;
+    const end = query.offset + query.limit;
+    const districts = new Map<string, DistrictCount>();
+    const page: C[] = [];
+    let matched = 0;
+    for (const position of candidates) {
+      if (needle && !visible.has(position)) continue;
+      const camera = this.#cameras[position]!;
+      const code = camera.district.code;
+      let district = districts.get(code);
+      if (!district) districts.set(code, (district = { code, name: camera.district.name, nameEn: camera.district.nameEn, count: 0 }));
+      district.count++;
+      if (query.district !== undefined && code !== query.district) continue;
+      if (matched >= query.offset && matched < end) page.push(camera);
+      matched++;
+    }
+    return { total: visible.count, districts: [...districts.values()].sort((a, b) => a.name.localeCompare(b.name, 'ko')), matched, cameras: page };
+  }
+
+  #scan(needle: string): Uint32Array {
+    if (!needle) return Uint32Array.from(this.#cameras.keys());
+    if (needle.includes(SEPARATOR)) return new Uint32Array(0);
+    const found: number[] = [];
+    let camera = 0;
+    for (let at = this.#text.indexOf(needle); at >= 0; at = this.#text.indexOf(needle, this.#starts[camera]!)) {
+      camera = this.#cameraAt(at, camera);
+      found.push(camera);
+      camera++;
+    }
+    return Uint32Array.from(found);
+  }
+
+  /** The camera whose text holds offset `at`, searching from camera `from` on (matches come in order). */
+  #cameraAt(at: number, from: number): number {
+    let lo = from;
+    let hi = this.#cameras.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.#starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
 /** Korean has no case; ids and English names are matched lower-cased. */
-export function matches(camera: ListedCamera, needle: string): boolean {
-  return camera.name.includes(needle) || camera.nameEn.toLowerCase().includes(needle) || camera.id.toLowerCase().includes(needle);
+function normalise(query: string): string {
+  return query.trim().toLowerCase();
 }

@@ -59,9 +59,10 @@ export class GeoService {
   readonly #dispatches = new Map<string, DispatchState>();
   readonly #records: DispatchRecords | undefined;
 
-  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number; records?: DispatchRecords } = {}) {
+  /** `index`: a spatial index of the same cameras, when the caller already has one. */
+  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number; records?: DispatchRecords; index?: CameraIndex<RegistryCamera> } = {}) {
     this.#registry = [...cameras];
-    this.#cameras = new CameraIndex(this.#registry);
+    this.#cameras = options.index ?? new CameraIndex(this.#registry);
     this.#seed = options.seed ?? 1;
     this.#records = options.records;
   }

@@ -7,6 +7,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
+import { requestCost, type Budget } from '../budget.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
@@ -41,6 +42,8 @@ export interface SignalingOptions {
   metrics: Metrics;
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
   rate: { perSecond: number; burst: number };
+  /** What each user and agency may spend over all its sockets (and the HTTP API). */
+  budget: Budget;
   maxPayloadBytes: number;
   /** Concurrent sessions one user may hold: the per-socket rate limit must not multiply by sockets. */
   maxSessionsPerUser: number;
@@ -52,7 +55,7 @@ export interface Signaling {
   io: HubIo;
   /** Re-decides every session's views (a grant ended, a policy changed). */
   reevaluate(): void;
-  /** Tells an agency's sessions that their camera list may have grown. */
+  /** Tells those of an agency's sessions whose visible cameras changed (a grant) to list again. */
   camerasChanged(agency: string): void;
   /** Tells an agency's sessions that an incident changed (their incident lists update live). */
   incidentsChanged(agency: string, event: IncidentsChangedEvent): void;
@@ -180,13 +183,16 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       const payload = args.length >= 2 ? args[0] : undefined;
       let result: Result<unknown>;
       if (!allow()) {
-        result = { ok: false, error: { code: 'RATE_LIMITED', message: '요청이 너무 많습니다 (too many requests)' } };
+        result = { ok: false, error: RATE_LIMITED };
       } else if (!handler) {
         result = { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
       } else {
         const parsed = requestSchemas[name as RequestName].safeParse(payload);
         if (!parsed.success) {
           result = { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
+        } else if (!options.budget.spend(viewer.principal, requestCost(name as RequestName, parsed.data as never))) {
+          // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
+          result = { ok: false, error: RATE_LIMITED };
         } else {
           try {
             result = { ok: true, data: await handler(parsed.data as never) };
@@ -267,7 +273,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       }
     },
     camerasChanged: (agency) => {
-      for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('cameras:changed');
+      for (const { viewer } of sessions) if (viewer.principal.agency.id === agency) viewer.noticeCamerasChanged();
     },
     incidentsChanged: (agency, event) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('incidents:changed', event);
@@ -298,6 +304,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     }
   };
 }
+
+const RATE_LIMITED: WireError = { code: 'RATE_LIMITED', message: '요청이 너무 많습니다 (too many requests)' };
 
 /** A short, human message for the first schema problem (never the whole payload echoed back). */
 function describeIssue(event: string, issue: { path: PropertyKey[]; message: string; code: string } | undefined): string {

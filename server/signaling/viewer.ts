@@ -11,7 +11,8 @@ import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
-import { DEFAULT_PAGE, listPage } from '../cameras/directory.ts';
+import { DEFAULT_PAGE, type CameraDirectory } from '../cameras/directory.ts';
+import type { VisibleSet } from '../cameras/scope-index.ts';
 import type {
   CameraInfo,
   CameraListResponse,
@@ -41,6 +42,10 @@ export interface ViewerDeps {
   audit: AuditSink;
   clientAddress: string;
   registry: CameraRegistry;
+  /** The registry as the camera list pages and searches it. */
+  directory: CameraDirectory<RegistryCamera>;
+  /** What a principal may see now (decideView over the registry, cached per principal). */
+  visible: (principal: Principal) => VisibleSet;
   streams: CameraStreams;
   pool: WorkerPool;
   listenIp: string;
@@ -73,10 +78,13 @@ export class Viewer {
   #transport: ms.WebRtcTransport | undefined;
   #transportConnected = false;
   #closed = false;
+  /** What the session was last told it may see (cameras:changed when that changes). */
+  #seen: VisibleSet;
 
   constructor(deps: ViewerDeps) {
     this.#deps = deps;
     this.#principal = deps.principal;
+    this.#seen = deps.visible(deps.principal);
     this.#log = deps.log.child({ subject: deps.principal.subject, agency: deps.principal.agency.id });
   }
 
@@ -106,27 +114,33 @@ export class Viewer {
     };
   }
 
-  /** A page of the cameras this session may see, with counts (see `listPage`). */
+  /** A page of the cameras this session may see, with counts (see CameraDirectory.list). */
   listCameras(request: RequestOf<'cameras:list'>): CameraListResponse {
-    const { registry, streams } = this.#deps;
+    const { directory, streams } = this.#deps;
     const offset = request.offset ?? 0;
-    // One context for the whole list: the grants are looked up once, not per camera.
-    const context = this.#context();
-    const visible = (camera: RegistryCamera) => decideView(this.#principal, camera, context).allowed;
-    const page = listPage(registry.all(), visible, { district: request.district, query: request.query, offset, limit: request.limit ?? DEFAULT_PAGE });
+    const page = directory.list(this.#visible(), { district: request.district, query: request.query, offset, limit: request.limit ?? DEFAULT_PAGE });
     return { ...page, offset, cameras: page.cameras.map((camera) => toCameraInfo(camera, streams.state(camera))) };
   }
 
   /** The named cameras this session may see; unknown and out-of-scope ids are left out alike. */
   getCameras({ ids }: RequestOf<'cameras:get'>): CameraInfo[] {
     const { registry, streams } = this.#deps;
-    const context = this.#context();
+    const visible = this.#visible();
     const cameras: CameraInfo[] = [];
     for (const id of new Set(ids)) {
       const camera = registry.get(id);
-      if (camera && decideView(this.#principal, camera, context).allowed) cameras.push(toCameraInfo(camera, streams.state(camera)));
+      if (camera && visible.includes(camera)) cameras.push(toCameraInfo(camera, streams.state(camera)));
     }
     return cameras;
+  }
+
+  /** Tells the session to list again if what it may see changed since it was last told (a grant that widens nothing is silent). */
+  noticeCamerasChanged(): void {
+    if (this.#closed) return;
+    const visible = this.#deps.visible(this.#principal);
+    if (visible.equals(this.#seen)) return;
+    this.#seen = visible;
+    this.#deps.send('cameras:changed');
   }
 
   /**
@@ -288,6 +302,12 @@ export class Viewer {
     for (const watch of [...this.#watches.values()]) this.#endWatch(watch, reason);
     this.#transport?.close();
     this.#router?.release();
+  }
+
+  /** What the session may see now; listing it is being told about it. */
+  #visible(): VisibleSet {
+    this.#seen = this.#deps.visible(this.#principal);
+    return this.#seen;
   }
 
   #context(): ViewContext {
