@@ -27,6 +27,8 @@ const cameraSchema = z.object({
 
 const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
 const DEFAULT_BUDGETS = { user: { perSecond: 100, burst: 300 }, agency: { perSecond: 400, burst: 1200 } };
+/** For benchmarks and fuzzing that measure the handlers themselves, not the budgets. */
+export const UNLIMITED_BUDGETS = { user: { perSecond: 1e9, burst: 1e9 }, agency: { perSecond: 1e9, burst: 1e9 } };
 
 export const configSchema = z
   .object({

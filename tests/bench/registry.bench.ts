@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
-import { loadConfig } from '../../server/config.ts';
+import { loadConfig, UNLIMITED_BUDGETS } from '../../server/config.ts';
 import { startHub } from '../../server/hub.ts';
 import { createLogger } from '../../server/log.ts';
 import type { CameraListRequest, ClientToServerEvents, Result, ServerToClientEvents } from '../../server/protocol/events.ts';
@@ -71,8 +71,9 @@ async function child(dataDir: string): Promise<void> {
     logLevel: 'warn',
     simulator: { cameras: FEEDS, basePort: 0 },
     registry: { synthetic: CAMERAS },
-    // Queries back to back from one socket: the per-socket rate limit would refuse the burst.
-    signaling: { ratePerSecond: 10_000, rateBurst: 10_000 }
+    // Queries back to back from one socket: the per-socket rate limit and the user's budget would refuse the burst.
+    signaling: { ratePerSecond: 10_000, rateBurst: 10_000 },
+    budgets: UNLIMITED_BUDGETS
   });
   const hub = await startHub(config, { log: createLogger('warn'), webDir: join(dataDir, 'no-web') });
   const startHubMs = performance.now() - t0;

@@ -28,7 +28,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { types as ms } from 'mediasoup';
 import { io as connect } from 'socket.io-client';
-import { loadConfig } from '../../server/config.ts';
+import { loadConfig, UNLIMITED_BUDGETS } from '../../server/config.ts';
 import { ErrorCodes } from '../../server/protocol/errors.ts';
 import { requestSchemas } from '../../server/protocol/schemas.ts';
 import { launchBrowser, openMonitor, useToken, waitForTiles, type TestBrowser, type Viewer } from '../support/browser.ts';
@@ -92,7 +92,7 @@ const sessionTimers = trackLongTimers(10 * 60_000);
 
 before(async () => {
   // One camera per demo district (종로, 마포, 서초, 강남), so every agency's scope is non-trivial.
-  t = await startTestHub({ cameras: 4, config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000 } } });
+  t = await startTestHub({ cameras: 4, config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000 }, budgets: UNLIMITED_BUDGETS } });
   maxPayloadBytes = loadConfig({}).signaling.maxPayloadBytes;
   for (const agency of AGENCIES) {
     tokens[agency] = await t.token(agency);
