@@ -7,7 +7,7 @@ import { createLogger } from './log.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const hub = await startHub(config, { log });
+  const hub = await startHub(config, { log, warm: true });
 
   const lines = [
     '',

@@ -369,6 +369,20 @@ test('an invalid record is refused with AuditWriteError and nothing is written',
   assert.equal(log.append({ action: 'view.start', outcome: 'allowed' }).seq, 1);
 });
 
+test('appendMany stores records in order in one transaction; one bad record writes none of them', () => {
+  const log = open();
+  log.append({ action: 'view.start', outcome: 'allowed' });
+  const stored = log.appendMany([
+    { action: 'incident.opened', outcome: 'info', agency: 'fire' },
+    { action: 'grant.issued', outcome: 'allowed', agency: 'fire' }
+  ]);
+  assert.deepEqual(stored.map((e) => [e.seq, e.action]), [[2, 'incident.opened'], [3, 'grant.issued']]);
+  assert.throws(() => log.appendMany([{ action: 'incident.closed', outcome: 'info' }, { action: 'view.peek', outcome: 'allowed' } as unknown as AuditInput]), AuditWriteError);
+  assert.equal(log.count, 3, 'the good record before the bad one was not kept either');
+  assert.equal(log.append({ action: 'view.stop', outcome: 'info' }).seq, 4, 'the chain goes on from the last stored record');
+  assert.equal(log.verify().ok, true);
+});
+
 test('a locked database fails the append (fail closed) and the chain resumes once it is free', () => {
   const log = open();
   log.append({ action: 'session.start', outcome: 'info' });

@@ -199,6 +199,20 @@ export class AuditLog {
     return entry;
   }
 
+  /**
+   * Stores several records in one transaction — one flush to disk instead of one each — and
+   * returns them as stored; all or none (on a throw nothing was written, as with append).
+   */
+  appendMany(inputs: readonly AuditInput[]): AuditEntry[] {
+    const tip = this.#tip;
+    try {
+      return this.#db.transaction(() => inputs.map((input) => this.append(input)))();
+    } catch (error) {
+      this.#tip = tip;
+      throw error;
+    }
+  }
+
   /** Matching records, newest first (by `at`, then by seq), and how many match in all. */
   query(filter: AuditFilter = {}): { entries: AuditEntry[]; total: number } {
     const limit = filter.limit ?? QUERY_DEFAULT_LIMIT;

@@ -67,6 +67,12 @@ export class GeoService {
     this.#records = options.records;
   }
 
+  /** Builds now what the first route would otherwise build inside its request (road network, corridor points). */
+  warm(): void {
+    this.#network();
+    this.#corridor();
+  }
+
   /** Names the road network: edge ids are stable within one. */
   get #networkId(): string {
     return `synthetic-seoul/seed-${this.#seed}`;
@@ -215,8 +221,7 @@ export class GeoService {
 
   #answer(station: Station, route: RouteResult, filter: CameraFilter): RouteAnswer {
     // The corridor first (a few hundred cameras), then the scope: not a scope decision for all 68k.
-    this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
-    const along = pointsAlongRoute(route.polyline, this.#corridorPoints, { halfWidthM: CORRIDOR_HALF_WIDTH_M }).filter((hit) => filter(hit.point.camera));
+    const along = pointsAlongRoute(route.polyline, this.#corridor(), { halfWidthM: CORRIDOR_HALF_WIDTH_M }).filter((hit) => filter(hit.point.camera));
     const { id, name, kind, location } = station;
     return {
       station: { id, name, kind, location },
@@ -229,7 +234,12 @@ export class GeoService {
     };
   }
 
-  /** Generated on first use (≈0.3 s), so a hub that never routes never pays for it. */
+  #corridor(): Array<{ id: string; lat: number; lon: number; camera: RegistryCamera }> {
+    this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
+    return this.#corridorPoints;
+  }
+
+  /** Generated on first use (≈0.3 s) or by warm(), so a hub that never routes never pays for it. */
   #network(): { router: Router; stations: StationDirectory; layersJson: string } {
     if (!this.#roads) {
       const ways = generateSeoulRoads({ seed: this.#seed });
