@@ -5,7 +5,7 @@
  * 구 boundaries, generated streets, real bridge positions) until a real network is configured.
  */
 import type { RegistryCamera } from '../cameras/registry.ts';
-import { pointsAlongRoute } from '../routing/corridor.ts';
+import { pointsAlongRoute, type CorridorHit } from '../routing/corridor.ts';
 import { importRoadNetwork } from '../routing/road-network.ts';
 import { Router, type RouteResult } from '../routing/router.ts';
 import { pointSegmentDistance } from './geometry.ts';
@@ -18,6 +18,8 @@ import type { MapCameras, MapLayers } from '../protocol/map.ts';
 import { hanRiver } from './seoul-roads/river.ts';
 
 export type CameraFilter = (camera: RegistryCamera) => boolean;
+/** A camera as the corridor search sees it. */
+type CorridorCamera = { id: string; lat: number; lon: number; camera: RegistryCamera };
 export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
 
 const CORRIDOR_HALF_WIDTH_M = 60;
@@ -52,7 +54,9 @@ export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
   /** The registry as corridor points, made on the first route. */
-  #corridorPoints: Array<{ id: string; lat: number; lon: number; camera: RegistryCamera }> | undefined;
+  #corridorPoints: Array<CorridorCamera> | undefined;
+  /** The cameras in each route's corridor (all of them, before any scope), for as long as the route is kept. */
+  readonly #alongRoute = new WeakMap<RouteResult, CorridorHit<CorridorCamera>[]>();
   #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
   readonly #seed: number;
   /** Live dispatch state per incident; `#records` keeps it across restarts (rebuilt on first use). */
@@ -221,7 +225,10 @@ export class GeoService {
 
   #answer(station: Station, route: RouteResult, filter: CameraFilter): RouteAnswer {
     // The corridor first (a few hundred cameras), then the scope: not a scope decision for all 68k.
-    const along = pointsAlongRoute(route.polyline, this.#corridor(), { halfWidthM: CORRIDOR_HALF_WIDTH_M }).filter((hit) => filter(hit.point.camera));
+    // Once per route, then per caller only its scope: a dispatch goes to every operator of the agency.
+    let corridor = this.#alongRoute.get(route);
+    if (!corridor) this.#alongRoute.set(route, (corridor = pointsAlongRoute(route.polyline, this.#corridor(), { halfWidthM: CORRIDOR_HALF_WIDTH_M })));
+    const along = corridor.filter((hit) => filter(hit.point.camera));
     const { id, name, kind, location } = station;
     return {
       station: { id, name, kind, location },
@@ -234,7 +241,7 @@ export class GeoService {
     };
   }
 
-  #corridor(): Array<{ id: string; lat: number; lon: number; camera: RegistryCamera }> {
+  #corridor(): Array<CorridorCamera> {
     this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
     return this.#corridorPoints;
   }
