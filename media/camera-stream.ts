@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
-import type { Backoff } from './ingest/backoff.ts';
+import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
 import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
 
 export interface CameraStreamOptions {
@@ -44,7 +44,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #state: CameraState = 'connecting';
   #retryAt: number | undefined;
   #closed = false;
-  #attempt = 0;
+  /** The retry schedule of the current outage; none while live. */
+  #outage: RetrySchedule | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #client: RtspClient | undefined;
   #socket: Socket | undefined;
@@ -148,7 +149,6 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    this.#attempt++;
     const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs });
     this.#client = client;
     client.once('close', (error) => this.#onSessionEnd(client, error));
@@ -230,7 +230,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         return false;
       }
       this.#producer = producer;
-      this.#attempt = 0;
+      this.#outage = undefined;
       this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
       this.#setState('live', undefined);
       this.emit('producer', producer);
@@ -251,11 +251,20 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#producer?.close();
     this.#producer = undefined;
     this.#piped.clear();
-    const delay = this.#options.backoff.delayMs(this.#attempt);
-    this.#log.warn('camera unavailable, retrying', { error: error?.message, attempt: this.#attempt, retryInMs: delay });
-    this.#setState('offline', Date.now() + delay);
+    const now = Date.now();
+    const outage = (this.#outage ??= this.#options.backoff.schedule(now));
+    const fast = outage.fast(now);
+    const delay = outage.next(now);
+    this.#log.warn('camera unavailable, retrying', { error: error?.message, retryInMs: delay, fast });
+    if (fast) {
+      // Attempts a few hundred ms apart: one steady state for the whole fast phase, not a
+      // flicker of offline/reconnecting pushed to every viewer on each attempt.
+      this.#setState(this.#sessions > 0 ? 'reconnecting' : 'offline', undefined);
+    } else {
+      this.#setState('offline', now + delay);
+    }
     this.#retryTimer = setTimeout(() => {
-      this.#setState('reconnecting', undefined);
+      if (!outage.fast(Date.now())) this.#setState('reconnecting', undefined);
       void this.#connect();
     }, delay);
   }

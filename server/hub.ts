@@ -143,7 +143,13 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       pool,
       listenIp: config.webrtc.listenIp,
       idleGraceMs: config.ingest.idleGraceMs,
-      backoff: new Backoff({ initialMs: config.ingest.retryInitialMs, maxMs: config.ingest.retryMaxMs, jitter: 0.2 }),
+      backoff: new Backoff({
+        initialMs: config.ingest.retryInitialMs,
+        maxMs: config.ingest.retryMaxMs,
+        fastMs: config.ingest.retryFastMs,
+        fastForMs: config.ingest.retryFastForMs,
+        jitter: 0.2
+      }),
       log
     });
     closers.push(() => streams.close());
