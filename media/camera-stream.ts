@@ -24,7 +24,12 @@ export interface CameraStreamOptions {
   backoff: Backoff;
   log: Logger;
   rtspTimeoutMs?: number;
+  /** RTP silence after which a live stream is reported `stalled`, ms (default 1000). */
+  stallAfterMs?: number;
 }
+
+/** Every state an ingest reports (never `idle`: that is the absence of an ingest). */
+export const INGEST_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline'] as const satisfies readonly CameraState[];
 
 type StreamEvents = {
   state: [state: CameraState, retryAt: number | undefined];
@@ -36,6 +41,7 @@ type StreamEvents = {
 
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
+const DEFAULT_STALL_AFTER_MS = 1_000;
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -54,6 +60,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** Pipe producers of the current Producer on other routers, by router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
   #sessions = 0;
+  /** performance.now() of the last RTP packet of the current session. */
+  #lastRtpAt = 0;
+  /** Checks for RTP silence while a session plays. */
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(options: CameraStreamOptions) {
     super();
@@ -138,6 +148,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#stallTimer);
     this.#client?.close();
     this.#producer?.close();
     this.#transport?.close();
@@ -175,6 +186,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
+      this.#lastRtpAt = performance.now();
+      if (this.#state === 'stalled') this.#setState('live', undefined);
       const packetSsrc = packet.readUInt32BE(8);
       if (packetSsrc !== ssrc) {
         // First packet, or the camera started a new RTP session on the same connection.
@@ -233,6 +246,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       this.#outage = undefined;
       this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
       this.#setState('live', undefined);
+      this.#watchRtp();
       this.emit('producer', producer);
       return true;
     } catch (error) {
@@ -248,6 +262,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #onSessionEnd(client: RtspClient, error: Error | undefined): void {
     if (this.#closed || client !== this.#client) return;
     this.#client = undefined;
+    clearInterval(this.#stallTimer);
+    this.#stallTimer = undefined;
     this.#producer?.close();
     this.#producer = undefined;
     this.#piped.clear();
@@ -267,6 +283,19 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       if (!outage.fast(Date.now())) this.#setState('reconnecting', undefined);
       void this.#connect();
     }, delay);
+  }
+
+  /** While a session plays: `stalled` after a second without RTP (the RTSP session may stay up). */
+  #watchRtp(): void {
+    if (this.#stallTimer !== undefined) return;
+    const stallAfterMs = this.#options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    this.#stallTimer = setInterval(() => {
+      if (this.#state === 'live' && performance.now() - this.#lastRtpAt >= stallAfterMs) {
+        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(performance.now() - this.#lastRtpAt) });
+        this.#setState('stalled', undefined);
+      }
+    }, stallAfterMs / 4);
+    this.#stallTimer.unref();
   }
 
   #setState(state: CameraState, retryAt: number | undefined): void {
