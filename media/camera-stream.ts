@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
-import type { Backoff } from './ingest/backoff.ts';
+import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
 import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
 
 export interface CameraStreamOptions {
@@ -24,7 +24,12 @@ export interface CameraStreamOptions {
   backoff: Backoff;
   log: Logger;
   rtspTimeoutMs?: number;
+  /** RTP silence after which a live stream is reported `stalled`, ms (default 1000). */
+  stallAfterMs?: number;
 }
+
+/** Every state an ingest reports (never `idle`: that is the absence of an ingest). */
+export const INGEST_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline'] as const satisfies readonly CameraState[];
 
 type StreamEvents = {
   state: [state: CameraState, retryAt: number | undefined];
@@ -36,6 +41,7 @@ type StreamEvents = {
 
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
+const DEFAULT_STALL_AFTER_MS = 1_000;
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -44,7 +50,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #state: CameraState = 'connecting';
   #retryAt: number | undefined;
   #closed = false;
-  #attempt = 0;
+  /** The retry schedule of the current outage; none while live. */
+  #outage: RetrySchedule | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #client: RtspClient | undefined;
   #socket: Socket | undefined;
@@ -53,6 +60,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** Pipe producers of the current Producer on other routers, by router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
   #sessions = 0;
+  /** performance.now() of the last RTP packet of the current session. */
+  #lastRtpAt = 0;
+  /** Checks for RTP silence while a session plays. */
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(options: CameraStreamOptions) {
     super();
@@ -137,6 +148,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#stallTimer);
     this.#client?.close();
     this.#producer?.close();
     this.#transport?.close();
@@ -148,7 +160,6 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    this.#attempt++;
     const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs });
     this.#client = client;
     client.once('close', (error) => this.#onSessionEnd(client, error));
@@ -175,6 +186,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
+      this.#lastRtpAt = performance.now();
+      if (this.#state === 'stalled') this.#setState('live', undefined);
       const packetSsrc = packet.readUInt32BE(8);
       if (packetSsrc !== ssrc) {
         // First packet, or the camera started a new RTP session on the same connection.
@@ -230,9 +243,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         return false;
       }
       this.#producer = producer;
-      this.#attempt = 0;
+      this.#outage = undefined;
       this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
       this.#setState('live', undefined);
+      this.#watchRtp();
       this.emit('producer', producer);
       return true;
     } catch (error) {
@@ -248,16 +262,40 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #onSessionEnd(client: RtspClient, error: Error | undefined): void {
     if (this.#closed || client !== this.#client) return;
     this.#client = undefined;
+    clearInterval(this.#stallTimer);
+    this.#stallTimer = undefined;
     this.#producer?.close();
     this.#producer = undefined;
     this.#piped.clear();
-    const delay = this.#options.backoff.delayMs(this.#attempt);
-    this.#log.warn('camera unavailable, retrying', { error: error?.message, attempt: this.#attempt, retryInMs: delay });
-    this.#setState('offline', Date.now() + delay);
+    const now = Date.now();
+    const outage = (this.#outage ??= this.#options.backoff.schedule(now));
+    const fast = outage.fast(now);
+    const delay = outage.next(now);
+    this.#log.warn('camera unavailable, retrying', { error: error?.message, retryInMs: delay, fast });
+    if (fast) {
+      // Attempts a few hundred ms apart: one steady state for the whole fast phase, not a
+      // flicker of offline/reconnecting pushed to every viewer on each attempt.
+      this.#setState(this.#sessions > 0 ? 'reconnecting' : 'offline', undefined);
+    } else {
+      this.#setState('offline', now + delay);
+    }
     this.#retryTimer = setTimeout(() => {
-      this.#setState('reconnecting', undefined);
+      if (!outage.fast(Date.now())) this.#setState('reconnecting', undefined);
       void this.#connect();
     }, delay);
+  }
+
+  /** While a session plays: `stalled` after a second without RTP (the RTSP session may stay up). */
+  #watchRtp(): void {
+    if (this.#stallTimer !== undefined) return;
+    const stallAfterMs = this.#options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    this.#stallTimer = setInterval(() => {
+      if (this.#state === 'live' && performance.now() - this.#lastRtpAt >= stallAfterMs) {
+        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(performance.now() - this.#lastRtpAt) });
+        this.#setState('stalled', undefined);
+      }
+    }, stallAfterMs / 4);
+    this.#stallTimer.unref();
   }
 
   #setState(state: CameraState, retryAt: number | undefined): void {

@@ -20,6 +20,8 @@ export interface CameraStreamsOptions {
   listenIp: string;
   idleGraceMs: number;
   backoff: Backoff;
+  /** RTP silence after which a live ingest is reported `stalled`, ms. */
+  stallAfterMs?: number;
   log: Logger;
 }
 
@@ -115,6 +117,7 @@ export class CameraStreams {
       router,
       listenIp: this.#options.listenIp,
       backoff: this.#options.backoff,
+      ...(this.#options.stallAfterMs ? { stallAfterMs: this.#options.stallAfterMs } : {}),
       log: this.#options.log
     });
     const entry: Entry = { stream, leases: 0, graceTimer: undefined };

@@ -100,10 +100,16 @@ export const configSchema = z
     ingest: z
       .object({
         idleGraceMs: z.number().int().min(0).default(15000),
-        retryInitialMs: z.number().int().min(50).default(500),
-        retryMaxMs: z.number().int().min(100).default(10000)
+        /** A dropped camera is retried every `retryFastMs` for the first `retryFastForMs` of the outage… */
+        retryFastMs: z.number().int().min(50).default(250),
+        retryFastForMs: z.number().int().min(0).default(10_000),
+        /** …then with back-off from `retryInitialMs`, doubling up to `retryMaxMs`. */
+        retryInitialMs: z.number().int().min(50).default(1000),
+        retryMaxMs: z.number().int().min(100).default(10000),
+        /** A live camera that sends no RTP for this long is reported `stalled`. */
+        stallAfterMs: z.number().int().min(100).default(1000)
       })
-      .default({ idleGraceMs: 15000, retryInitialMs: 500, retryMaxMs: 10000 }),
+      .default({ idleGraceMs: 15000, retryFastMs: 250, retryFastForMs: 10_000, retryInitialMs: 1000, retryMaxMs: 10000, stallAfterMs: 1000 }),
     signaling: z
       .object({
         maxPayloadBytes: z.number().int().min(1024).default(64 * 1024),

@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
+import { INGEST_STATES } from '../media/camera-stream.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
 import { WorkerPool } from '../media/workers.ts';
 import { startSimulatorProcess } from '../media/sim/process.ts';
@@ -154,19 +155,26 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       pool,
       listenIp: config.webrtc.listenIp,
       idleGraceMs: config.ingest.idleGraceMs,
-      backoff: new Backoff({ initialMs: config.ingest.retryInitialMs, maxMs: config.ingest.retryMaxMs, jitter: 0.2 }),
+      stallAfterMs: config.ingest.stallAfterMs,
+      backoff: new Backoff({
+        initialMs: config.ingest.retryInitialMs,
+        maxMs: config.ingest.retryMaxMs,
+        fastMs: config.ingest.retryFastMs,
+        fastForMs: config.ingest.retryFastForMs,
+        jitter: 0.2
+      }),
       log
     });
     closers.push(() => streams.close());
     // Labelled by the ingest's name (simulated feed, or the first camera's id), never its URL.
     streams.observer.on('state', (stream, state) => {
-      for (const s of ['connecting', 'live', 'reconnecting', 'offline'] as const) {
+      for (const s of INGEST_STATES) {
         metrics.set('gth_ingest_state', 'Ingest state per running camera stream (1 = current state)', { stream, state: s }, s === state ? 1 : 0);
       }
     });
     streams.observer.on('stream:open', () => metrics.inc('gth_ingest_starts_total', 'Camera ingests started'));
     streams.observer.on('stream:close', (stream) => {
-      for (const s of ['connecting', 'live', 'reconnecting', 'offline']) metrics.remove('gth_ingest_state', { stream, state: s });
+      for (const s of INGEST_STATES) metrics.remove('gth_ingest_state', { stream, state: s });
     });
 
     // One spatial index for geo answers and grant look-ups; scope is applied through ScopeIndex, cached per principal.

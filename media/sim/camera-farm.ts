@@ -99,6 +99,15 @@ export class CameraFarm extends EventEmitter<CameraFarmEvents> {
     await this.#get(id).stop();
   }
 
+  /**
+   * Stalls a running camera for `ms`: its RTP stops while its RTSP session stays up (the
+   * network drops the packets, the camera does not notice). Resolves when frames flow again.
+   */
+  async stall(id: string, ms: number): Promise<void> {
+    this.#assertOpen();
+    await this.#get(id).stall(ms);
+  }
+
   /** Brings a camera back on the same port (a fresh process, so a new RTP session). */
   async restart(id: string): Promise<void> {
     this.#assertOpen();

@@ -58,6 +58,8 @@ export interface SimCameraStats {
   framesWritten: number;
   /** Frames not written because the previous one was still in the pipe. */
   framesSkipped: number;
+  /** Frames held back by a stall fault. */
+  framesStalled: number;
 }
 
 export interface SimCameraEvents {
@@ -89,6 +91,9 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   #writing = false;
   #framesWritten = 0;
   #framesSkipped = 0;
+  #framesStalled = 0;
+  /** performance.now() until which no frame is written (a stall fault). */
+  #stalledUntil = 0;
   #stderr: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -124,6 +129,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       port: this.#port,
       framesWritten: this.#framesWritten,
       framesSkipped: this.#framesSkipped,
+      framesStalled: this.#framesStalled,
     };
   }
 
@@ -135,6 +141,17 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   /** Kills the camera process (its port closes) and waits for it to exit. */
   stop(): Promise<void> {
     return this.#serial(() => this.#stop());
+  }
+
+  /**
+   * A network stall: no frame reaches the encoder for `ms`, so RTP stops while the RTSP
+   * session and the process stay up. Resolves when frames flow again.
+   */
+  async stall(ms: number): Promise<void> {
+    if (this.#state !== 'running') throw new SimError('ERR_SIM_NOT_RUNNING', `camera ${this.id} is not running`, this.id);
+    if (!(ms > 0)) throw new SimError('ERR_SIM_INVALID_SPEC', `stall of ${ms} ms`, this.id);
+    this.#stalledUntil = Math.max(this.#stalledUntil, performance.now() + ms);
+    await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** Stops for good; idempotent. */
@@ -158,6 +175,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     this.#state = 'starting';
     this.#stderr = [];
     this.#writing = false;
+    this.#stalledUntil = 0;
     const env = { ...process.env };
     delete env.PYTHONHOME;
     delete env.PYTHONPATH;
@@ -293,6 +311,10 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     // write()'s return value cannot tell: a frame is larger than the stream's highWaterMark,
     // so it is always false. The write callback says when the bytes reached the pipe, which
     // is also when the buffer may be reused.
+    if (performance.now() < this.#stalledUntil) {
+      this.#framesStalled++;
+      return;
+    }
     if (!stdin || !stdin.writable || this.#writing) {
       this.#framesSkipped++;
       return;

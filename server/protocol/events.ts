@@ -11,8 +11,12 @@ import type { IncidentsChangedEvent } from './incidents.ts';
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type Ack<T> = (result: Result<T>) => void;
 
-/** What a viewer sees of a camera's ingest. `idle`: nobody is watching, so it is not pulled. */
-export type CameraState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+/**
+ * What a viewer sees of a camera's ingest. `idle`: nobody is watching, so it is not pulled.
+ * `stalled`: the camera's session is up but no RTP has come for a second (a tile decides its
+ * own `stalled` from the frames it presents; this one is for lists and badges).
+ */
+export type CameraState = 'idle' | 'connecting' | 'live' | 'stalled' | 'reconnecting' | 'offline';
 
 export interface CameraInfo {
   id: string;

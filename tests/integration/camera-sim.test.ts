@@ -262,6 +262,30 @@ for (const kind of ['pli', 'fir'] as const) {
   });
 }
 
+test('a stall fault stops RTP for its length while the RTSP session stays up, then frames flow again', async () => {
+  const probe = await openProbe(farm.url('cam-a'));
+  try {
+    const arrivals: number[] = [];
+    probe.on('rtp', (packet) => {
+      if (packet.marker) arrivals.push(packet.receivedAt);
+    });
+    await eventually(() => arrivals.length >= 5, 'frames before the stall', 20_000);
+    const stalledBefore = farm.stats('cam-a').framesStalled;
+    const stallMs = 1_500;
+    const stalledAt = performance.now();
+    await farm.stall('cam-a', stallMs);
+    const resumedAt = performance.now();
+    const during = arrivals.filter((at) => at > stalledAt + 300 && at < resumedAt - 100).length;
+    assert.equal(during, 0, 'no frame while stalled (a frame in the encoder may trail the stall by a moment)');
+    await eventually(() => arrivals.some((at) => at > resumedAt), 'a frame after the stall', 10_000);
+    assert.ok(farm.stats('cam-a').framesStalled > stalledBefore, 'the writer held frames back');
+    assert.equal(farm.stats('cam-a').state, 'running', 'the camera itself never went away');
+  } finally {
+    probe.close();
+  }
+  await assert.rejects(farm.stall('nope', 100), { code: 'ERR_SIM_UNKNOWN_CAMERA' });
+});
+
 test('a stopped camera refuses connections while the others keep serving; restart brings it back', async () => {
   const urlB = farm.url('cam-b');
   const portB = Number(new URL(urlB).port);

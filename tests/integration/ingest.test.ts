@@ -100,3 +100,51 @@ test('a stopped camera turns the stream offline and a restart brings a new produ
     stream.close();
   }
 });
+
+test('a camera whose RTP stops while its session stays up is reported stalled, and live again when RTP returns', async () => {
+  const { router } = pool.acquireRouter(1);
+  const stream = new CameraStream({ cameraId: 'cam-a', source: farm.url('cam-a'), router, listenIp: '127.0.0.1', backoff: new Backoff({ initialMs: 200, maxMs: 500, jitter: 0 }), log, stallAfterMs: 500 });
+  try {
+    const producer = await new Promise<ms.Producer>((resolve) => {
+      stream.once('producer', resolve);
+      void stream.start();
+    });
+    const states: string[] = [];
+    stream.on('state', (state) => states.push(state));
+    const stalled = new Promise<void>((resolve) => stream.on('state', (s) => s === 'stalled' && resolve()));
+    const stall = farm.stall('cam-a', 1_500);
+    await stalled;
+    await stall;
+    const live = new Promise<void>((resolve) => stream.on('state', (s) => s === 'live' && resolve()));
+    await live;
+    assert.deepEqual(states, ['stalled', 'live']);
+    assert.equal(stream.producer, producer, 'the same producer: a stall is not a new RTP session');
+    assert.equal(stream.sessions, 1);
+  } finally {
+    stream.close();
+  }
+});
+
+test('with a fast phase, a dropped camera stays reconnecting (no countdown) through its fast retries and is live again when it comes back', async () => {
+  const { router } = pool.acquireRouter(1);
+  const backoff = new Backoff({ initialMs: 5_000, maxMs: 5_000, jitter: 0, fastMs: 200, fastForMs: 60_000 });
+  const stream = new CameraStream({ cameraId: 'cam-a', source: farm.url('cam-a'), router, listenIp: '127.0.0.1', backoff, log });
+  try {
+    await new Promise<ms.Producer>((resolve) => {
+      stream.once('producer', resolve);
+      void stream.start();
+    });
+    const changes: Array<{ state: string; retryAt: number | undefined }> = [];
+    stream.on('state', (state, retryAt) => changes.push({ state, retryAt }));
+    await farm.stop('cam-a');
+    // Several fast attempts fail against the closed port meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.deepEqual(changes, [{ state: 'reconnecting', retryAt: undefined }], 'one steady state, however many attempts');
+    const back = new Promise<ms.Producer>((resolve) => stream.once('producer', resolve));
+    await farm.restart('cam-a');
+    await back;
+    assert.deepEqual(changes.map((c) => c.state), ['reconnecting', 'live']);
+  } finally {
+    stream.close();
+  }
+});

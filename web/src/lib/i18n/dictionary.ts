@@ -86,6 +86,7 @@ const ko = {
 
   'state.connecting': '연결 중',
   'state.live': '실시간',
+  'state.stalled': '영상 끊김',
   'state.reconnecting': '재연결 중',
   'state.offline': '오프라인',
   'state.denied': '권한 없음',
@@ -275,6 +276,7 @@ const en: Dictionary = {
 
   'state.connecting': 'Connecting',
   'state.live': 'Live',
+  'state.stalled': 'Stalled',
   'state.reconnecting': 'Reconnecting',
   'state.offline': 'Offline',
   'state.denied': 'Denied',

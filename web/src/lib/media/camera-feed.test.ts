@@ -119,6 +119,20 @@ test('the camera drops: offline with the reason, then live again on the next str
   assert.equal(f.status.error, null);
 });
 
+test('tiles hear that the track is going before it is stopped, so they can keep its last frame', async () => {
+  const { feed: f, consumers } = feed();
+  f.start();
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  let stoppedWhenTold: boolean | undefined;
+  f.onStatus((status) => {
+    if (status.track === null && stoppedWhenTold === undefined) stoppedWhenTold = consumers[0]!.closed;
+  });
+  f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code: 'CAMERA_OFFLINE', message: 'camera dropped' } });
+  assert.equal(stoppedWhenTold, false, 'the old track was still playing when the tile was told');
+  assert.equal(consumers[0]!.closed, true);
+});
+
 test('out of scope is denied for good, an expired token is expired', async () => {
   for (const [code, state] of [
     ['CAMERA_OUT_OF_SCOPE', 'denied'],

@@ -234,8 +234,9 @@ export class CameraFeed {
     this.#framesDecodedBefore += this.#stats.framesDecoded;
     this.#stats = EMPTY_RECEIVER_STATS;
     this.#consumer = null;
-    if (!which.closed) which.close();
+    // Tell the tiles before the track stops: they copy its last frame to keep on screen.
     if (!this.#closed) this.#emit();
+    if (!which.closed) which.close();
   }
 
   #rememberClosed(consumerId: string): void {

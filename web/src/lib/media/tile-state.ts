@@ -1,10 +1,11 @@
 /**
  * What a tile's badge says. Every tile that holds a camera shows exactly one of these; the
- * wire's `idle` never reaches a tile (a watched camera is at least connecting).
+ * wire's `idle` never reaches a tile (a watched camera is at least connecting). `stalled`: the
+ * stream is up but the picture has stopped moving (see `StallWatch`); it is not live.
  */
 import { accessVerdict, type AppErrorCode } from '$lib/errors/app-error.ts';
 
-export const TILE_STATES = ['connecting', 'live', 'reconnecting', 'offline', 'denied', 'expired'] as const;
+export const TILE_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline', 'denied', 'expired'] as const;
 export type TileState = (typeof TILE_STATES)[number];
 
 /** The state a tile stays in after a refusal that retrying will not fix (see `accessVerdict`). */

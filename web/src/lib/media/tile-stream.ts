@@ -1,9 +1,13 @@
 /**
  * One tile's picture: holds a lease on a camera's feed, shows the feed's track in the tile's
  * <video>, and measures what the operator sees on every frame the video presents
- * (`requestVideoFrameCallback`): frame rate, time to first frame, and the glass-to-glass delay
- * read from the timestamp strip. `close()` stops the frame loop, detaches the video and
- * releases the lease.
+ * (`requestVideoFrameCallback`): frame rate, time to first frame, the glass-to-glass delay
+ * read from the timestamp strip, and whether the picture has stopped (`stalled`).
+ *
+ * The tile never goes black: before the video's source changes (the camera dropped, or came
+ * back with a new stream) its last frame is copied into the tile's still canvas, which covers
+ * the video until a frame of the new stream is presented. `close()` stops the frame loop,
+ * detaches the video and releases the lease.
  */
 import { stripAgeMs } from '$strip';
 import type { CameraState } from '$protocol/events.ts';
@@ -11,6 +15,7 @@ import type { AppError } from '$lib/errors/app-error.ts';
 import type { FeedStatus } from './camera-feed.ts';
 import type { FeedLease } from './media-session.ts';
 import { median, RingBuffer } from './rolling.ts';
+import { StallWatch } from './stall-watch.ts';
 import { StripReader } from './strip-reader.ts';
 import type { TileState } from './tile-state.ts';
 
@@ -19,6 +24,13 @@ export interface TileStatus {
   cameraState: CameraState | null;
   error: AppError | null;
   retryAt: number | null;
+}
+
+/** The tile's elements a stream draws into. */
+export interface TileSurface {
+  video: HTMLVideoElement;
+  /** Holds the last picture while the video has none; shown by clearing `hidden`. */
+  still: HTMLCanvasElement;
 }
 
 export interface TileStats {
@@ -46,6 +58,10 @@ export interface TileStats {
   height: number;
   /** Whether frames carry a readable timestamp strip. */
   hasStrip: boolean;
+  /** How often the picture stalled (stopped for `STALL_AFTER_MS` while the stream was up). */
+  stalls: number;
+  /** Whether the tile shows a held still (the last picture) instead of the video. */
+  holding: boolean;
 }
 
 export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
@@ -63,6 +79,7 @@ export class TileStream {
   readonly cameraId: string;
   readonly #lease: FeedLease;
   readonly #video: HTMLVideoElement;
+  readonly #still: HTMLCanvasElement;
   readonly #onStatus: (status: TileStatus) => void;
   readonly #reader = new StripReader();
   readonly #offFeed: () => void;
@@ -73,6 +90,9 @@ export class TileStream {
   /** Whether a frame of the current track has been presented. */
   #framing = false;
   #frameHandle: number | null = null;
+  readonly #stall = new StallWatch();
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
+  #stalls = 0;
 
   readonly #delays = new RingBuffer(SAMPLE_CAPACITY);
   readonly #receiveDelays = new RingBuffer(SAMPLE_CAPACITY);
@@ -84,10 +104,11 @@ export class TileStream {
   #width = 0;
   #height = 0;
 
-  constructor(lease: FeedLease, video: HTMLVideoElement, onStatus: (status: TileStatus) => void) {
+  constructor(lease: FeedLease, surface: TileSurface, onStatus: (status: TileStatus) => void) {
     this.cameraId = lease.feed.cameraId;
     this.#lease = lease;
-    this.#video = video;
+    this.#video = surface.video;
+    this.#still = surface.still;
     this.#onStatus = onStatus;
     this.#feedStatus = lease.feed.status;
     this.#offFeed = lease.feed.onStatus((status) => this.#applyFeed(status));
@@ -97,8 +118,11 @@ export class TileStream {
 
   get status(): TileStatus {
     const feed = this.#feedStatus;
-    // The feed has a track, but nothing is on screen until a frame is presented.
-    const state: TileState = feed.state === 'live' && !this.#framing ? 'connecting' : feed.state;
+    let state: TileState = feed.state;
+    // The feed has a track, but nothing is on screen until a frame is presented; and a
+    // picture that stopped moving is not live, whatever the hub thinks of the camera.
+    if (state === 'live' && !this.#framing) state = 'connecting';
+    else if (state === 'live' && this.#stall.stalled(performance.now())) state = 'stalled';
     return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt };
   }
 
@@ -121,7 +145,9 @@ export class TileStream {
       ...(this.#firstFrameMs !== undefined ? { firstFrameMs: this.#firstFrameMs } : {}),
       width: this.#width,
       height: this.#height,
-      hasStrip: this.#hasStrip
+      hasStrip: this.#hasStrip,
+      stalls: this.#stalls,
+      holding: !this.#still.hidden
     };
   }
 
@@ -150,11 +176,13 @@ export class TileStream {
     this.#closed = true;
     if (this.#frameHandle !== null) this.#video.cancelVideoFrameCallback(this.#frameHandle);
     this.#frameHandle = null;
+    clearTimeout(this.#stallTimer);
     this.#offFeed();
     this.#lease.release();
     this.#reader.close();
     this.#video.srcObject = null;
     this.#track = null;
+    this.#still.hidden = true;
   }
 
   #applyFeed(status: FeedStatus): void {
@@ -165,15 +193,52 @@ export class TileStream {
   }
 
   #attach(track: MediaStreamTrack | null): void {
+    // Called before the old track is stopped (see CameraFeed): its last frame is still there.
+    if (this.#framing) this.#holdPicture();
     this.#track = track;
     this.#framing = false;
+    this.#stall.reset();
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
     this.#fpsWindow.length = 0;
-    if (!track) return; // The last picture stays, dimmed by the tile, until a new one comes.
+    if (!track) return; // The still shows the last picture, greyed by the tile, until a new one comes.
     this.#video.muted = true; // Autoplay without a gesture needs a muted element.
     this.#video.srcObject = new MediaStream([track]);
     this.#video.play().catch(() => {
       // Autoplay of a muted video is allowed; a rejection here means a newer srcObject won.
     });
+  }
+
+  /** Copies the video's current frame into the still and shows it over the video. */
+  #holdPicture(): void {
+    const video = this.#video;
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+    const still = this.#still;
+    if (still.width !== video.videoWidth || still.height !== video.videoHeight) {
+      still.width = video.videoWidth;
+      still.height = video.videoHeight;
+    }
+    const context = still.getContext('2d', { alpha: false });
+    if (!context) return;
+    context.drawImage(video, 0, 0, still.width, still.height);
+    still.hidden = false;
+  }
+
+  /** Arms one timer for the moment the picture would count as stalled; frames only move that moment. */
+  #watchStall(): void {
+    if (this.#stallTimer !== undefined || this.#closed) return;
+    const wait = this.#stall.msUntilStall(performance.now());
+    if (wait === null) return;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (this.#closed) return;
+      if (this.#stall.stalled(performance.now())) {
+        this.#stalls++;
+        this.#onStatus(this.status);
+      } else {
+        this.#watchStall();
+      }
+    }, wait);
   }
 
   #requestFrame(): void {
@@ -187,9 +252,15 @@ export class TileStream {
     this.#frames++;
     this.#width = metadata.width;
     this.#height = metadata.height;
+    const stallEnded = this.#stall.frame(performance.now());
+    this.#watchStall();
     if (!this.#framing) {
       this.#framing = true;
       this.#firstFrameMs ??= now - this.#lease.feed.watchStartedAt;
+      // The new stream is on screen: the held picture can go.
+      this.#still.hidden = true;
+      this.#onStatus(this.status);
+    } else if (stallEnded) {
       this.#onStatus(this.status);
     }
     this.#countFrame(metadata);
