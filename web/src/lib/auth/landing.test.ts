@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { landingFor } from './landing.ts';
+import { landingFor, signInPath } from './landing.ts';
 
 test('operators land on the monitor, keeping a monitor deep link', () => {
   assert.equal(landingFor('operator', null), '/monitor');
@@ -17,4 +17,15 @@ test('a link elsewhere is not followed', () => {
   assert.equal(landingFor(null, 'https://example.com/monitor'), '/monitor');
   assert.equal(landingFor('operator', '/monitorx'), '/monitor');
   assert.equal(landingFor('operator', '//evil/monitor'), '/monitor');
+});
+
+test('the way to sign in keeps the page asked for, query and all', () => {
+  assert.equal(signInPath({ pathname: '/incident', search: '?id=inc-1' }), '/?next=%2Fincident%3Fid%3Dinc-1');
+  assert.equal(signInPath({ pathname: '/monitor', search: '?layout=4&cams=a,b' }), '/?next=%2Fmonitor%3Flayout%3D4%26cams%3Da%2Cb');
+  assert.equal(signInPath({ pathname: '/audit', search: '' }), '/?next=%2Faudit');
+});
+
+test('a person sent to sign in comes back to the page and query they asked for', () => {
+  const next = new URL(signInPath({ pathname: '/monitor', search: '?layout=9&cams=a,,c' }), 'http://hub').searchParams.get('next');
+  assert.equal(landingFor('operator', next), '/monitor?layout=9&cams=a,,c');
 });

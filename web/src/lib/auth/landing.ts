@@ -11,3 +11,8 @@ export function landingFor(role: string | null | undefined, asked: string | null
   if (asked && (asked === home || asked.startsWith(`${home}?`))) return asked;
   return home;
 }
+
+/** The sign-in page, with the way back to `at` (a signed-in page's path and query). */
+export function signInPath(at: { pathname: string; search: string }): string {
+  return `/?next=${encodeURIComponent(`${at.pathname}${at.search}`)}`;
+}

@@ -1,5 +1,5 @@
 /** The incident page's words, Korean first (kept beside the page so the shared dictionary stays small). */
-import type { IncidentType } from '$lib/map/index.ts';
+import type { IncidentType } from '$lib/map/geo-api.ts';
 
 const ko = {
   title: '사건 상황판',
@@ -37,13 +37,7 @@ const ko = {
   detour: '우회 경로',
   noDetour: '우회 경로 없음',
   flags: '정체 구간',
-  live: '실시간 공유',
-  wall: '사건 영상',
-  session: { connecting: '연결 중', ready: '연결됨', other: '연결 끊김' },
-  errors: {
-    FORBIDDEN: '권한이 없습니다 (FORBIDDEN).',
-    ROUTE_UNREACHABLE: '이 위치까지 도로 경로를 찾을 수 없습니다 (ROUTE_UNREACHABLE).'
-  } as Record<string, string>
+  wall: '사건 영상'
 };
 
 const en: typeof ko = {
@@ -82,13 +76,7 @@ const en: typeof ko = {
   detour: 'Detour',
   noDetour: 'No detour',
   flags: 'Congested segments',
-  live: 'Live',
-  wall: 'Incident video',
-  session: { connecting: 'Connecting', ready: 'Connected', other: 'Disconnected' },
-  errors: {
-    FORBIDDEN: 'Not allowed (FORBIDDEN).',
-    ROUTE_UNREACHABLE: 'No road route reaches this point (ROUTE_UNREACHABLE).'
-  }
+  wall: 'Incident video'
 };
 
 export const INCIDENT_TEXT = { ko, en };

@@ -3,10 +3,11 @@
  * as the AppError the one error handler knows (FORBIDDEN, ROUTE_UNREACHABLE, …).
  */
 import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
+import type { CameraOnMap, Dispatch, FlaggedSegment, NearCamera, RouteAnswer } from '$protocol/dispatch.ts';
 import type { MapCameras, MapLayers, MapStation } from '$protocol/map.ts';
-import type { Incident, IncidentType, OpenIncidentResponse } from '$protocol/incidents.ts';
+import type { Incident, IncidentDetail, IncidentType, OpenIncidentResponse } from '$protocol/incidents.ts';
 
-export type { MapCameras, MapLayers, MapStation };
+export type { CameraOnMap as MapCamera, Dispatch, FlaggedSegment, Incident, IncidentDetail, MapCameras, MapLayers, MapStation, NearCamera, OpenIncidentResponse };
 
 export { INCIDENT_TYPES, type IncidentType } from '$protocol/incidents.ts';
 
@@ -15,63 +16,23 @@ export interface LatLon {
   lon: number;
 }
 
-export interface MapCamera extends LatLon {
-  id: string;
-  name: string;
-  district: string;
-  category: string;
-}
-
-export interface NearCamera extends MapCamera {
-  distanceM: number;
-  facing: boolean;
-}
-
-export interface RouteCamera extends MapCamera {
-  alongM: number;
-}
-
-export interface DispatchRoute {
-  station: { id: string; name: string; kind: string; location: LatLon };
-  lengthM: number;
-  etaS: number;
-  freeFlowEtaS: number;
-  /** [lon, lat] pairs. */
-  polyline: Array<[number, number]>;
-  cameras: RouteCamera[];
-  attribution: string;
-}
-
-/** A route segment an operator flagged as congested from what a camera shows. */
-export interface FlaggedSegment {
-  edgeId: number;
-  name: string | null;
-  /** Where the operator flagged it. */
-  at: LatLon;
-}
-
+/** A dispatch route (the original or the detour's base shape). */
+export type DispatchRoute = RouteAnswer;
+export type RouteCamera = RouteAnswer['cameras'][number];
 /** The detour around the flagged segments, `extraS` slower than the original route at free flow. */
-export type DetourRoute = DispatchRoute & { extraS: number };
-
-/** An incident's dispatch: the route, the flagged segments and, once something is flagged, the detour (or why there is none). */
-export interface Dispatch {
-  incidentId: string;
-  route: DispatchRoute;
-  flagged: FlaggedSegment[];
-  detour: DetourRoute | { none: string } | null;
-}
-
-export function isDetourRoute(detour: Dispatch['detour']): detour is DetourRoute {
-  return detour !== null && 'polyline' in detour;
-}
+export type DetourRoute = Extract<NonNullable<Dispatch['detour']>, RouteAnswer>;
 
 export interface DistrictCollection {
   type: 'FeatureCollection';
   features: unknown[];
 }
 
-export type IncidentRecord = Incident;
-export type OpenedIncident = OpenIncidentResponse;
+/** What the board sends to open an incident: `nearest` asks for that many cameras in the answer. */
+export interface OpenIncidentRequest {
+  type: IncidentType;
+  location: LatLon;
+  nearest?: number;
+}
 
 export class GeoApi {
   readonly #token: () => string | null;
@@ -104,25 +65,26 @@ export class GeoApi {
     return this.#call(`/api/geo/route?lat=${at.lat}&lon=${at.lon}`, { signal });
   }
 
-  openIncident(type: IncidentType, location: LatLon, signal?: AbortSignal): Promise<OpenedIncident> {
+  /** Opens an incident; the answer carries the nearest in-scope cameras (`request.nearest` of them). */
+  openIncident(request: OpenIncidentRequest, signal?: AbortSignal): Promise<OpenIncidentResponse> {
     return this.#call('/api/incidents', {
       method: 'POST',
-      body: JSON.stringify({ type, location }),
+      body: JSON.stringify(request),
       headers: { 'content-type': 'application/json' },
       signal
     });
   }
 
-  async incidents(signal?: AbortSignal): Promise<IncidentRecord[]> {
-    return (await this.#call<{ incidents: IncidentRecord[] }>('/api/incidents?status=open', { signal })).incidents;
+  async incidents(signal?: AbortSignal): Promise<Incident[]> {
+    return (await this.#call<{ incidents: Incident[] }>('/api/incidents?status=open', { signal })).incidents;
   }
 
   /** One incident with its dispatch (route, flags, detour) as the caller may see it; null dispatch before one starts. */
-  incident(id: string, signal?: AbortSignal): Promise<{ incident: IncidentRecord; dispatch: Dispatch | null }> {
+  incident(id: string, signal?: AbortSignal): Promise<IncidentDetail> {
     return this.#call(`/api/incidents/${encodeURIComponent(id)}`, { signal });
   }
 
-  closeIncident(id: string, signal?: AbortSignal): Promise<{ incident: IncidentRecord }> {
+  closeIncident(id: string, signal?: AbortSignal): Promise<{ incident: Incident }> {
     return this.#call(`/api/incidents/${encodeURIComponent(id)}/close`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal });
   }
 

@@ -1,3 +1,3 @@
-export { GeoApi, INCIDENT_TYPES, isDetourRoute, type DetourRoute, type Dispatch, type DispatchRoute, type FlaggedSegment, type IncidentRecord, type IncidentType, type MapCameras, type MapLayers, type MapStation, type LatLon, type MapCamera, type NearCamera, type OpenedIncident, type RouteCamera } from './geo-api.ts';
+export { GeoApi, INCIDENT_TYPES, type DetourRoute, type Dispatch, type DispatchRoute, type DistrictCollection, type FlaggedSegment, type Incident, type IncidentDetail, type IncidentType, type LatLon, type MapCamera, type MapCameras, type MapLayers, type MapStation, type NearCamera, type OpenIncidentRequest, type OpenIncidentResponse, type RouteCamera } from './geo-api.ts';
 export { CATEGORY_COLORS, categoryColor, IncidentMap, PICK_ZOOM, SEOUL_CENTER, type MapClick } from './incident-map.ts';
 export { conePolygon } from './cone.ts';

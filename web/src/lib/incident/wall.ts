@@ -1,0 +1,18 @@
+/** What the incident wall shows: the cameras nearest the scene, or those along the driven route. */
+import type { Dispatch, NearCamera } from '$lib/map/geo-api.ts';
+import { drivenCameras } from './dispatch.ts';
+
+export type WallSource = 'nearest' | 'route';
+
+/** The board lists at least this many nearest cameras, more when the layout has more tiles. */
+export const MIN_NEAREST = 8;
+
+/** How many nearest cameras to ask for with a layout of `tiles` tiles. */
+export function nearestWanted(tiles: number): number {
+  return Math.max(tiles, MIN_NEAREST);
+}
+
+/** The camera ids for the wall, in order (pinned tiles are kept by the grid's fill). */
+export function wallCameras(source: WallSource, nearest: readonly NearCamera[], dispatch: Dispatch | null): string[] {
+  return (source === 'route' ? drivenCameras(dispatch) : nearest).map((c) => c.id);
+}
