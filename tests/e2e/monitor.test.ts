@@ -36,6 +36,8 @@ async function signIn(agency: string, language: 'ko' | 'en' = 'ko'): Promise<Vie
   await viewer.page.locator('[data-testid="signin-submit"]').click();
   await viewer.page.waitForURL(/\/monitor/);
   await viewer.page.waitForFunction(() => window.__gth?.session().status === 'ready', undefined, { timeout: 20_000 });
+  // The list is loaded after the session is ready (tiles do not wait for it).
+  await viewer.page.waitForSelector('[data-testid="camera-list"][data-listed="true"]', { timeout: 20_000 });
   return viewer;
 }
 

@@ -36,8 +36,14 @@ export class MediaSession {
   readonly #failedListeners = new Set<() => void>();
   #closed = false;
 
-  /** Loads the device for the session's router and creates the receive transport. */
+  /**
+   * Loads the device for the session's router and creates the receive transport, together:
+   * the hub builds the transport while the browser probes its codecs.
+   */
   static async open(client: HubClient, join: JoinResponse, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
+    const created = client.request('transport:create', {});
+    // Answered later if the device fails: never an unhandled rejection.
+    created.catch(() => undefined);
     let device: mc.Device;
     try {
       device = await Device.factory();
@@ -46,7 +52,7 @@ export class MediaSession {
     } catch (error) {
       throw new AppError('MEDIA_FAILED', `device: ${toAppError(error).message}`, { cause: error });
     }
-    const options_ = await client.request('transport:create', {});
+    const options_ = await created;
     let transport: mc.Transport;
     try {
       transport = device.createRecvTransport(options_ as mc.TransportOptions);

@@ -2,9 +2,12 @@
  * The signed-in session, as the page sees it: the socket to the hub, who the hub says we are,
  * the cameras in scope and their states, and the current `MediaSession`.
  *
- * Every (re)connect of the socket is a new hub session: join, load the device, create the
- * receive transport, list the cameras; tiles follow `media` and watch again. A dropped socket
- * closes the media session at once, so no transport or consumer outlives its session.
+ * Every (re)connect of the socket is a new hub session: join, then load the device and create
+ * the receive transport together; the session is `ready` then and tiles follow `media` and
+ * watch at once. The directory of cameras in scope (a scan of the whole registry on the hub) is
+ * loaded only for a page that shows it (`directory: true`), after the tiles' watches went out,
+ * and never gates the pictures. A dropped socket closes the media session at once, so no
+ * transport or consumer outlives its session.
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
@@ -36,6 +39,11 @@ export interface SessionManagerOptions {
   retryDelayMs?: number;
   /** After the token's expiry, how long to wait for the hub's `session:ended` before ending locally. */
   expiryGraceMs?: number;
+  /**
+   * Keep `cameras`/`directory` loaded and current (listed after each join, again when the scope
+   * may have changed). Only for a page that shows the list: each listing scans the registry.
+   */
+  directory?: boolean;
 }
 
 /** Coalesces the causes of a re-list that arrive together. */
@@ -44,9 +52,9 @@ const RELIST_DELAY_MS = 250;
 export class SessionManager {
   status = $state<SessionStatus>('idle');
   info = $state.raw<SessionInfo | null>(null);
-  /** The first page of the cameras in scope (landmarks first); more through `list()`. */
+  /** The first page of the cameras in scope (landmarks first); more through `list()`. With `directory` only. */
   cameras = $state.raw<CameraInfo[]>([]);
-  /** How many cameras are in scope, and per 구. */
+  /** How many cameras are in scope, and per 구; null until listed (with `directory` only). */
   directory = $state.raw<Pick<CameraListResponse, 'total' | 'districts'> | null>(null);
   /** Bumped whenever the scope may have changed: pages loaded before are stale. */
   listVersion = $state(0);
@@ -90,7 +98,7 @@ export class SessionManager {
   readonly #listeners: Array<(client: HubClient) => () => void> = [];
 
   constructor(options: SessionManagerOptions = {}) {
-    this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, ...options };
+    this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, directory: false, ...options };
   }
 
   get active(): boolean {
@@ -203,22 +211,25 @@ export class SessionManager {
       if (epoch !== this.#epoch) return;
       this.info = join.session;
       this.#armExpiry(join.session.expiresAt);
-      const [opened, list] = await Promise.allSettled([MediaSession.open(client, join), client.request('cameras:list', {})]);
-      if (opened.status === 'rejected') throw opened.reason;
-      const opening = opened.value;
+      const opening = await MediaSession.open(client, join);
       media = opening;
-      if (list.status === 'rejected') throw list.reason;
       if (epoch !== this.#epoch) {
         opening.close();
         return;
       }
       this.cameraStates = {};
-      this.#setList(list.value);
       // An ICE/DTLS failure cannot be repaired within the session: start a fresh one.
       opening.onTransportFailed(() => client.reconnect());
       this.media = opening;
       this.error = null;
       this.status = 'ready';
+      // Tiles watch as soon as `media` is set (their effects run next); the costly list goes after them.
+      if (this.#options.directory) {
+        // A timer of the previous session would swallow this one's first listing.
+        clearTimeout(this.#relistTimer);
+        this.#relistTimer = undefined;
+        this.#relistSoon(client, 0);
+      }
     } catch (cause) {
       media?.close();
       if (epoch !== this.#epoch) return;
@@ -234,9 +245,12 @@ export class SessionManager {
     }
   }
 
-  /** Lists the cameras in scope again, once for a burst of causes (a wall of tiles closing at once). */
-  #relistSoon(client: HubClient): void {
-    if (this.#relistTimer !== undefined) return;
+  /**
+   * Lists the cameras in scope (again), once for a burst of causes (a wall of tiles closing at
+   * once) — only where the list is shown. A failed listing is tried again after the retry delay.
+   */
+  #relistSoon(client: HubClient, delayMs = RELIST_DELAY_MS): void {
+    if (!this.#options.directory || this.#relistTimer !== undefined) return;
     const epoch = this.#epoch;
     this.#relistTimer = setTimeout(() => {
       this.#relistTimer = undefined;
@@ -247,10 +261,10 @@ export class SessionManager {
           this.#setList(list);
         },
         () => {
-          // The next join lists them anyway.
+          if (epoch === this.#epoch) this.#relistSoon(client, this.#options.retryDelayMs);
         }
       );
-    }, RELIST_DELAY_MS);
+    }, delayMs);
   }
 
   #lost(client: HubClient, reason: string): void {

@@ -1,0 +1,470 @@
+/**
+ * `npm run bench:board`: golden time as an operator meets it (issue 8). The hub on its own
+ * defaults (68k SYNTHETIC Seoul registry on 16 simulated feeds, a fresh data directory, started
+ * in this process so its event loop can be watched) and Debian's Chromium on this machine.
+ * Every time runs from the person's action — the click (its event timestamp in the page) or the
+ * page's navigation start — to a decoded frame on screen (a tile reports `live` once its
+ * `<video>` presented a frame: web/src/lib/probe.ts). Prints a table and one JSON line
+ * `{"bench":"board",…}`. Figures are reported beside the issue's targets, never asserted.
+ *
+ *   --smoke          1 warm incident, 1 page open per case, short idle windows and flood
+ *   --warm N         warm incidents after the first (default 6)
+ *   --opens N        camera wall opens per case (default 6)
+ *   --idle-seconds N CPU sampling window per zoom (default 10)
+ *   --flood-ms N     flood duration (default 5000)
+ *
+ * CPU: Chromium = its browser process and every child; the hub = this process (the hub runs
+ * here; the page driver and flood clients idle while CPU is sampled) and its mediasoup
+ * workers, not the simulated cameras.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
+import { loadConfig } from '../../server/config.ts';
+import { startHub, type Hub } from '../../server/hub.ts';
+import { createLogger } from '../../server/log.ts';
+import type { ClientToServerEvents, Purpose, Result, ServerToClientEvents } from '../../server/protocol/events.ts';
+import { launchBrowser, signIn, useToken, type TestBrowser, type Viewer } from '../support/browser.ts';
+import { commandLine, sampleCpuPercent } from '../support/cpu.ts';
+import { runFlood, type FloodResult } from '../support/flood.ts';
+import { summary } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    warm: { type: 'string' },
+    opens: { type: 'string' },
+    'idle-seconds': { type: 'string' },
+    'flood-ms': { type: 'string' }
+  }
+});
+const SMOKE = values.smoke;
+const WARM = Number(values.warm ?? (SMOKE ? 1 : 6));
+const OPENS = Number(values.opens ?? (SMOKE ? 1 : 6));
+const IDLE_MS = Number(values['idle-seconds'] ?? (SMOKE ? 2 : 10)) * 1000;
+const FLOOD_MS = Number(values['flood-ms'] ?? (SMOKE ? 1_500 : 5_000));
+/** Let a zoom change finish drawing (and any load-time work end) before sampling idle CPU. */
+const SETTLE_MS = SMOKE ? 1_500 : 4_000;
+const TIMEOUT_MS = 60_000;
+
+/** Places in Seoul, far apart so no two incidents share their nearest cameras. */
+const PLACES: ReadonlyArray<{ name: string; lat: number; lon: number }> = [
+  { name: '역삼역', lat: 37.5006, lon: 127.0364 },
+  { name: '광화문', lat: 37.5759, lon: 126.9769 },
+  { name: '홍대입구', lat: 37.5572, lon: 126.9245 },
+  { name: '잠실', lat: 37.5133, lon: 127.1001 },
+  { name: '노원', lat: 37.6542, lon: 127.0568 },
+  { name: '영등포', lat: 37.5157, lon: 126.9076 },
+  { name: '구로디지털단지', lat: 37.4852, lon: 126.9015 },
+  { name: '왕십리', lat: 37.5612, lon: 127.0371 },
+  { name: '은평', lat: 37.6027, lon: 126.9291 },
+  { name: '사당', lat: 37.4765, lon: 126.9816 },
+  { name: '천호', lat: 37.5387, lon: 127.1237 },
+  { name: '수유', lat: 37.6377, lon: 127.0253 }
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (value: number) => Math.round(value);
+
+type Stats = ReturnType<typeof summary>;
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The incident page's map hook (see web/src/routes/incident/+page.svelte). */
+interface IncidentHook {
+  pixelOf(lat: number, lon: number): [number, number] | null;
+  centerOn(lat: number, lon: number, zoom?: number): void;
+}
+
+declare global {
+  interface Window {
+    /** The bench's own marks in the page (installed before any page script runs). */
+    __bench?: { click: number | null; socket: Array<{ at: number; dir: 'open' | 'out' | 'in'; text: string }> };
+  }
+}
+
+/**
+ * tsx keeps function names with a `__name()` helper that exists only in Node: functions this
+ * bench runs in the page must find it there too.
+ */
+const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
+
+/**
+ * Before any page script: remembers the last pointerdown's event time, and when the page's
+ * WebSocket opens and what it sends (the wall's start-up phases, read after each open).
+ */
+function installMarks(): void {
+  const bench: NonNullable<Window['__bench']> = { click: null, socket: [] };
+  window.__bench = bench;
+  addEventListener('pointerdown', (event) => (bench.click = event.timeStamp), { capture: true });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.addEventListener('open', () => bench.socket.push({ at: performance.now(), dir: 'open', text: '' }));
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      bench.socket.push({ at: performance.now(), dir: 'out', text: typeof data === 'string' ? data.slice(0, 40) : '' });
+      super.send(data);
+    }
+  };
+}
+
+// ── the hub ────────────────────────────────────────────────────────────────────────────────
+
+async function token(hub: Hub, agency: string, purpose: Purpose): Promise<string> {
+  const found = DEMO_AGENCIES.find((a) => a.id === agency);
+  if (!found || !hub.devIssuer) throw new Error(`no dev issuer for ${agency}`);
+  return hub.devIssuer.sign(found, { audience: 'golden-time-hub', ttlSec: 3600, purpose });
+}
+
+/**
+ * A session that keeps cameras pulled by the hub (a watch needs no connected transport), so
+ * the wall opens onto warm cameras without a second browser decoding them.
+ */
+async function holdCameras(url: string, jwt: string, cameraIds: readonly string[]): Promise<Client> {
+  const socket: Client = io(url, { auth: { token: jwt }, transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ask = (event: string, payload: unknown) =>
+    new Promise<unknown>((resolve, reject) =>
+      (socket.emit as (e: string, p: unknown, ack: (r: Result<unknown>) => void) => void)(event, payload, (r) => (r.ok ? resolve(r.data) : reject(new Error(`${event}: ${r.error.code}`))))
+    );
+  const join = (await ask('media:join', {})) as { routerRtpCapabilities: { codecs: unknown[] } };
+  await ask('transport:create', {});
+  // The router's own capabilities are a valid receive set for its codecs.
+  for (const cameraId of cameraIds) await ask('camera:watch', { cameraId, rtpCapabilities: join.routerRtpCapabilities });
+  return socket;
+}
+
+async function closeIncidents(hub: Hub, jwt: string): Promise<void> {
+  const headers = { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' };
+  const listed = (await (await fetch(`${hub.url}/api/incidents?status=open&limit=500`, { headers })).json()) as { incidents: Array<{ id: string }> };
+  for (const incident of listed.incidents) await fetch(`${hub.url}/api/incidents/${incident.id}/close`, { method: 'POST', headers, body: '{}' });
+}
+
+// ── the incident board ─────────────────────────────────────────────────────────────────────
+
+/**
+ * Signs in as the 119 room and opens the board; resolves with navigation start → map ready
+ * (districts, base layers, every camera and the open incidents drawn) and → session ready.
+ */
+async function openBoard(viewer: Viewer): Promise<{ mapReadyMs: number; sessionReadyMs: number }> {
+  await signIn(viewer, 'seoul-119');
+  await viewer.page.goto('/incident', { waitUntil: 'commit' });
+  return viewer.page.evaluate(
+    (timeoutMs) =>
+      new Promise<{ mapReadyMs: number; sessionReadyMs: number }>((resolve, reject) => {
+        const marks: { map?: number; session?: number } = {};
+        const tick = () => {
+          const now = performance.now();
+          const root = document.querySelector('.incident-page');
+          if (marks.map === undefined && root?.getAttribute('data-map-status') === 'ready') marks.map = now;
+          if (marks.session === undefined && root?.getAttribute('data-session') === 'ready') marks.session = now;
+          if (marks.map !== undefined && marks.session !== undefined) resolve({ mapReadyMs: Math.round(marks.map), sessionReadyMs: Math.round(marks.session) });
+          else if (now > timeoutMs) reject(new Error(`board not ready in ${timeoutMs} ms: ${JSON.stringify(marks)}`));
+          else setTimeout(tick, 5);
+        };
+        tick();
+      }),
+    TIMEOUT_MS
+  );
+}
+
+interface ClickTimes {
+  place: string;
+  incidentMs: number;
+  firstTileMs: number;
+  fourTilesMs: number;
+}
+
+/** Clicks a place on the map (centred first at `zoom`) and times incident → first tile → four tiles live. */
+async function clickIncident(page: Page, place: (typeof PLACES)[number], zoom: number): Promise<ClickTimes> {
+  const before = await page.evaluate(() => ({
+    incident: document.querySelector('.incident-page')?.getAttribute('data-incident') ?? '',
+    cameras: (window.__gth?.tiles() ?? []).map((tile) => tile.cameraId)
+  }));
+  const pixel = await page.evaluate(({ lat, lon, zoom }) => {
+    const hook = (window as unknown as { __gthIncident: IncidentHook }).__gthIncident;
+    hook.centerOn(lat, lon, zoom);
+    return hook.pixelOf(lat, lon);
+  }, { ...place, zoom });
+  if (!pixel) throw new Error(`the map does not show ${place.name}`);
+  await sleep(300);
+  const watched = page.evaluate(
+    ({ before, timeoutMs }) =>
+      new Promise<{ click: number; incident: number; first: number; four: number }>((resolve, reject) => {
+        const marks: { incident?: number; first?: number } = {};
+        const started = performance.now();
+        const tick = () => {
+          const now = performance.now();
+          const id = document.querySelector('.incident-page')?.getAttribute('data-incident') ?? '';
+          if (marks.incident === undefined && id && id !== before.incident) marks.incident = now;
+          // Tiles of this incident: cameras the board did not show before the click.
+          const live = (window.__gth?.tiles() ?? []).filter((tile) => tile.state === 'live' && !before.cameras.includes(tile.cameraId)).length;
+          if (marks.incident !== undefined && marks.first === undefined && live >= 1) marks.first = now;
+          const click = window.__bench?.click;
+          if (marks.incident !== undefined && marks.first !== undefined && live >= 4 && click != null) {
+            resolve({ click, incident: marks.incident, first: marks.first, four: now });
+            return;
+          }
+          if (now - started > timeoutMs) reject(new Error(`incident not live in ${timeoutMs} ms: ${JSON.stringify({ marks, live, id })}`));
+          else setTimeout(tick, 5);
+        };
+        tick();
+      }),
+    { before, timeoutMs: TIMEOUT_MS }
+  );
+  const box = (await page.locator('[data-testid="incident-map"]').boundingBox())!;
+  await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
+  const t = await watched;
+  return { place: place.name, incidentMs: ms(t.incident - t.click), firstTileMs: ms(t.first - t.click), fourTilesMs: ms(t.four - t.click) };
+}
+
+async function measureBoard(browser: TestBrowser, url: string): Promise<{ open: { mapReadyMs: number; sessionReadyMs: number }; first: ClickTimes; warm: ClickTimes[]; cameras: string[] }> {
+  const viewer = await browser.newViewer({ baseURL: url, viewport: { width: 1440, height: 900 } });
+  try {
+    await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installMarks);
+    const open = await openBoard(viewer);
+    process.stderr.write('[bench] first incident after start\n');
+    const first = await clickIncident(viewer.page, PLACES[0]!, 14);
+    const warm: ClickTimes[] = [];
+    for (let i = 0; i < WARM; i++) {
+      const place = PLACES[(i + 1) % PLACES.length]!;
+      process.stderr.write(`[bench] warm incident ${i + 1}/${WARM} (${place.name})\n`);
+      await viewer.page.locator('[data-testid="new-incident"]').click();
+      warm.push(await clickIncident(viewer.page, place, 14));
+    }
+    const cameras = (await viewer.page.evaluate(() => (window.__gth?.tiles() ?? []).map((tile) => tile.cameraId))).slice(0, 4);
+    return { open, first, warm, cameras };
+  } finally {
+    await viewer.close();
+  }
+}
+
+// ── the camera wall ────────────────────────────────────────────────────────────────────────
+
+interface WallOpen {
+  /** Navigation start → the first tile live, and → every tile live. */
+  firstMs: number;
+  allMs: number;
+  /** Navigation start → the page's socket open, `media:join` sent, the first `camera:watch` sent. */
+  socketOpenMs: number | null;
+  joinSentMs: number | null;
+  watchSentMs: number | null;
+}
+
+async function openWall(browser: TestBrowser, url: string, jwt: string, cameraIds: readonly string[]): Promise<WallOpen> {
+  const viewer: Viewer = await browser.newViewer({ baseURL: url });
+  try {
+    await useToken(viewer, jwt);
+    await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installMarks);
+    const layout = cameraIds.length === 1 ? 1 : 4;
+    await viewer.page.goto(`/monitor?layout=${layout}&cams=${cameraIds.map(encodeURIComponent).join(',')}`, { waitUntil: 'commit' });
+    const t = await viewer.page.evaluate(
+      ({ count, timeoutMs }) =>
+        new Promise<{ first: number; all: number }>((resolve, reject) => {
+          let first: number | undefined;
+          const tick = () => {
+            const now = performance.now();
+            const live = (window.__gth?.tiles() ?? []).filter((tile) => tile.state === 'live').length;
+            if (first === undefined && live >= 1) first = now;
+            if (first !== undefined && live >= count) resolve({ first, all: now });
+            else if (now > timeoutMs) reject(new Error(`wall not live in ${timeoutMs} ms (${live}/${count})`));
+            else setTimeout(tick, 5);
+          };
+          tick();
+        }),
+      { count: cameraIds.length, timeoutMs: TIMEOUT_MS }
+    );
+    const socket = await viewer.page.evaluate(() => window.__bench?.socket ?? []);
+    const at = (match: (entry: (typeof socket)[number]) => boolean) => {
+      const entry = socket.find(match);
+      return entry ? ms(entry.at) : null;
+    };
+    return {
+      firstMs: ms(t.first),
+      allMs: ms(t.all),
+      socketOpenMs: at((e) => e.dir === 'open'),
+      joinSentMs: at((e) => e.dir === 'out' && e.text.includes('"media:join"')),
+      watchSentMs: at((e) => e.dir === 'out' && e.text.includes('"camera:watch"'))
+    };
+  } finally {
+    await viewer.close();
+  }
+}
+
+// ── idle CPU ───────────────────────────────────────────────────────────────────────────────
+
+interface IdleCpu {
+  zoom: number;
+  chromiumPct: number;
+  hubPct: number;
+}
+
+async function measureIdle(browser: TestBrowser, url: string): Promise<IdleCpu[]> {
+  const viewer = await browser.newViewer({ baseURL: url, viewport: { width: 1440, height: 900 } });
+  const names = new Map<number, string>();
+  const name = (pid: number) => {
+    let known = names.get(pid);
+    if (known === undefined) names.set(pid, (known = commandLine(pid)));
+    return known;
+  };
+  const isChromium = (pid: number) => /chrom(e|ium)/.test(name(pid));
+  const isHub = (pid: number) => pid === process.pid || name(pid).includes('mediasoup-worker');
+  try {
+    await viewer.context.addInitScript({ content: NAME_SHIM });
+    await openBoard(viewer);
+    const out: IdleCpu[] = [];
+    for (const zoom of [11, 15]) {
+      process.stderr.write(`[bench] idle board at zoom ${zoom}\n`);
+      await viewer.page.evaluate((zoom) => (window as unknown as { __gthIncident: IncidentHook }).__gthIncident.centerOn(37.5665, 126.978, zoom), zoom);
+      await sleep(SETTLE_MS);
+      const [chromiumPct, hubPct] = await Promise.all([sampleCpuPercent(process.pid, IDLE_MS, isChromium), sampleCpuPercent(process.pid, IDLE_MS, isHub)]);
+      out.push({ zoom, chromiumPct: Math.round(chromiumPct * 10) / 10, hubPct: Math.round(hubPct * 10) / 10 });
+    }
+    return out;
+  } finally {
+    await viewer.close();
+  }
+}
+
+// ── report ─────────────────────────────────────────────────────────────────────────────────
+
+const mark = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? '–' : value <= limit ? 'pass' : 'FAIL');
+
+function eventLoop(histogram: IntervalHistogram): { p50: number; p99: number; max: number; n: number } {
+  return { p50: Math.round(histogram.percentile(50) / 1e4) / 100, p99: Math.round(histogram.percentile(99) / 1e4) / 100, max: Math.round(histogram.max / 1e4) / 100, n: histogram.count };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gth-bench-board-'));
+  let hub: Hub | undefined;
+  let browser: TestBrowser | undefined;
+  const holders: Client[] = [];
+  try {
+    // `npm start`'s configuration, but on free ports in a fresh data directory.
+    const config = loadConfig({}, { http: { host: '127.0.0.1', port: 0 }, dataDir, logLevel: 'warn', simulator: { cameras: 16, basePort: 0 } });
+    process.stderr.write('[bench] starting the hub (first start: generates and imports the registry)…\n');
+    hub = await startHub(config, { log: createLogger('warn') });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    browser = await launchBrowser();
+    const fire = await token(hub, 'seoul-119', 'dispatch-119');
+
+    const board = await measureBoard(browser, hub.url);
+    const boardLoop = eventLoop(loop);
+
+    // The wall opens onto cameras the hub is already pulling.
+    await closeIncidents(hub, fire);
+    const held = board.cameras.length >= 4 ? board.cameras : [...hub.registry.all()].slice(0, 4).map((c) => c.id);
+    holders.push(await holdCameras(hub.url, fire, held));
+    await sleep(1_000);
+    const wall1: WallOpen[] = [];
+    const wall4: WallOpen[] = [];
+    for (let i = 0; i < OPENS; i++) {
+      process.stderr.write(`[bench] camera wall open ${i + 1}/${OPENS}\n`);
+      wall1.push(await openWall(browser, hub.url, fire, [held[i % held.length]!]));
+      wall4.push(await openWall(browser, hub.url, fire, held));
+    }
+    for (const holder of holders.splice(0)) holder.disconnect();
+    const runLoop = eventLoop(loop);
+
+    const idle = await measureIdle(browser, hub.url);
+
+    process.stderr.write('[bench] per-user flood\n');
+    loop.reset();
+    const flood: FloodResult = await runFlood({
+      url: hub.url,
+      flooderToken: await token(hub, 'seoul-119', 'dispatch-119'),
+      bystanderToken: await token(hub, 'gangnam-police', 'emergency-112'),
+      durationMs: FLOOD_MS
+    });
+    const floodLoop = eventLoop(loop);
+    loop.disable();
+
+    const warm = {
+      incidentMs: summary(board.warm.map((c) => c.incidentMs), 0),
+      firstTileMs: summary(board.warm.map((c) => c.firstTileMs), 0),
+      fourTilesMs: summary(board.warm.map((c) => c.fourTilesMs), 0)
+    };
+    const wall = {
+      one: { firstMs: summary(wall1.map((w) => w.firstMs), 0) },
+      four: { firstMs: summary(wall4.map((w) => w.firstMs), 0), allMs: summary(wall4.map((w) => w.allMs), 0) },
+      phases: {
+        socketOpenMs: summary([...wall1, ...wall4].flatMap((w) => (w.socketOpenMs === null ? [] : [w.socketOpenMs])), 0),
+        joinSentMs: summary([...wall1, ...wall4].flatMap((w) => (w.joinSentMs === null ? [] : [w.joinSentMs])), 0),
+        watchSentMs: summary([...wall1, ...wall4].flatMap((w) => (w.watchSentMs === null ? [] : [w.watchSentMs])), 0)
+      }
+    };
+    const idleAt = (zoom: number) => idle.find((i) => i.zoom === zoom)!;
+    const p = (s: Stats) => `p50 ${s.p50 ?? '–'} / p95 ${s.p95 ?? '–'} ms (n=${s.n})`;
+    const rows: Array<[string, string, string, string]> = [
+      ['board open → map ready / session ready', `${board.open.mapReadyMs} / ${board.open.sessionReadyMs} ms`, '', ''],
+      ['click → incident shown, first after start', `${board.first.incidentMs} ms`, '', ''],
+      ['click → first tile live, first after start', `${board.first.firstTileMs} ms`, '', ''],
+      ['click → four tiles live, first after start', `${board.first.fourTilesMs} ms`, '≤ 3000 ms', mark(board.first.fourTilesMs, 3000)],
+      ['click → incident shown, warm', p(warm.incidentMs), '', ''],
+      ['click → first tile live, warm', p(warm.firstTileMs), '', ''],
+      ['click → four tiles live, warm', p(warm.fourTilesMs), 'p95 ≤ 1500 ms', mark(warm.fourTilesMs.p95, 1500)],
+      ['wall open → first frame, 1 tile', p(wall.one.firstMs), 'p50 ≤ 600 ms', mark(wall.one.firstMs.p50, 600)],
+      ['wall open → first frame, 4 tiles', p(wall.four.firstMs), 'p50 ≤ 600 ms', mark(wall.four.firstMs.p50, 600)],
+      ['wall open → all four tiles live', p(wall.four.allMs), '', ''],
+      ['  wall open → socket open / join sent / watch sent', `p50 ${wall.phases.socketOpenMs.p50} / ${wall.phases.joinSentMs.p50} / ${wall.phases.watchSentMs.p50} ms`, '', ''],
+      ['idle board, zoom 11: Chromium', `${idleAt(11).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(11).chromiumPct, 5)],
+      ['idle board, zoom 11: hub', `${idleAt(11).hubPct} % of a core`, '≤ 2 %', mark(idleAt(11).hubPct, 2)],
+      ['idle board, zoom 15: Chromium', `${idleAt(15).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(15).chromiumPct, 5)],
+      ['idle board, zoom 15: hub', `${idleAt(15).hubPct} % of a core`, '≤ 2 %', mark(idleAt(15).hubPct, 2)],
+      ['event-loop delay p99, board + wall', `${runLoop.p99} ms (max ${runLoop.max} ms)`, '≤ 20 ms', mark(runLoop.p99, 20)],
+      ['event-loop delay p99, during the flood', `${floodLoop.p99} ms (max ${floodLoop.max} ms)`, '', ''],
+      [
+        'bystander cameras:list under a 16-socket flood',
+        `p50 ${flood.bystander.p50} / p95 ${flood.bystander.p95} / max ${flood.bystander.max} ms (n=${flood.bystander.count})`,
+        '≤ 100 ms',
+        mark(flood.bystander.max, 100)
+      ],
+      ['  flooder requests sent / served / rate-limited', `${flood.flooder.sent} / ${flood.flooder.served} / ${flood.flooder.limited}`, '', '']
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const w2 = Math.max(...rows.map((r) => r[2].length));
+    process.stdout.write(
+      `\nboard bench — hub defaults (${hub.registry.size.toLocaleString('en')} cameras, ${config.simulator.cameras} simulated feeds), Chromium on this machine${SMOKE ? ' (smoke)' : ''}\n`
+    );
+    process.stdout.write(`  ${'measure'.padEnd(w0)}  ${'figure'.padEnd(w1)}  ${'target'.padEnd(w2)}  mark\n`);
+    for (const [a, b, c, d] of rows) process.stdout.write(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c.padEnd(w2)}  ${d}\n`);
+    process.stdout.write('\n');
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'board',
+        smoke: SMOKE,
+        cameras: hub.registry.size,
+        feeds: config.simulator.cameras,
+        board: { open: board.open, first: board.first, warm, warmRuns: board.warm, boardEventLoopMs: boardLoop },
+        wall: { ...wall, runs: { one: wall1, four: wall4 } },
+        idle,
+        eventLoopMs: { run: runLoop, flood: floodLoop },
+        flood,
+        at: new Date().toISOString()
+      }) + '\n'
+    );
+  } finally {
+    for (const holder of holders) holder.disconnect();
+    await browser?.close();
+    await hub?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
