@@ -30,6 +30,8 @@ const ROUNDS = Math.max(1, Number(process.env.GTH_FAULT_ROUNDS ?? 2));
 const FAULT_MS = 4_000;
 /** Mean luma (0–255) below which a sampled picture counts as black; the simulated pictures sit far above it. */
 const BLACK_LUMA = 16;
+/** What a tile may say while its camera is away. */
+const DROP_STATES = ['reconnecting', 'offline'];
 
 let t: TestHub;
 let browser: TestBrowser;
@@ -47,7 +49,7 @@ interface Recording {
   minLuma: number;
 }
 
-type RecorderWindow = Window & { __faults?: { stop(): Recording } };
+type RecorderWindow = Window & { __faults?: { stop(): Recording; last(): { state: string; at: number } } };
 
 before(async () => {
   // Only the idle grace is shortened; the retry schedule is the hub's default.
@@ -96,12 +98,12 @@ async function record(cameraId: string): Promise<void> {
       // Methods, not arrow functions bound to names: tsx's keepNames would wrap those in a
       // helper that does not exist in the page.
       const sampler = {
-        last: 0,
+        sampledAt: 0,
         handle: 0,
         sample(now: number) {
           this.handle = requestAnimationFrame((next) => this.sample(next));
-          if (now - this.last < 15) return; // Unpaced rAF (no vsync in tests): about 60 samples a second is enough.
-          this.last = now;
+          if (now - this.sampledAt < 15) return; // Unpaced rAF (no vsync in tests): about 60 samples a second is enough.
+          this.sampledAt = now;
           // What is on top: the held still when shown, else the video (no frame = the tile's dark background).
           const source = still.hidden ? 'video' : 'still';
           let luma = 0;
@@ -117,6 +119,9 @@ async function record(cameraId: string): Promise<void> {
           recording.minLuma = Math.min(recording.minLuma, luma);
           if (luma < blackLuma) recording.black.push({ at: Date.now(), state: tile.dataset.state ?? '', source, luma: Math.round(luma) });
         },
+        last() {
+          return recording.states.at(-1)!;
+        },
         stop() {
           cancelAnimationFrame(this.handle);
           observer.disconnect();
@@ -130,17 +135,60 @@ async function record(cameraId: string): Promise<void> {
   );
 }
 
+/**
+ * Waits until the tile has shown live for a second without a break. On this shared 2-core
+ * machine a picture can freeze for a second on its own (a true stall, truly shown); a fault
+ * is only applied to a steady picture, so what follows is the fault's doing.
+ */
+async function steadyLive(): Promise<void> {
+  await viewer.page.waitForFunction(
+    () => {
+      const last = (window as RecorderWindow).__faults?.last();
+      return last?.state === 'live' && Date.now() - last.at >= 1_000;
+    },
+    undefined,
+    { timeout: 30_000, polling: 100 }
+  );
+}
+
 async function stopRecording(): Promise<Recording> {
   return viewer.page.evaluate(() => (window as RecorderWindow).__faults!.stop());
 }
 
-/** Waits until the tile shows one of `states`; the recorder keeps when exactly. */
-async function shown(cameraId: string, states: readonly string[], timeoutMs = 30_000): Promise<void> {
-  await viewer.page.waitForFunction(
-    ({ cameraId, states }) => states.includes(document.querySelector<HTMLElement>(`.tile[data-camera-id="${cameraId}"]`)?.dataset.state ?? ''),
-    { cameraId, states },
-    { timeout: timeoutMs, polling: 50 }
+/** What a tile showed at one moment. */
+interface TileLook {
+  state: string;
+  badge: string | null;
+  headline: string | null;
+  /** The held still is on top of the video. */
+  holding: boolean;
+  stillFilter: string;
+}
+
+/**
+ * Waits until the tile shows one of `states` (and, with `holding`, its held still); returns
+ * what it showed then, read at once in the page.
+ */
+async function shown(cameraId: string, states: readonly string[], options: { holding?: boolean; timeoutMs?: number } = {}): Promise<TileLook> {
+  const handle = await viewer.page.waitForFunction(
+    ({ cameraId, states, holding }) => {
+      const tile = document.querySelector<HTMLElement>(`.tile[data-camera-id="${cameraId}"]`);
+      const state = tile?.dataset.state ?? '';
+      if (!tile || !states.includes(state)) return false;
+      const still = tile.querySelector<HTMLCanvasElement>('canvas.still')!;
+      if (holding && still.hidden) return false;
+      return {
+        state,
+        badge: tile.querySelector('[data-badge]')?.getAttribute('data-badge') ?? null,
+        headline: tile.querySelector('.notice .headline')?.textContent ?? null,
+        holding: !still.hidden,
+        stillFilter: getComputedStyle(still).filter
+      };
+    },
+    { cameraId, states, holding: options.holding ?? false },
+    { timeout: options.timeoutMs ?? 30_000, polling: 50 }
   );
+  return (await handle.jsonValue()) as TileLook;
 }
 
 /** When the recording first shows `state` at or after `since` (ms since epoch). */
@@ -150,10 +198,14 @@ function firstAt(recording: Recording, state: string, since: number): number {
   return entry.at;
 }
 
-/** The distinct states in order (consecutive repeats folded). */
-function sequence(recording: Recording): string[] {
-  return recording.states.map((s) => s.state).filter((state, i, all) => i === 0 || all[i - 1] !== state);
+/** The distinct states in order (consecutive repeats folded), from `since` on. */
+function sequence(recording: Recording, since = 0): string[] {
+  return recording.states
+    .filter((s) => s.at >= since)
+    .map((s) => s.state)
+    .filter((state, i, all) => i === 0 || all[i - 1] !== state);
 }
+
 
 function tileOf(cameraId: string) {
   return viewer.page.locator(`.tile[data-camera-id="${cameraId}"]`);
@@ -163,26 +215,36 @@ test('a stalled camera: the tile says 영상 끊김 within moments, holds its pi
   for (let round = 1; round <= ROUNDS; round++) {
     await waitForTiles(viewer.page, { state: 'live', timeoutMs: 30_000 });
     await record(faulty);
+    await steadyLive();
+    const hubStates: string[] = [];
+    const onHubState = (label: string, state: string) => label === faulty && hubStates.push(state);
+    t.hub.streams.observer.on('state', onHubState);
     const stalledAt = Date.now();
     const stall = t.farm.stall(faulty, FAULT_MS);
-    await shown(faulty, ['stalled']);
-    if (round === 1) {
-      await tileOf(faulty).screenshot({ path: join(ARTIFACTS, 'e2e-tile-stalled.png') });
-      assert.equal(await tileOf(faulty).locator('.notice .headline').textContent(), '영상 끊김');
-      assert.equal(await tileOf(faulty).locator('[data-badge]').getAttribute('data-badge'), 'stalled');
-    }
+    // Frames flow again from here (the test's own event loop may notice later).
+    const resumedAt = stalledAt + FAULT_MS;
+    const look = await shown(faulty, ['stalled']);
+    assert.deepEqual([look.badge, look.headline], ['stalled', '영상 끊김'], 'the badge and the notice say so');
+    if (round === 1) await tileOf(faulty).screenshot({ path: join(ARTIFACTS, 'e2e-tile-stalled.png') });
     await stall;
-    const resumedAt = Date.now();
     await shown(faulty, ['live']);
     const recording = await stopRecording();
+    t.hub.streams.observer.off('state', onHubState);
     const stalledShown = firstAt(recording, 'stalled', stalledAt);
     const liveAgain = firstAt(recording, 'live', stalledShown);
 
-    assert.deepEqual(sequence(recording), ['live', 'stalled', 'live'], `round ${round}: the tile's states`);
+    const states = sequence(recording, stalledAt);
+    assert.equal(states[0], 'stalled', `round ${round}: the fault is shown as stalled first: ${states.join(' → ')}`);
+    // No frame can come while the camera is stalled: the tile must not claim live then. (After
+    // it, a loaded machine may freeze the picture again, truly; the tile ends live.)
+    const claimedLive = recording.states.filter((s) => s.state === 'live' && s.at > stalledShown && s.at < resumedAt);
+    assert.deepEqual(claimedLive, [], `round ${round}: live while no frame could come: ${states.join(' → ')}`);
+    assert.equal(states.at(-1), 'live');
+    assert.ok(hubStates.includes('stalled') && hubStates.at(-1) === 'live', `round ${round}: the hub saw the RTP stop too (camera lists show it): ${hubStates.join(' → ')}`);
     assert.deepEqual(recording.black, [], `round ${round}: no black picture`);
     assert.equal(recording.stillSamples, 0, 'a stall holds the video itself (same stream): no still needed');
     const steadyTile = await tileOf(steady).getAttribute('data-state');
-    assert.equal(steadyTile, 'live', 'the other camera stayed live');
+    assert.ok(['live', 'stalled'].includes(steadyTile ?? ''), `the other camera kept its stream (${steadyTile})`);
     measured.stalledShownMs.push(stalledShown - stalledAt);
     measured.liveAfterStallMs.push(liveAgain - resumedAt);
     console.log(`stall round ${round}: stalled shown ${stalledShown - stalledAt} ms after the fault; live ${liveAgain - resumedAt} ms after frames resumed; ${recording.samples} samples, min luma ${Math.round(recording.minLuma)}`);
@@ -194,17 +256,14 @@ test('a camera that reboots: the last picture stays, greyed, while reconnecting;
   for (let round = 1; round <= ROUNDS; round++) {
     await waitForTiles(viewer.page, { state: 'live', timeoutMs: 30_000 });
     await record(faulty);
+    await steadyLive();
     const droppedAt = Date.now();
     await t.farm.stop(faulty);
-    await shown(faulty, ['reconnecting', 'offline']);
+    // The state push can overtake the consumer's end by a moment; meanwhile the video itself
+    // still holds its last frame (the recorder watches that no sample is black).
+    const look = await shown(faulty, DROP_STATES, { holding: true });
+    assert.match(look.stillFilter, /grayscale\(1\)/, 'the last picture is held on the tile, greyed');
     if (round === 1) await tileOf(faulty).screenshot({ path: join(ARTIFACTS, 'e2e-tile-reconnecting.png') });
-    const holding = await viewer.page.evaluate((id) => window.__gth?.tiles().find((tile) => tile.cameraId === id)?.holding, faulty);
-    assert.equal(holding, true, 'the last picture is held on the tile');
-    assert.match(
-      await tileOf(faulty).locator('canvas.still').evaluate((canvas) => getComputedStyle(canvas).filter),
-      /grayscale\(1\)/,
-      'and greyed'
-    );
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, droppedAt + FAULT_MS - Date.now())));
     // The camera answers again once its RTSP port listens.
     const back = new Promise<number>((resolve) => t.farm.once('ready', () => resolve(Date.now())));
@@ -222,15 +281,17 @@ test('a camera that reboots: the last picture stays, greyed, while reconnecting;
     const ingestLiveAt = await ingestLive;
     await shown(faulty, ['live']);
     const recording = await stopRecording();
-    const dropShown = recording.states.find((s) => s.state !== 'live')!.at;
+    const dropShown = recording.states.find((s) => DROP_STATES.includes(s.state))!.at;
     const liveAgain = firstAt(recording, 'live', dropShown);
 
-    const states = sequence(recording);
-    assert.equal(states[0], 'live');
+    const states = sequence(recording, droppedAt);
+    const drop = states.findIndex((s) => DROP_STATES.includes(s));
+    assert.ok(drop >= 0, `round ${round}: the drop is shown as reconnecting or offline: ${states.join(' → ')}`);
+    // A dying camera process may freeze its picture before its connection closes: only live or stalled until then.
+    assert.ok(states.slice(0, drop).every((s) => s === 'live' || s === 'stalled'), `round ${round}: states ${states.join(' → ')}`);
+    // Once the drop is known, nothing claims live until the new stream's first frame.
+    assert.ok(states.slice(drop, -1).every((s) => [...DROP_STATES, 'connecting'].includes(s)), `round ${round}: states ${states.join(' → ')}`);
     assert.equal(states.at(-1), 'live');
-    const between = states.slice(1, -1);
-    assert.ok(between.length > 0 && between.every((s) => ['reconnecting', 'offline', 'connecting'].includes(s)), `round ${round}: states ${states.join(' → ')}`);
-    assert.ok(['reconnecting', 'offline'].includes(between[0]!), 'the drop is shown as reconnecting or offline');
     assert.deepEqual(recording.black, [], `round ${round}: no black picture`);
     assert.ok(recording.stillSamples > 0, 'the held still was on screen during the drop');
     const after = await viewer.page.evaluate((id) => window.__gth?.tiles().find((tile) => tile.cameraId === id), faulty);
