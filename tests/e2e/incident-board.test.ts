@@ -72,6 +72,8 @@ test('a fire placed on the Seoul map: nearest and route cameras play, a flag bri
   assert.ok(count >= REGISTRY, `the 119 room sees the whole registry on the map (${count})`);
 
   // A: a fire near 역삼역 (강남구), clicked at district zoom.
+  const asked: string[] = [];
+  a.page.on('request', (request) => asked.push(new URL(request.url()).pathname));
   await clickMapAt(a.page, { lat: 37.5006, lon: 127.0364 }, 14);
   await a.page.waitForSelector('.incident-page[data-incident]:not([data-incident=""])', { timeout: 20_000 });
   await a.page.waitForSelector('[data-testid="route-summary"]', { timeout: 20_000 });
@@ -86,6 +88,8 @@ test('a fire placed on the Seoul map: nearest and route cameras play, a flag bri
   const live = await waitForTiles(a.page, { state: 'live', count: 4, timeoutMs: 30_000 });
   await a.page.waitForFunction(() => (window.__gth?.tiles() ?? []).every((t) => t.framesDecoded > 5 && t.width === 640), undefined, { timeout: 20_000 });
   console.log(`nearest tiles live: ${live.map((tile) => tile.cameraId).join(', ')}`);
+  assert.ok(asked.includes('/api/incidents'), 'the incident was opened over the API');
+  assert.ok(!asked.includes('/api/geo/nearest'), 'no second request for the nearest cameras: the answer that opens the incident carries them');
 
   // The cameras along the route, in driving order.
   const along = await ids(a.page, 'route-cameras');
