@@ -7,7 +7,9 @@
  * `<video>` presented a frame: web/src/lib/probe.ts). Prints a table and one JSON line
  * `{"bench":"board",…}`. Figures are reported beside the issue's targets, never asserted.
  *
- *   --smoke          1 warm incident, 1 page open per case, short idle windows and flood
+ *   --smoke          1 warm incident, 1 page open per case after the first, short idle windows
+ *                    and flood, a 5,000-camera registry (the board loads in seconds, not minutes)
+ *   --cameras N      synthetic registry size (default: the hub's own, 68,000)
  *   --warm N         warm incidents after the first (default 6)
  *   --opens N        camera wall opens per case (default 6)
  *   --idle-seconds N CPU sampling window per zoom (default 10)
@@ -40,13 +42,15 @@ const { values } = parseArgs({
     warm: { type: 'string' },
     opens: { type: 'string' },
     'idle-seconds': { type: 'string' },
-    'flood-ms': { type: 'string' }
+    'flood-ms': { type: 'string' },
+    cameras: { type: 'string' }
   }
 });
 const SMOKE = values.smoke;
 const WARM = Number(values.warm ?? (SMOKE ? 1 : 6));
 const OPENS = Number(values.opens ?? (SMOKE ? 1 : 6));
 const IDLE_MS = Number(values['idle-seconds'] ?? (SMOKE ? 2 : 10)) * 1000;
+const CAMERAS = values.cameras ? Number(values.cameras) : SMOKE ? 5_000 : undefined;
 const FLOOD_MS = Number(values['flood-ms'] ?? (SMOKE ? 1_500 : 5_000));
 /** Let a zoom change finish drawing (and any load-time work end) before sampling idle CPU. */
 const SETTLE_MS = SMOKE ? 1_500 : 4_000;
@@ -261,15 +265,16 @@ interface WallOpen {
   watchSentMs: number | null;
 }
 
-async function openWall(browser: TestBrowser, url: string, jwt: string, cameraIds: readonly string[]): Promise<WallOpen> {
-  const viewer: Viewer = await browser.newViewer({ baseURL: url });
+/**
+ * One wall page opened in `viewer`'s browser context (a new tab, as an operator opens it): its
+ * HTTP cache is cold on the context's first open and warm after, as in an operator's browser.
+ */
+async function openWall(viewer: Viewer, cameraIds: readonly string[]): Promise<WallOpen> {
+  const page = await viewer.context.newPage();
   try {
-    await useToken(viewer, jwt);
-    await viewer.context.addInitScript({ content: NAME_SHIM });
-    await viewer.context.addInitScript(installMarks);
     const layout = cameraIds.length === 1 ? 1 : 4;
-    await viewer.page.goto(`/monitor?layout=${layout}&cams=${cameraIds.map(encodeURIComponent).join(',')}`, { waitUntil: 'commit' });
-    const t = await viewer.page.evaluate(
+    await page.goto(`/monitor?layout=${layout}&cams=${cameraIds.map(encodeURIComponent).join(',')}`, { waitUntil: 'commit' });
+    const t = await page.evaluate(
       ({ count, timeoutMs }) =>
         new Promise<{ first: number; all: number }>((resolve, reject) => {
           let first: number | undefined;
@@ -285,7 +290,7 @@ async function openWall(browser: TestBrowser, url: string, jwt: string, cameraId
         }),
       { count: cameraIds.length, timeoutMs: TIMEOUT_MS }
     );
-    const socket = await viewer.page.evaluate(() => window.__bench?.socket ?? []);
+    const socket = await page.evaluate(() => window.__bench?.socket ?? []);
     const at = (match: (entry: (typeof socket)[number]) => boolean) => {
       const entry = socket.find(match);
       return entry ? ms(entry.at) : null;
@@ -297,6 +302,26 @@ async function openWall(browser: TestBrowser, url: string, jwt: string, cameraId
       joinSentMs: at((e) => e.dir === 'out' && e.text.includes('"media:join"')),
       watchSentMs: at((e) => e.dir === 'out' && e.text.includes('"camera:watch"'))
     };
+  } finally {
+    await page.close();
+  }
+}
+
+/** `opens` + 1 opens of a wall of `cameraIds` in one fresh context: the first (cold HTTP cache), then the rest. */
+async function measureWall(browser: TestBrowser, url: string, jwt: string, cameraIds: readonly string[], opens: number): Promise<{ cold: WallOpen; warm: WallOpen[] }> {
+  const viewer = await browser.newViewer({ baseURL: url });
+  try {
+    await useToken(viewer, jwt);
+    await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installMarks);
+    // The context's own first page stays open on nothing, as a browser window would.
+    const cold = await openWall(viewer, cameraIds);
+    const warm: WallOpen[] = [];
+    for (let i = 0; i < opens; i++) {
+      process.stderr.write(`[bench] camera wall, ${cameraIds.length} tile(s), open ${i + 1}/${opens}\n`);
+      warm.push(await openWall(viewer, cameraIds));
+    }
+    return { cold, warm };
   } finally {
     await viewer.close();
   }
@@ -341,8 +366,13 @@ async function measureIdle(browser: TestBrowser, url: string): Promise<IdleCpu[]
 
 const mark = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? '–' : value <= limit ? 'pass' : 'FAIL');
 
+/** How often the event loop is sampled; each sample is the whole interval, so this is taken off. */
+const LOOP_RESOLUTION_MS = 10;
+
+/** Event-loop delay, ms beyond the sampling interval. */
 function eventLoop(histogram: IntervalHistogram): { p50: number; p99: number; max: number; n: number } {
-  return { p50: Math.round(histogram.percentile(50) / 1e4) / 100, p99: Math.round(histogram.percentile(99) / 1e4) / 100, max: Math.round(histogram.max / 1e4) / 100, n: histogram.count };
+  const delay = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
+  return { p50: delay(histogram.percentile(50)), p99: delay(histogram.percentile(99)), max: delay(histogram.max), n: histogram.count };
 }
 
 async function main(): Promise<void> {
@@ -352,10 +382,16 @@ async function main(): Promise<void> {
   const holders: Client[] = [];
   try {
     // `npm start`'s configuration, but on free ports in a fresh data directory.
-    const config = loadConfig({}, { http: { host: '127.0.0.1', port: 0 }, dataDir, logLevel: 'warn', simulator: { cameras: 16, basePort: 0 } });
+    const config = loadConfig({}, {
+      http: { host: '127.0.0.1', port: 0 },
+      dataDir,
+      logLevel: 'warn',
+      simulator: { cameras: 16, basePort: 0 },
+      ...(CAMERAS !== undefined ? { registry: { synthetic: CAMERAS } } : {})
+    });
     process.stderr.write('[bench] starting the hub (first start: generates and imports the registry)…\n');
     hub = await startHub(config, { log: createLogger('warn') });
-    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();
     browser = await launchBrowser();
     const fire = await token(hub, 'seoul-119', 'dispatch-119');
@@ -368,13 +404,8 @@ async function main(): Promise<void> {
     const held = board.cameras.length >= 4 ? board.cameras : [...hub.registry.all()].slice(0, 4).map((c) => c.id);
     holders.push(await holdCameras(hub.url, fire, held));
     await sleep(1_000);
-    const wall1: WallOpen[] = [];
-    const wall4: WallOpen[] = [];
-    for (let i = 0; i < OPENS; i++) {
-      process.stderr.write(`[bench] camera wall open ${i + 1}/${OPENS}\n`);
-      wall1.push(await openWall(browser, hub.url, fire, [held[i % held.length]!]));
-      wall4.push(await openWall(browser, hub.url, fire, held));
-    }
+    const wall1 = await measureWall(browser, hub.url, fire, held.slice(0, 1), OPENS);
+    const wall4 = await measureWall(browser, hub.url, fire, held, OPENS);
     for (const holder of holders.splice(0)) holder.disconnect();
     const runLoop = eventLoop(loop);
 
@@ -396,14 +427,12 @@ async function main(): Promise<void> {
       firstTileMs: summary(board.warm.map((c) => c.firstTileMs), 0),
       fourTilesMs: summary(board.warm.map((c) => c.fourTilesMs), 0)
     };
+    const opens = [...wall1.warm, ...wall4.warm];
+    const phase = (pick: (w: WallOpen) => number | null) => summary(opens.flatMap((w) => (pick(w) === null ? [] : [pick(w)!])), 0);
     const wall = {
-      one: { firstMs: summary(wall1.map((w) => w.firstMs), 0) },
-      four: { firstMs: summary(wall4.map((w) => w.firstMs), 0), allMs: summary(wall4.map((w) => w.allMs), 0) },
-      phases: {
-        socketOpenMs: summary([...wall1, ...wall4].flatMap((w) => (w.socketOpenMs === null ? [] : [w.socketOpenMs])), 0),
-        joinSentMs: summary([...wall1, ...wall4].flatMap((w) => (w.joinSentMs === null ? [] : [w.joinSentMs])), 0),
-        watchSentMs: summary([...wall1, ...wall4].flatMap((w) => (w.watchSentMs === null ? [] : [w.watchSentMs])), 0)
-      }
+      one: { coldFirstMs: wall1.cold.firstMs, firstMs: summary(wall1.warm.map((w) => w.firstMs), 0) },
+      four: { coldFirstMs: wall4.cold.firstMs, firstMs: summary(wall4.warm.map((w) => w.firstMs), 0), allMs: summary(wall4.warm.map((w) => w.allMs), 0) },
+      phases: { socketOpenMs: phase((w) => w.socketOpenMs), joinSentMs: phase((w) => w.joinSentMs), watchSentMs: phase((w) => w.watchSentMs) }
     };
     const idleAt = (zoom: number) => idle.find((i) => i.zoom === zoom)!;
     const p = (s: Stats) => `p50 ${s.p50 ?? '–'} / p95 ${s.p95 ?? '–'} ms (n=${s.n})`;
@@ -418,7 +447,8 @@ async function main(): Promise<void> {
       ['wall open → first frame, 1 tile', p(wall.one.firstMs), 'p50 ≤ 600 ms', mark(wall.one.firstMs.p50, 600)],
       ['wall open → first frame, 4 tiles', p(wall.four.firstMs), 'p50 ≤ 600 ms', mark(wall.four.firstMs.p50, 600)],
       ['wall open → all four tiles live', p(wall.four.allMs), '', ''],
-      ['  wall open → socket open / join sent / watch sent', `p50 ${wall.phases.socketOpenMs.p50} / ${wall.phases.joinSentMs.p50} / ${wall.phases.watchSentMs.p50} ms`, '', ''],
+      ['  first open in a new browser (cold HTTP cache), 1 / 4 tiles', `${wall.one.coldFirstMs} / ${wall.four.coldFirstMs} ms`, '', ''],
+      ['  wall open → socket open / join sent / first watch sent', `p50 ${wall.phases.socketOpenMs.p50} / ${wall.phases.joinSentMs.p50} / ${wall.phases.watchSentMs.p50} ms`, '', ''],
       ['idle board, zoom 11: Chromium', `${idleAt(11).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(11).chromiumPct, 5)],
       ['idle board, zoom 11: hub', `${idleAt(11).hubPct} % of a core`, '≤ 2 %', mark(idleAt(11).hubPct, 2)],
       ['idle board, zoom 15: Chromium', `${idleAt(15).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(15).chromiumPct, 5)],

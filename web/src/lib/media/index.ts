@@ -1,4 +1,5 @@
 export { CameraFeed, type FeedStatus } from './camera-feed.ts';
+export { warmDevice } from './device.ts';
 export { MediaSession, type FeedLease } from './media-session.ts';
 export { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export type { ReceiverStats } from './receiver-stats.ts';

@@ -7,11 +7,12 @@
  * lease closes it on the next task, so a camera moved from one tile to another within a
  * render keeps its subscription and picture.
  */
-import { Device, type types as mc } from 'mediasoup-client';
+import type { types as mc } from 'mediasoup-client';
 import type { ConsumerOptions, JoinResponse } from '$protocol/events.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/index.ts';
 import { CameraFeed, type FeedOptions } from './camera-feed.ts';
+import { loadDevice } from './device.ts';
 import { preferLowDelay } from './low-delay.ts';
 import { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 
@@ -34,11 +35,15 @@ export class MediaSession {
   readonly #feeds = new Map<string, FeedEntry>();
   readonly #offs: Array<() => void> = [];
   readonly #failedListeners = new Set<() => void>();
+  /** Cameras acquired whose first answer (a picture or a refusal) has not come yet. */
+  readonly #starting = new Set<string>();
+  readonly #settledWaiters = new Set<() => void>();
   #closed = false;
 
   /**
    * Loads the device for the session's router and creates the receive transport, together:
-   * the hub builds the transport while the browser probes its codecs.
+   * the hub builds the transport while the browser matches its codecs (probed since
+   * `warmDevice()`).
    */
   static async open(client: HubClient, join: JoinResponse, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
     const created = client.request('transport:create', {});
@@ -46,9 +51,8 @@ export class MediaSession {
     created.catch(() => undefined);
     let device: mc.Device;
     try {
-      device = await Device.factory();
       // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.
-      await device.load({ routerRtpCapabilities: join.routerRtpCapabilities as mc.RtpCapabilities });
+      device = await loadDevice(join.routerRtpCapabilities as mc.RtpCapabilities);
     } catch (error) {
       throw new AppError('MEDIA_FAILED', `device: ${toAppError(error).message}`, { cause: error });
     }
@@ -111,6 +115,7 @@ export class MediaSession {
       clearTimeout(entry.releaseTimer);
       this.#feeds.delete(cameraId);
       entry.feed.close({ unwatch: true });
+      this.#settle(cameraId);
       entry = undefined;
     }
     if (!entry) {
@@ -122,6 +127,7 @@ export class MediaSession {
       }, options);
       entry = { feed, leases: 0, releaseTimer: undefined };
       this.#feeds.set(cameraId, entry);
+      this.#track(feed);
       feed.start();
     }
     clearTimeout(entry.releaseTimer);
@@ -140,14 +146,49 @@ export class MediaSession {
           if (held.leases > 0 || this.#feeds.get(cameraId) !== held) return;
           this.#feeds.delete(cameraId);
           held.feed.close({ unwatch: true });
+          this.#settle(cameraId);
         }, 0);
       }
     };
   }
 
+  /**
+   * Resolves once every camera acquired so far has its picture or its answer (refused,
+   * offline …), or after `capMs`: the moment for requests that would hold up the hub's event
+   * loop (a registry listing) without delaying the first pictures.
+   */
+  settled(capMs: number): Promise<void> {
+    if (this.#starting.size === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#settledWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, capMs);
+      this.#settledWaiters.add(done);
+    });
+  }
+
+  #track(feed: CameraFeed): void {
+    this.#starting.add(feed.cameraId);
+    const off = feed.onStatus((status) => {
+      if (status.state === 'connecting' && !feed.closed) return;
+      off();
+      this.#settle(feed.cameraId);
+    });
+  }
+
+  #settle(cameraId: string): void {
+    if (!this.#starting.delete(cameraId) || this.#starting.size > 0) return;
+    for (const done of [...this.#settledWaiters]) done();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#starting.clear();
+    for (const done of [...this.#settledWaiters]) done();
     for (const off of this.#offs) off();
     this.#failedListeners.clear();
     for (const entry of this.#feeds.values()) {

@@ -12,7 +12,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
-import { MediaSession, terminalStateFor, type TileState } from '$lib/media/index.ts';
+import { MediaSession, terminalStateFor, warmDevice, type TileState } from '$lib/media/index.ts';
 import { HubClient, type PushName } from '$lib/signaling/index.ts';
 
 export type SessionStatus =
@@ -48,6 +48,8 @@ export interface SessionManagerOptions {
 
 /** Coalesces the causes of a re-list that arrive together. */
 const RELIST_DELAY_MS = 250;
+/** The list waits for the tiles' first pictures at most this long. */
+const FIRST_LIST_CAP_MS = 2_000;
 
 export class SessionManager {
   status = $state<SessionStatus>('idle');
@@ -160,6 +162,10 @@ export class SessionManager {
     this.#client = client;
     this.status = 'connecting';
     this.error = null;
+    // The browser's codec probe runs while the socket connects and joins (see media/device.ts).
+    warmDevice().catch(() => {
+      // MediaSession.open reports it, as MEDIA_FAILED.
+    });
     this.#offs.push(
       client.onConnect(() => void this.#join(client)),
       client.onDisconnect((reason) => this.#lost(client, reason)),
@@ -223,12 +229,17 @@ export class SessionManager {
       this.media = opening;
       this.error = null;
       this.status = 'ready';
-      // Tiles watch as soon as `media` is set (their effects run next); the costly list goes after them.
+      // Tiles watch as soon as `media` is set (their effects run next). The list scans the whole
+      // registry on the hub: it goes once their pictures (or answers) are in.
       if (this.#options.directory) {
         // A timer of the previous session would swallow this one's first listing.
         clearTimeout(this.#relistTimer);
         this.#relistTimer = undefined;
-        this.#relistSoon(client, 0);
+        setTimeout(() => {
+          void opening.settled(FIRST_LIST_CAP_MS).then(() => {
+            if (epoch === this.#epoch) this.#relistSoon(client, 0);
+          });
+        }, 0);
       }
     } catch (cause) {
       media?.close();
