@@ -26,6 +26,8 @@ interface IncidentHook {
   cameraPixel(id: string): [number, number] | null;
   centerOn(lat: number, lon: number, zoom?: number): void;
   centerOnCamera(id: string, zoom: number): void;
+  /** Map frames drawn so far, and whether the last one showed everything (nothing loading or moving). */
+  mapRender(): { frames: number; settled: boolean } | null;
 }
 declare global {
   interface Window {
@@ -64,6 +66,33 @@ async function clickMapAt(page: Page, at: { lat: number; lon: number }, zoom: nu
   const box = (await page.locator('[data-testid="incident-map"]').boundingBox())!;
   await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
 }
+
+/** Frames the map draws over `idleMs` once settled at `zoom`, with nothing changing (and the frames the zoom itself drew). */
+async function idleFrames(page: Page, zoom: number, idleMs: number): Promise<{ drawn: number; idle: number }> {
+  const at = { lat: 37.5006, lon: 127.0364 };
+  const before = await page.evaluate(() => window.__gthIncident!.mapRender()!.frames);
+  await page.evaluate(({ lat, lon, zoom }) => window.__gthIncident!.centerOn(lat, lon, zoom), { ...at, zoom });
+  await page.waitForFunction(() => window.__gthIncident!.mapRender()?.settled === true, undefined, { timeout: 20_000 });
+  const settled = await page.evaluate(() => window.__gthIncident!.mapRender()!.frames);
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const after = await page.evaluate(() => window.__gthIncident!.mapRender()!.frames);
+  return { drawn: settled - before, idle: after - settled };
+}
+
+test('the idle board draws no map frame, at city, district and street zoom', async () => {
+  const viewer = await operator();
+  // Software GL (no GPU, as here) spent seconds per frame of 68k WebGL points, after the frame
+  // had been drawn: the map draws with Canvas 2D only (a canvas holding a WebGL context has no 2D one).
+  const canvases = await viewer.page.$$eval('[data-testid="incident-map"] canvas', (els) => els.map((c) => (c as HTMLCanvasElement).getContext('2d') !== null));
+  assert.ok(canvases.length > 0 && canvases.every(Boolean), `every map canvas is 2D (${canvases.join()})`);
+  for (const zoom of [11, 14, 15, 16.5]) {
+    const { drawn, idle } = await idleFrames(viewer.page, zoom, 2000);
+    assert.ok(drawn > 0, `zoom ${zoom}: the view change drew a frame (${drawn})`);
+    assert.equal(idle, 0, `zoom ${zoom}: frames drawn while nothing changed`);
+  }
+  assert.deepEqual(viewer.consoleErrors.filter((e) => !/favicon/.test(e)), []);
+  await viewer.close();
+});
 
 test('a fire placed on the Seoul map: nearest and route cameras play, a flag brings a detour to both operators, closing ends the views', async () => {
   const a = await operator();

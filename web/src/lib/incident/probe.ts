@@ -13,6 +13,8 @@ export interface IncidentProbe {
   cameraPixel(id: string): [number, number] | null;
   centerOn(lat: number, lon: number, zoom?: number): void;
   centerOnCamera(id: string, zoom: number): void;
+  /** Map frames drawn so far and whether the last one showed everything (null before the map exists). */
+  mapRender(): { frames: number; settled: boolean } | null;
 }
 
 type ProbeWindow = Window & { __gthIncident?: IncidentProbe };
@@ -32,7 +34,8 @@ export function installIncidentProbe(board: IncidentBoard, map: () => IncidentMa
       const shown = map();
       const at = shown?.cameraAt(id);
       if (shown && at) shown.centerOn(at, zoom);
-    }
+    },
+    mapRender: () => map()?.renderStats() ?? null
   };
   const target = window as ProbeWindow;
   target.__gthIncident = probe;

@@ -1,9 +1,10 @@
 /**
- * The incident map: Seoul's districts, water, roads and stations, every in-scope camera (WebGL
- * points: a city has tens of thousands) with field-of-view cones when zoomed in, the incident,
+ * The incident map: Seoul's districts, water, roads and stations, every in-scope camera (by
+ * level of detail, see camera-layers.ts) with field-of-view cones when zoomed in, the incident,
  * the dispatch route, detour and congestion flags, and numbered rings on the cameras shown in
- * the tiles. Vector layers only (no tile server: the hub runs offline). One instance per page;
- * `dispose()` removes the listeners, the layers and the map.
+ * the tiles. Vector layers on Canvas 2D only (no tile server: the hub runs offline; no WebGL).
+ * It draws a frame only when something changed: `renderStats()` counts them. One instance per
+ * page; `dispose()` removes the listeners, the layers and the map.
  */
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
@@ -14,7 +15,6 @@ import MultiPolygon from 'ol/geom/MultiPolygon.js';
 import Point from 'ol/geom/Point.js';
 import Polygon from 'ol/geom/Polygon.js';
 import VectorLayer from 'ol/layer/Vector.js';
-import WebGLPointsLayer from 'ol/layer/WebGLPoints.js';
 import VectorSource from 'ol/source/Vector.js';
 import { defaults as defaultControls } from 'ol/control/defaults.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
@@ -24,32 +24,12 @@ import type { EventsKey } from 'ol/events.js';
 import type { FeatureLike } from 'ol/Feature.js';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style.js';
 import type { DispatchRoute, FlaggedSegment, LatLon, MapCameras, MapLayers } from './geo-api.ts';
-import { conePolygon } from './cone.ts';
+import { CameraLayers } from './camera-layers.ts';
 
 const ROUTE_COLOR = '#ff8a3d';
 const DETOUR_COLOR = '#22d3ee';
-/** Cameras can be picked by clicking from this zoom on; below it a click is a place on the map. */
-export const PICK_ZOOM = 15;
-const PICK_RADIUS_PX = 9;
-/** Field-of-view cones from this zoom on, at most this many (those in view). */
-const CONE_ZOOM = 15.5;
-const MAX_CONES = 2500;
-const CONE_RANGE_M = 45;
 
 export const SEOUL_CENTER: LatLon = { lat: 37.55, lon: 126.99 };
-
-/** Camera colours by category (the registry's Korean names); anything else is grey. */
-export const CATEGORY_COLORS: Readonly<Record<string, string>> = {
-  교통단속: '#4aa3ff',
-  생활방범: '#3ecf8e',
-  어린이보호: '#f5c542',
-  재난재해: '#c77dff'
-};
-const OTHER_COLOR = '#9aa4b2';
-
-export function categoryColor(category: string): string {
-  return CATEGORY_COLORS[category] ?? OTHER_COLOR;
-}
 
 const ROAD_WIDTH: Readonly<Record<string, number>> = { trunk: 3.5, primary: 3, secondary: 2.2, tertiary: 1.6, residential: 1 };
 const MAJOR_ROADS = new Set(['trunk', 'primary', 'secondary']);
@@ -70,8 +50,7 @@ export class IncidentMap {
   readonly #majorRoads = new VectorSource();
   readonly #minorRoads = new VectorSource();
   readonly #stations = new VectorSource();
-  readonly #cameras = new VectorSource<Feature<Point>>();
-  readonly #cones = new VectorSource();
+  readonly #cameras = new CameraLayers();
   readonly #wall = new VectorSource();
   readonly #route = new VectorSource();
   readonly #marker = new VectorSource();
@@ -80,15 +59,11 @@ export class IncidentMap {
   /** Once a detour is drawn, the original route is drawn dashed. */
   #superseded = false;
   readonly #layers: BaseLayer[];
-  readonly #routeLayer: VectorLayer;
-  #cameraLayer: WebGLPointsLayer<VectorSource<Feature<Point>>> | null = null;
   readonly #keys: EventsKey[] = [];
-  /** The cameras, projected once (EPSG:3857 metres), for picking and cones. */
-  #data: MapCameras | null = null;
-  #x = new Float64Array(0);
-  #y = new Float64Array(0);
-  readonly #index = new globalThis.Map<string, number>();
   #onWall = new Set<string>();
+  /** Frames drawn so far, and the last one that showed everything (nothing loading or moving). */
+  #frames = 0;
+  #completeFrame = -1;
 
   constructor(target: HTMLElement, onClick: (click: MapClick) => void) {
     const districtLine = new Stroke({ color: 'rgba(160, 180, 210, 0.55)', width: 1 });
@@ -138,15 +113,7 @@ export class IncidentMap {
       });
     };
     const stationLayer = new VectorLayer({ source: this.#stations, style: stationStyle, minZoom: 11.5 });
-    const coneLayer = new VectorLayer({
-      source: this.#cones,
-      minZoom: CONE_ZOOM,
-      style: (feature) => {
-        const color = categoryColor(String(feature.get('category') ?? ''));
-        return new Style({ fill: new Fill({ color: `${color}33` }), stroke: new Stroke({ color: `${color}88`, width: 1 }) });
-      }
-    });
-    const routeLayer = (this.#routeLayer = new VectorLayer({
+    const routeLayer = new VectorLayer({
       source: this.#route,
       style: (feature) =>
         feature.get('kind') === 'approach'
@@ -159,7 +126,7 @@ export class IncidentMap {
           : this.#superseded
           ? [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 6 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 3, lineDash: [8, 7] }) })]
           : [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: ROUTE_COLOR, width: 4 }) })]
-    }));
+    });
     const detourLayer = new VectorLayer({
       source: this.#detour,
       style: [new Style({ stroke: new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 7 }) }), new Style({ stroke: new Stroke({ color: DETOUR_COLOR, width: 4 }) })]
@@ -187,10 +154,11 @@ export class IncidentMap {
         image: new RegularShape({ points: 3, radius: 11, angle: Math.PI, displacement: [0, 14], fill: new Fill({ color: '#ff4d4f' }), stroke: new Stroke({ color: '#fff', width: 2 }) })
       })
     });
-    this.#layers = [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, coneLayer, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer];
+    this.#layers = [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer];
     this.#map = new Map({
       target,
-      layers: this.#layers,
+      // The cameras above the roads, below the route, flags and rings.
+      layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer],
       controls: defaultControls({ attribution: false, rotate: false }),
       view: new View({ center: fromLonLat([SEOUL_CENTER.lon, SEOUL_CENTER.lat]), zoom: 11, minZoom: 9, maxZoom: 19 })
     });
@@ -198,9 +166,11 @@ export class IncidentMap {
       this.#map.on('singleclick', (event) => {
         const [lon, lat] = toLonLat(event.coordinate);
         if (lon === undefined || lat === undefined) return;
-        onClick({ at: { lat: round(lat), lon: round(lon) }, cameraId: this.#pick(event.coordinate[0] ?? 0, event.coordinate[1] ?? 0) });
+        onClick({ at: { lat: round(lat), lon: round(lon) }, cameraId: this.#cameras.pick(event.coordinate[0] ?? 0, event.coordinate[1] ?? 0, this.#map.getView(), this.#onWall) });
       }),
-      this.#map.on('moveend', () => this.#drawCones())
+      this.#map.on('moveend', () => this.#cameras.update(this.#map.getView(), this.#map.getSize())),
+      this.#map.on('postrender', () => void this.#frames++),
+      this.#map.on('rendercomplete', () => void (this.#completeFrame = this.#frames))
     );
   }
 
@@ -226,49 +196,14 @@ export class IncidentMap {
     this.#stations.addFeatures(layers.stations.map((s) => new Feature({ geometry: point(s), kind: s.kind, name: s.name, id: s.id })));
   }
 
-  /** Every in-scope camera as a WebGL point coloured by category. */
+  /** Every in-scope camera: counts per cell at city scale, a dot each when zoomed in. */
   setCameras(cameras: MapCameras): void {
-    this.#data = cameras;
-    this.#x = new Float64Array(cameras.count);
-    this.#y = new Float64Array(cameras.count);
-    this.#index.clear();
-    const features: Array<Feature<Point>> = new Array(cameras.count);
-    for (let i = 0; i < cameras.count; i++) {
-      const [x = 0, y = 0] = fromLonLat([cameras.lon[i]!, cameras.lat[i]!]);
-      this.#x[i] = x;
-      this.#y[i] = y;
-      this.#index.set(cameras.ids[i]!, i);
-      features[i] = new Feature({ geometry: new Point([x, y]), c: cameras.category[i] });
-    }
-    this.#cameras.clear();
-    this.#cameras.addFeatures(features);
-    // The colour expression depends on this answer's category list, so the layer is made here.
-    if (this.#cameraLayer) {
-      this.#map.removeLayer(this.#cameraLayer);
-      this.#cameraLayer.dispose();
-    }
-    const match: unknown[] = ['match', ['get', 'c']];
-    cameras.categories.forEach((name, i) => match.push(i, categoryColor(name)));
-    match.push(OTHER_COLOR);
-    this.#cameraLayer = new WebGLPointsLayer({
-      source: this.#cameras,
-      style: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 13, 2.5, 16, 5, 18, 7],
-        'circle-fill-color': match as never,
-        'circle-stroke-color': 'rgba(10, 14, 22, 0.9)',
-        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1]
-      }
-    });
-    // Above the roads and cones, below the route, flags and rings.
-    const layers = this.#map.getLayers();
-    layers.insertAt(layers.getArray().indexOf(this.#routeLayer), this.#cameraLayer);
-    this.#drawCones();
+    this.#cameras.set(cameras, this.#map.getView(), this.#map.getSize());
   }
 
   /** The camera's position, if it is on the map. */
   cameraAt(id: string): LatLon | null {
-    const i = this.#index.get(id);
-    return i === undefined || !this.#data ? null : { lat: this.#data.lat[i]!, lon: this.#data.lon[i]! };
+    return this.#cameras.at(id);
   }
 
   /** Numbered rings on the cameras shown in the tiles (`slots[i]` is tile i + 1). */
@@ -328,6 +263,14 @@ export class IncidentMap {
     this.#map.renderSync();
   }
 
+  /**
+   * Frames drawn since the map was made, and whether the last one showed everything (no layer
+   * loading, no animation): once settled, an idle map draws no more frames.
+   */
+  renderStats(): { frames: number; settled: boolean } {
+    return { frames: this.#frames, settled: this.#completeFrame === this.#frames };
+  }
+
   zoom(): number {
     return this.#map.getView().getZoom() ?? 0;
   }
@@ -336,53 +279,12 @@ export class IncidentMap {
     unByKey(this.#keys);
     this.#keys.length = 0;
     this.#map.setTarget(undefined);
-    for (const layer of [...this.#layers, ...(this.#cameraLayer ? [this.#cameraLayer] : [])]) {
-      if (layer instanceof VectorLayer || layer instanceof WebGLPointsLayer) layer.getSource()?.clear();
+    this.#cameras.dispose();
+    for (const layer of this.#layers) {
+      if (layer instanceof VectorLayer) layer.getSource()?.clear();
       layer.dispose();
     }
     this.#map.dispose();
-  }
-
-  /** The camera nearest the click within a few pixels, when zoomed in enough to tell cameras apart. */
-  #pick(x: number, y: number): string | null {
-    const view = this.#map.getView();
-    if (!this.#data || (view.getZoom() ?? 0) < PICK_ZOOM) return null;
-    const tolerance = PICK_RADIUS_PX * (view.getResolution() ?? 1);
-    // Nearest first; among cameras on one pole (the same spot), one not on a tile yet.
-    let best = -1;
-    let bestD = tolerance * tolerance;
-    let bestShown = true;
-    for (let i = 0; i < this.#x.length; i++) {
-      const dx = this.#x[i]! - x;
-      const dy = this.#y[i]! - y;
-      const d = dx * dx + dy * dy;
-      if (d > bestD + 0.01) continue;
-      const shown = this.#onWall.has(this.#data.ids[i]!);
-      if (d < bestD - 0.01 || (bestShown && !shown)) {
-        bestD = d;
-        best = i;
-        bestShown = shown;
-      }
-    }
-    return best < 0 ? null : this.#data.ids[best]!;
-  }
-
-  /** Cones for the cameras in view (there are few once zoomed in enough to see them). */
-  #drawCones(): void {
-    this.#cones.clear();
-    const data = this.#data;
-    const view = this.#map.getView();
-    if (!data || (view.getZoom() ?? 0) < CONE_ZOOM) return;
-    const [minX = 0, minY = 0, maxX = 0, maxY = 0] = view.calculateExtent(this.#map.getSize());
-    const features: Feature[] = [];
-    for (let i = 0; i < this.#x.length && features.length < MAX_CONES; i++) {
-      const x = this.#x[i]!;
-      const y = this.#y[i]!;
-      if (x < minX || x > maxX || y < minY || y > maxY || data.facing[i]! < 0) continue;
-      const ring = conePolygon({ lat: data.lat[i]!, lon: data.lon[i]! }, data.facing[i]!, data.fov[i]!, CONE_RANGE_M).map(([lon, lat]) => fromLonLat([lon, lat]));
-      features.push(new Feature({ geometry: new Polygon([ring]), category: data.categories[data.category[i]!] }));
-    }
-    this.#cones.addFeatures(features);
   }
 }
 
