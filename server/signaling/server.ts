@@ -15,6 +15,7 @@ import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
+import type { AuditInput } from '../audit/types.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
@@ -37,7 +38,10 @@ export interface SignalingOptions {
   /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'clientAddress'>;
+  /** Where views are recorded (synchronously: a view whose record fails is refused). */
   audit: AuditSink;
+  /** Records that gate nothing (sessions started and ended, refused handshakes): written after the answer, best effort. */
+  record: (input: AuditInput) => void;
   log: Logger;
   metrics: Metrics;
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
@@ -80,14 +84,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     cors: undefined
   });
   const sessions = new Set<Session>();
-  /** Best-effort records (a refusal is safe even when it cannot be written). */
-  const audit = (input: Parameters<AuditSink['append']>[0]) => {
-    try {
-      options.audit.append(input);
-    } catch {
-      log.error('audit write failed', { action: input.action });
-    }
-  };
+  const audit = options.record;
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
