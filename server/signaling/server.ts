@@ -7,7 +7,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
-import { requestCost, type Budget } from '../budget.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { COST, requestCost, userKey, type Budget } from '../budget.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
@@ -85,6 +86,24 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
   });
   const sessions = new Set<Session>();
   const audit = options.record;
+  /**
+   * A user's costly requests (searches) run one at a time, each in its own event-loop turn: a
+   * burst of them from many sockets, all within budget, would otherwise run back to back in one
+   * turn and hold up everyone else's requests for its whole length.
+   */
+  const lanes = new Map<string, Promise<void>>();
+  const inLane = <T>(key: string, work: () => T): Promise<Awaited<T>> => {
+    const run = (lanes.get(key) ?? Promise.resolve()).then(() => nextTurn()).then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined
+    );
+    lanes.set(key, settled);
+    void settled.then(() => {
+      if (lanes.get(key) === settled) lanes.delete(key);
+    });
+    return run as Promise<Awaited<T>>;
+  };
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -185,14 +204,16 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
         result = { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
       } else {
         const parsed = requestSchemas[name as RequestName].safeParse(payload);
+        const cost = parsed.success ? requestCost(name as RequestName, parsed.data as never) : 0;
         if (!parsed.success) {
           result = { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
-        } else if (!options.budget.spend(viewer.principal, requestCost(name as RequestName, parsed.data as never))) {
+        } else if (!options.budget.spend(viewer.principal, cost)) {
           // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
           result = { ok: false, error: RATE_LIMITED };
         } else {
           try {
-            result = { ok: true, data: await handler(parsed.data as never) };
+            const work = () => handler(parsed.data as never);
+            result = { ok: true, data: await (cost >= COST.search ? inLane(userKey(viewer.principal), work) : work()) };
           } catch (error) {
             result = { ok: false, error: toWire(error, log) };
           }
