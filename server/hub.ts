@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes } from './api.ts';
-import { AuditLog } from './audit/log.ts';
+import { AuditLog, type AuditInput } from './audit/log.ts';
+import { RecordQueue } from './audit/record-queue.ts';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
@@ -186,6 +187,10 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
 
+    // Records that gate nothing (sessions, incidents, grants) are written after the answers, one flush per turn.
+    const records = new RecordQueue(audit, (error, batch) => log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message }));
+    closers.push(() => records.flush());
+    const record = (input: AuditInput) => records.record(input);
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -222,6 +227,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const signaling = attachSignaling(http, {
       verify: authenticate,
       audit,
+      record,
       viewerDeps: {
         policies,
         grants: (agency) => incidents.grantsOf(agency),
@@ -250,22 +256,6 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       await closed;
     });
 
-    // Incident, grant and issuer records are written together after the request that made them
-    // (one disk flush per event-loop turn, not one per record, and not inside the handler).
-    const pendingRecords: Array<Parameters<AuditLog['append']>[0]> = [];
-    const flushRecords = () => {
-      const batch = pendingRecords.splice(0);
-      if (batch.length === 0) return;
-      try {
-        audit.appendMany(batch);
-      } catch (error) {
-        log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message });
-      }
-    };
-    const record = (input: Parameters<AuditLog['append']>[0]) => {
-      if (pendingRecords.push(input) === 1) setImmediate(flushRecords);
-    };
-    closers.push(flushRecords);
     // Grants and keys change while people watch: every open view is re-decided at once.
     incidents.on('grant:issued', (grant) => signaling.camerasChanged(grant.agency));
     incidents.on('grant:issued', (grant, incident) => record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: incident.openedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt } }));

@@ -7,7 +7,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.ts';
-import { requestCost, type Budget } from '../budget.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { COST, requestCost, userKey, type Budget } from '../budget.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
@@ -15,6 +16,7 @@ import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
+import type { AuditInput } from '../audit/types.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
@@ -37,7 +39,10 @@ export interface SignalingOptions {
   /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'clientAddress'>;
+  /** Where views are recorded (synchronously: a view whose record fails is refused). */
   audit: AuditSink;
+  /** Records that gate nothing (sessions started and ended, refused handshakes): written after the answer, best effort. */
+  record: (input: AuditInput) => void;
   log: Logger;
   metrics: Metrics;
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
@@ -80,13 +85,24 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     cors: undefined
   });
   const sessions = new Set<Session>();
-  /** Best-effort records (a refusal is safe even when it cannot be written). */
-  const audit = (input: Parameters<AuditSink['append']>[0]) => {
-    try {
-      options.audit.append(input);
-    } catch {
-      log.error('audit write failed', { action: input.action });
-    }
+  const audit = options.record;
+  /**
+   * A user's costly requests (searches) run one at a time, each in its own event-loop turn: a
+   * burst of them from many sockets, all within budget, would otherwise run back to back in one
+   * turn and hold up everyone else's requests for its whole length.
+   */
+  const lanes = new Map<string, Promise<void>>();
+  const inLane = <T>(key: string, work: () => T): Promise<Awaited<T>> => {
+    const run = (lanes.get(key) ?? Promise.resolve()).then(() => nextTurn()).then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined
+    );
+    lanes.set(key, settled);
+    void settled.then(() => {
+      if (lanes.get(key) === settled) lanes.delete(key);
+    });
+    return run as Promise<Awaited<T>>;
   };
 
   io.use((socket, next) => {
@@ -188,14 +204,16 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
         result = { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
       } else {
         const parsed = requestSchemas[name as RequestName].safeParse(payload);
+        const cost = parsed.success ? requestCost(name as RequestName, parsed.data as never) : 0;
         if (!parsed.success) {
           result = { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
-        } else if (!options.budget.spend(viewer.principal, requestCost(name as RequestName, parsed.data as never))) {
+        } else if (!options.budget.spend(viewer.principal, cost)) {
           // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
           result = { ok: false, error: RATE_LIMITED };
         } else {
           try {
-            result = { ok: true, data: await handler(parsed.data as never) };
+            const work = () => handler(parsed.data as never);
+            result = { ok: true, data: await (cost >= COST.search ? inLane(userKey(viewer.principal), work) : work()) };
           } catch (error) {
             result = { ok: false, error: toWire(error, log) };
           }

@@ -13,6 +13,7 @@
  *   --sessions N   sessions of the 119 room listening for cameras:changed (default 8)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -71,9 +72,17 @@ async function main(): Promise<void> {
       });
       const text = await response.text();
       if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
-      // The map layer is megabytes: parsing it here would time the client, not the hub.
-      return path === '/api/geo/cameras' ? { bytes: text.length } : (JSON.parse(text) as Record<string, unknown>);
+      return JSON.parse(text) as Record<string, unknown>;
     };
+    const gzipBytes = (path: string, bearer: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = get(new URL(path, hub.url), { headers: { authorization: `Bearer ${bearer}`, 'accept-encoding': 'gzip' } }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => (res.statusCode === 200 && res.headers['content-encoding'] === 'gzip' ? resolve(bytes) : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
+        });
+        req.on('error', reject);
+      });
     const joinedClient = async (bearer: string) => {
       const socket = await connectClient(hub.url, bearer, (s) => clients.push(s));
       const join = await request(socket, 'media:join', {});
@@ -135,7 +144,8 @@ async function main(): Promise<void> {
       const { lat, lon } = spot();
       return http('GET', `/api/geo/route?lat=${lat}&lon=${lon}&kind=fire`, fire);
     });
-    await run('GET /api/geo/cameras (city-wide, gzip)', () => http('GET', '/api/geo/cameras', fire));
+    // Read as the gzip bytes the hub sends: decompressing and parsing megabytes here would time the client.
+    await run('GET /api/geo/cameras (city-wide, gzip)', () => gzipBytes('/api/geo/cameras', fire));
     await run('cameras:list search (city-wide, 200)', async (i) => {
       const answer = await request(fireSocket, 'cameras:list', { query: `합성데이터로${1 + ((i + 120) % 120)}길`, limit: 200 });
       if (!answer.ok) throw new Error(answer.error.message);

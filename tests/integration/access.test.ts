@@ -76,6 +76,26 @@ test('an incident grant opens the cameras in its radius, only for its time, and 
   socket.disconnect();
 });
 
+test('a grant tells only the sessions whose cameras it widens to list again: a city-wide room hears nothing', async () => {
+  const fireToken = await t.token('fire');
+  const fire = await t.client(fireToken);
+  const welfare = await t.client(await t.token('welfare'));
+  await joined(fire);
+  await joined(welfare);
+  const heard = { fire: 0, welfare: 0 };
+  fire.on('cameras:changed', () => heard.fire++);
+  welfare.on('cameras:changed', () => heard.welfare++);
+  const opened = await api('/api/incidents', fireToken, { type: '화재', location: t.cameras[0]!.location, radiusM: 300, dispatch: false });
+  assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  // cameras:changed is sent before the HTTP answer; an answer on the same socket after it comes after it.
+  assert.ok((await request(fire, 'cameras:list', {})).ok);
+  assert.ok((await request(welfare, 'cameras:list', {})).ok);
+  assert.deepEqual(heard, { fire: 0, welfare: 0 }, 'the 119 room already sees every camera; another agency is not concerned');
+  assert.equal((await api(`/api/incidents/${(opened.json as { incident: { id: string } }).incident.id}/close`, fireToken, {})).status, 200);
+  fire.disconnect();
+  welfare.disconnect();
+});
+
 test('closing the incident ends its grant at once', async () => {
   const token = await t.token('welfare');
   const socket = await t.client(token);
