@@ -390,7 +390,7 @@ async function main(): Promise<void> {
       ...(CAMERAS !== undefined ? { registry: { synthetic: CAMERAS } } : {})
     });
     process.stderr.write('[bench] starting the hub (first start: generates and imports the registry)…\n');
-    hub = await startHub(config, { log: createLogger('warn') });
+    hub = await startHub(config, { log: createLogger('warn'), warm: true });
     const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();
     browser = await launchBrowser();
