@@ -34,6 +34,7 @@ import type { ClientToServerEvents, Purpose, Result, ServerToClientEvents } from
 import { launchBrowser, signIn, useToken, type TestBrowser, type Viewer } from '../support/browser.ts';
 import { commandLine, sampleCpuPercent } from '../support/cpu.ts';
 import { runFlood, type FloodResult } from '../support/flood.ts';
+import { waitUntil } from '../support/wait.ts';
 import { summary } from './stats.ts';
 
 const { values } = parseArgs({
@@ -409,6 +410,8 @@ async function main(): Promise<void> {
     for (const holder of holders.splice(0)) holder.disconnect();
     const runLoop = eventLoop(loop);
 
+    // "No video": the ingests the wall held end after their idle grace; the board is measured idle once they have.
+    await waitUntil(() => hub!.streams.running === 0, config.ingest.idleGraceMs + 10_000, 'the wall\'s ingests to end after their idle grace');
     const idle = await measureIdle(browser, hub.url);
 
     process.stderr.write('[bench] per-user flood\n');
