@@ -11,8 +11,12 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import { SimError } from './errors.ts';
 import { SIM_HOST, SimCamera, type SimCameraExit, type SimCameraSpec, type SimCameraStats } from './sim-camera.ts';
+
+/** Cameras started at once: one per core (at least two). */
+const START_CONCURRENCY = Math.max(2, availableParallelism());
 
 export type { SimCameraExit, SimCameraSpec, SimCameraStats } from './sim-camera.ts';
 export { SimError, type SimErrorCode } from './errors.ts';
@@ -76,7 +80,21 @@ export class CameraFarm extends EventEmitter<CameraFarmEvents> {
     }
     const cameras = specs.map((spec) => new SimCamera(spec, this.#options));
     for (const camera of cameras) this.#adopt(camera);
-    const results = await Promise.allSettled(cameras.map((camera) => camera.start()));
+    // A few at a time: each camera's readiness deadline then runs while it has a core, instead
+    // of sixteen GStreamer start-ups sharing two cores under one deadline (a slow or busy
+    // machine failed the whole start that way).
+    const results: Array<PromiseSettledResult<void>> = new Array(cameras.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < cameras.length) {
+        const i = next++;
+        results[i] = await cameras[i]!.start().then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason: unknown) => ({ status: 'rejected' as const, reason })
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(cameras.length, START_CONCURRENCY) }, worker));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
       await Promise.all(cameras.map((camera) => this.#forget(camera)));
