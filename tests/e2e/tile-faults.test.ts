@@ -28,6 +28,8 @@ mkdirSync(ARTIFACTS, { recursive: true });
 /** Faults of each kind per run; more give steadier medians (`GTH_FAULT_ROUNDS=5`). */
 const ROUNDS = Math.max(1, Number(process.env.GTH_FAULT_ROUNDS ?? 2));
 const FAULT_MS = 4_000;
+/** A live badge follows the frame that made it within the same rendering turn; this is generous for a busy page. */
+const FRAME_BACKS_LIVE_MS = 500;
 /** Mean luma (0–255) below which a sampled picture counts as black; the simulated pictures sit far above it. */
 const BLACK_LUMA = 16;
 /** What a tile may say while its camera is away. */
@@ -43,6 +45,8 @@ const measured = { stalledShownMs: [] as number[], liveAfterStallMs: [] as numbe
 /** What the page recorder kept: states as the tile showed them, and picture samples. */
 interface Recording {
   states: Array<{ state: string; at: number }>;
+  /** When the tile's video presented a frame (requestVideoFrameCallback), ms since epoch. */
+  frames: number[];
   samples: number;
   black: Array<{ at: number; state: string; source: string; luma: number }>;
   stillSamples: number;
@@ -83,8 +87,9 @@ async function record(cameraId: string): Promise<void> {
       probe.width = 64;
       probe.height = 36;
       const context = probe.getContext('2d', { willReadFrequently: true })!;
-      const recording = { states: [{ state: tile.dataset.state ?? '', at: Date.now() }], samples: 0, black: [], stillSamples: 0, minLuma: 255 } as {
+      const recording = { states: [{ state: tile.dataset.state ?? '', at: Date.now() }], frames: [], samples: 0, black: [], stillSamples: 0, minLuma: 255 } as {
         states: Array<{ state: string; at: number }>;
+        frames: number[];
         samples: number;
         black: Array<{ at: number; state: string; source: string; luma: number }>;
         stillSamples: number;
@@ -100,6 +105,11 @@ async function record(cameraId: string): Promise<void> {
       const sampler = {
         sampledAt: 0,
         handle: 0,
+        frameHandle: 0,
+        presented() {
+          recording.frames.push(Date.now());
+          this.frameHandle = video.requestVideoFrameCallback(() => this.presented());
+        },
         sample(now: number) {
           this.handle = requestAnimationFrame((next) => this.sample(next));
           if (now - this.sampledAt < 15) return; // Unpaced rAF (no vsync in tests): about 60 samples a second is enough.
@@ -124,11 +134,13 @@ async function record(cameraId: string): Promise<void> {
         },
         stop() {
           cancelAnimationFrame(this.handle);
+          video.cancelVideoFrameCallback(this.frameHandle);
           observer.disconnect();
           return recording;
         }
       };
       sampler.handle = requestAnimationFrame((now) => sampler.sample(now));
+      sampler.frameHandle = video.requestVideoFrameCallback(() => sampler.presented());
       (window as RecorderWindow).__faults = sampler;
     },
     { cameraId, blackLuma: BLACK_LUMA }
@@ -235,10 +247,13 @@ test('a stalled camera: the tile says 영상 끊김 within moments, holds its pi
 
     const states = sequence(recording, stalledAt);
     assert.equal(states[0], 'stalled', `round ${round}: the fault is shown as stalled first: ${states.join(' → ')}`);
-    // No frame can come while the camera is stalled: the tile must not claim live then. (After
-    // it, a loaded machine may freeze the picture again, truly; the tile ends live.)
-    const claimedLive = recording.states.filter((s) => s.state === 'live' && s.at > stalledShown && s.at < resumedAt);
-    assert.deepEqual(claimedLive, [], `round ${round}: live while no frame could come: ${states.join(' → ')}`);
+    // The tile claims live only on a picture that moved: every live it showed during the fault
+    // follows a frame the video presented just then. (A frame sent before the fault can still
+    // arrive late on a loaded machine and be truly shown; the fault window alone cannot tell.)
+    const unbacked = recording.states.filter(
+      (s) => s.state === 'live' && s.at > stalledShown && s.at < resumedAt && !recording.frames.some((f) => f <= s.at && s.at - f < FRAME_BACKS_LIVE_MS)
+    );
+    assert.deepEqual(unbacked, [], `round ${round}: live while the picture was frozen: ${states.join(' → ')}`);
     assert.equal(states.at(-1), 'live');
     assert.ok(hubStates.includes('stalled') && hubStates.at(-1) === 'live', `round ${round}: the hub saw the RTP stop too (camera lists show it): ${hubStates.join(' → ')}`);
     assert.deepEqual(recording.black, [], `round ${round}: no black picture`);
