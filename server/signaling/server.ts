@@ -38,7 +38,7 @@ export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<st
 export interface SignalingOptions {
   /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
-  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'clientAddress'>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
   /** Where views are recorded (synchronously: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended, refused handshakes): written after the answer, best effort. */
@@ -141,6 +141,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       ...options.viewerDeps,
       principal,
       audit: options.audit,
+      record: options.record,
       clientAddress,
       log,
       send: (event, ...args) => socket.emit(event, ...args)

@@ -40,6 +40,8 @@ export interface ViewerDeps {
   /** The incident if the agency may see it (opened it or holds a grant for it). */
   incident: (agency: string, incidentId: string) => { status: 'open' | 'closed' } | undefined;
   audit: AuditSink;
+  /** Records that gate nothing (a view stopped or refused, a token refreshed): queued, written after the answer. */
+  record: (input: AuditInput) => void;
   clientAddress: string;
   registry: CameraRegistry;
   /** The registry as the camera list pages and searches it. */
@@ -329,11 +331,7 @@ export class Viewer {
   /** Records the refusal (best effort: a refusal is safe even unrecorded) and throws it. */
   #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string): never {
     this.#log.warn('watch refused', { camera: cameraId, code });
-    try {
-      this.#deps.audit.append({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code });
-    } catch {
-      this.#log.error('audit write failed for a refusal', { camera: cameraId, code });
-    }
+    this.#deps.record({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code });
     throw new HubError(code, message);
   }
 
@@ -358,11 +356,7 @@ export class Viewer {
 
   #audit(input: Omit<AuditInput, 'subject' | 'agency' | 'role' | 'clientAddress'>): void {
     const principal = this.#principal;
-    try {
-      this.#deps.audit.append({ ...input, subject: principal.subject, agency: principal.agency.id, role: principal.role, clientAddress: this.#deps.clientAddress });
-    } catch {
-      this.#log.error('audit write failed', { action: input.action });
-    }
+    this.#deps.record({ ...input, subject: principal.subject, agency: principal.agency.id, role: principal.role, clientAddress: this.#deps.clientAddress });
   }
 
   #requireTransport(transportId: string): ms.WebRtcTransport {
@@ -439,10 +433,7 @@ export class Viewer {
     watch.lease.release();
     this.#watches.delete(watch.camera.id);
     const stop = this.#record('view.stop', reason ? 'refused' : 'info', watch.camera.id, watch.decision, watch.incidentId);
-    try {
-      this.#deps.audit.append({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
-    } catch {
-      this.#log.error('audit write failed for a view stop', { camera: watch.camera.id });
-    }
+    // Queued: closing an incident ends many views at once, and an fsync each would hold the loop that relays RTP.
+    this.#deps.record({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
   }
 }
