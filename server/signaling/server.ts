@@ -236,6 +236,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       void answer(typeof event === 'string' ? event.slice(0, 64) : 'unknown', args, known);
     });
 
+    // Synchronous on purpose: the web client sends transport:create right behind the join,
+    // before its answer, and relies on this socket's requests being handled in order.
     handle('media:join', () => {
       joined = true;
       clearTimeout(joinTimer);

@@ -14,6 +14,7 @@
  *   --opens N        camera wall opens per case (default 6)
  *   --idle-seconds N CPU sampling window per zoom (default 10)
  *   --flood-ms N     flood duration (default 5000)
+ *   --wall-only      only the camera wall opens (no board, idle or flood): for work on the wall's start-up
  *
  * CPU: Chromium = its browser process and every child; the hub = this process (the hub runs
  * here; the page driver and flood clients idle while CPU is sampled) and its mediasoup
@@ -44,10 +45,12 @@ const { values } = parseArgs({
     opens: { type: 'string' },
     'idle-seconds': { type: 'string' },
     'flood-ms': { type: 'string' },
-    cameras: { type: 'string' }
+    cameras: { type: 'string' },
+    'wall-only': { type: 'boolean', default: false }
   }
 });
 const SMOKE = values.smoke;
+const WALL_ONLY = values['wall-only'];
 const WARM = Number(values.warm ?? (SMOKE ? 1 : 6));
 const OPENS = Number(values.opens ?? (SMOKE ? 1 : 6));
 const IDLE_MS = Number(values['idle-seconds'] ?? (SMOKE ? 2 : 10)) * 1000;
@@ -111,6 +114,9 @@ function installMarks(): void {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
       super(...args);
       this.addEventListener('open', () => bench.socket.push({ at: performance.now(), dir: 'open', text: '' }));
+      this.addEventListener('message', (event: MessageEvent) =>
+        bench.socket.push({ at: performance.now(), dir: 'in', text: typeof event.data === 'string' ? event.data.slice(0, 40) : '' })
+      );
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
       bench.socket.push({ at: performance.now(), dir: 'out', text: typeof data === 'string' ? data.slice(0, 40) : '' });
@@ -264,6 +270,10 @@ interface WallOpen {
   socketOpenMs: number | null;
   joinSentMs: number | null;
   watchSentMs: number | null;
+  /** → the first `camera:consumer` received, the first `consumer:resume` sent; → the page's HTML parsed (domInteractive). */
+  consumerInMs: number | null;
+  resumeSentMs: number | null;
+  domInteractiveMs: number | null;
 }
 
 /**
@@ -301,7 +311,10 @@ async function openWall(viewer: Viewer, cameraIds: readonly string[]): Promise<W
       allMs: ms(t.all),
       socketOpenMs: at((e) => e.dir === 'open'),
       joinSentMs: at((e) => e.dir === 'out' && e.text.includes('"media:join"')),
-      watchSentMs: at((e) => e.dir === 'out' && e.text.includes('"camera:watch"'))
+      watchSentMs: at((e) => e.dir === 'out' && e.text.includes('"camera:watch"')),
+      consumerInMs: at((e) => e.dir === 'in' && e.text.includes('"camera:consumer"')),
+      resumeSentMs: at((e) => e.dir === 'out' && e.text.includes('"consumer:resume"')),
+      domInteractiveMs: await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domInteractive ?? null).then((v) => (v === null ? null : ms(v)))
     };
   } finally {
     await page.close();
@@ -397,18 +410,48 @@ async function main(): Promise<void> {
     browser = await launchBrowser();
     const fire = await token(hub, 'seoul-119', 'dispatch-119');
 
-    const board = await measureBoard(browser, hub.url);
+    const board = WALL_ONLY ? null : await measureBoard(browser, hub.url);
     const boardLoop = eventLoop(loop);
 
     // The wall opens onto cameras the hub is already pulling.
     await closeIncidents(hub, fire);
-    const held = board.cameras.length >= 4 ? board.cameras : [...hub.registry.all()].slice(0, 4).map((c) => c.id);
+    const held = board && board.cameras.length >= 4 ? board.cameras : [...hub.registry.all()].slice(0, 4).map((c) => c.id);
     holders.push(await holdCameras(hub.url, fire, held));
     await sleep(1_000);
     const wall1 = await measureWall(browser, hub.url, fire, held.slice(0, 1), OPENS);
     const wall4 = await measureWall(browser, hub.url, fire, held, OPENS);
     for (const holder of holders.splice(0)) holder.disconnect();
     const runLoop = eventLoop(loop);
+
+    const opens = [...wall1.warm, ...wall4.warm];
+    const phase = (pick: (w: WallOpen) => number | null) => summary(opens.flatMap((w) => (pick(w) === null ? [] : [pick(w)!])), 0);
+    const wall = {
+      one: { coldFirstMs: wall1.cold.firstMs, firstMs: summary(wall1.warm.map((w) => w.firstMs), 0) },
+      four: { coldFirstMs: wall4.cold.firstMs, firstMs: summary(wall4.warm.map((w) => w.firstMs), 0), allMs: summary(wall4.warm.map((w) => w.allMs), 0) },
+      phases: {
+        domInteractiveMs: phase((w) => w.domInteractiveMs),
+        socketOpenMs: phase((w) => w.socketOpenMs),
+        joinSentMs: phase((w) => w.joinSentMs),
+        watchSentMs: phase((w) => w.watchSentMs),
+        consumerInMs: phase((w) => w.consumerInMs),
+        resumeSentMs: phase((w) => w.resumeSentMs)
+      }
+    };
+    const p = (s: Stats) => `p50 ${s.p50 ?? '–'} / p95 ${s.p95 ?? '–'} ms (n=${s.n})`;
+    const wallRows: Array<[string, string, string, string]> = [
+      ['wall open → first frame, 1 tile', p(wall.one.firstMs), 'p50 ≤ 600 ms', mark(wall.one.firstMs.p50, 600)],
+      ['wall open → first frame, 4 tiles', p(wall.four.firstMs), 'p50 ≤ 600 ms', mark(wall.four.firstMs.p50, 600)],
+      ['wall open → all four tiles live', p(wall.four.allMs), '', ''],
+      ['  first open in a new browser (cold HTTP cache), 1 / 4 tiles', `${wall.one.coldFirstMs} / ${wall.four.coldFirstMs} ms`, '', ''],
+      ['  wall open → HTML parsed / socket open / join sent / first watch sent', `p50 ${wall.phases.domInteractiveMs.p50} / ${wall.phases.socketOpenMs.p50} / ${wall.phases.joinSentMs.p50} / ${wall.phases.watchSentMs.p50} ms`, '', ''],
+      ['  wall open → first camera:consumer in / first consumer:resume sent', `p50 ${wall.phases.consumerInMs.p50} / ${wall.phases.resumeSentMs.p50} ms`, '', ''],
+    ];
+    if (WALL_ONLY) {
+      printTable(`camera wall bench (${hub.registry.size.toLocaleString('en')} cameras)${SMOKE ? ' (smoke)' : ''}`, wallRows);
+      process.stdout.write(JSON.stringify({ bench: 'board', wallOnly: true, wall: { ...wall, runs: { one: wall1, four: wall4 } }, eventLoopMs: { run: runLoop }, at: new Date().toISOString() }) + '\n');
+      return;
+    }
+    if (board === null) throw new Error('the board was not measured');
 
     // "No video": the ingests the wall held end after their idle grace; the board is measured idle once they have.
     await waitUntil(() => hub!.streams.running === 0, config.ingest.idleGraceMs + 10_000, 'the wall\'s ingests to end after their idle grace');
@@ -426,19 +469,11 @@ async function main(): Promise<void> {
     loop.disable();
 
     const warm = {
-      incidentMs: summary(board.warm.map((c) => c.incidentMs), 0),
+      incidentMs: summary(board!.warm.map((c) => c.incidentMs), 0),
       firstTileMs: summary(board.warm.map((c) => c.firstTileMs), 0),
       fourTilesMs: summary(board.warm.map((c) => c.fourTilesMs), 0)
     };
-    const opens = [...wall1.warm, ...wall4.warm];
-    const phase = (pick: (w: WallOpen) => number | null) => summary(opens.flatMap((w) => (pick(w) === null ? [] : [pick(w)!])), 0);
-    const wall = {
-      one: { coldFirstMs: wall1.cold.firstMs, firstMs: summary(wall1.warm.map((w) => w.firstMs), 0) },
-      four: { coldFirstMs: wall4.cold.firstMs, firstMs: summary(wall4.warm.map((w) => w.firstMs), 0), allMs: summary(wall4.warm.map((w) => w.allMs), 0) },
-      phases: { socketOpenMs: phase((w) => w.socketOpenMs), joinSentMs: phase((w) => w.joinSentMs), watchSentMs: phase((w) => w.watchSentMs) }
-    };
     const idleAt = (zoom: number) => idle.find((i) => i.zoom === zoom)!;
-    const p = (s: Stats) => `p50 ${s.p50 ?? '–'} / p95 ${s.p95 ?? '–'} ms (n=${s.n})`;
     const rows: Array<[string, string, string, string]> = [
       ['board open → map ready / session ready', `${board.open.mapReadyMs} / ${board.open.sessionReadyMs} ms`, '', ''],
       ['click → incident shown, first after start', `${board.first.incidentMs} ms`, '', ''],
@@ -447,11 +482,7 @@ async function main(): Promise<void> {
       ['click → incident shown, warm', p(warm.incidentMs), '', ''],
       ['click → first tile live, warm', p(warm.firstTileMs), '', ''],
       ['click → four tiles live, warm', p(warm.fourTilesMs), 'p95 ≤ 1500 ms', mark(warm.fourTilesMs.p95, 1500)],
-      ['wall open → first frame, 1 tile', p(wall.one.firstMs), 'p50 ≤ 600 ms', mark(wall.one.firstMs.p50, 600)],
-      ['wall open → first frame, 4 tiles', p(wall.four.firstMs), 'p50 ≤ 600 ms', mark(wall.four.firstMs.p50, 600)],
-      ['wall open → all four tiles live', p(wall.four.allMs), '', ''],
-      ['  first open in a new browser (cold HTTP cache), 1 / 4 tiles', `${wall.one.coldFirstMs} / ${wall.four.coldFirstMs} ms`, '', ''],
-      ['  wall open → socket open / join sent / first watch sent', `p50 ${wall.phases.socketOpenMs.p50} / ${wall.phases.joinSentMs.p50} / ${wall.phases.watchSentMs.p50} ms`, '', ''],
+      ...wallRows,
       ['idle board, zoom 11: Chromium', `${idleAt(11).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(11).chromiumPct, 5)],
       ['idle board, zoom 11: hub', `${idleAt(11).hubPct} % of a core`, '≤ 2 %', mark(idleAt(11).hubPct, 2)],
       ['idle board, zoom 15: Chromium', `${idleAt(15).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(15).chromiumPct, 5)],
@@ -466,22 +497,14 @@ async function main(): Promise<void> {
       ],
       ['  flooder requests sent / served / rate-limited', `${flood.flooder.sent} / ${flood.flooder.served} / ${flood.flooder.limited}`, '', '']
     ];
-    const w0 = Math.max(...rows.map((r) => r[0].length));
-    const w1 = Math.max(...rows.map((r) => r[1].length));
-    const w2 = Math.max(...rows.map((r) => r[2].length));
-    process.stdout.write(
-      `\nboard bench — hub defaults (${hub.registry.size.toLocaleString('en')} cameras, ${config.simulator.cameras} simulated feeds), Chromium on this machine${SMOKE ? ' (smoke)' : ''}\n`
-    );
-    process.stdout.write(`  ${'measure'.padEnd(w0)}  ${'figure'.padEnd(w1)}  ${'target'.padEnd(w2)}  mark\n`);
-    for (const [a, b, c, d] of rows) process.stdout.write(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c.padEnd(w2)}  ${d}\n`);
-    process.stdout.write('\n');
+    printTable(`board bench — hub defaults (${hub.registry.size.toLocaleString('en')} cameras, ${config.simulator.cameras} simulated feeds), Chromium on this machine${SMOKE ? ' (smoke)' : ''}`, rows);
     process.stdout.write(
       JSON.stringify({
         bench: 'board',
         smoke: SMOKE,
         cameras: hub.registry.size,
         feeds: config.simulator.cameras,
-        board: { open: board.open, first: board.first, warm, warmRuns: board.warm, boardEventLoopMs: boardLoop },
+        board: { open: board!.open, first: board!.first, warm, warmRuns: board!.warm, boardEventLoopMs: boardLoop },
         wall: { ...wall, runs: { one: wall1, four: wall4 } },
         idle,
         eventLoopMs: { run: runLoop, flood: floodLoop },
@@ -495,6 +518,16 @@ async function main(): Promise<void> {
     await hub?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function printTable(title: string, rows: ReadonlyArray<readonly [string, string, string, string]>): void {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const w2 = Math.max(...rows.map((r) => r[2].length));
+  process.stdout.write(`\n${title}\n`);
+  process.stdout.write(`  ${'measure'.padEnd(w0)}  ${'figure'.padEnd(w1)}  ${'target'.padEnd(w2)}  mark\n`);
+  for (const [a, b, c, d] of rows) process.stdout.write(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c.padEnd(w2)}  ${d}\n`);
+  process.stdout.write('\n');
 }
 
 main().catch((error: unknown) => {

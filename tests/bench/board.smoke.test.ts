@@ -11,6 +11,9 @@ interface WallOpen {
   allMs: number;
   socketOpenMs: number | null;
   watchSentMs: number | null;
+  consumerInMs: number | null;
+  resumeSentMs: number | null;
+  domInteractiveMs: number | null;
 }
 
 test('board bench --smoke measures clicks, wall opens, idle CPU, event-loop delay and the flood', () => {
@@ -34,6 +37,11 @@ test('board bench --smoke measures clicks, wall opens, idle CPU, event-loop dela
     for (const open of [runs.cold, ...runs.warm]) {
       assert.ok(open.firstMs > 0 && open.allMs >= open.firstMs, `a ${tiles}-tile wall open was timed`);
       assert.ok(open.socketOpenMs !== null && open.watchSentMs !== null && open.watchSentMs < open.firstMs, `the ${tiles}-tile open saw its socket and camera:watch`);
+      assert.ok(open.domInteractiveMs !== null && open.domInteractiveMs <= open.socketOpenMs, `the ${tiles}-tile open's HTML was parsed before its socket opened`);
+      assert.ok(
+        open.consumerInMs !== null && open.resumeSentMs !== null && open.watchSentMs < open.consumerInMs && open.consumerInMs <= open.resumeSentMs,
+        `the ${tiles}-tile open saw its consumer come in and its resume go out, in order`
+      );
     }
   }
   assert.deepEqual(result.idle.map((i) => i.zoom), [11, 15]);

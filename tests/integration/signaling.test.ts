@@ -49,6 +49,15 @@ test('an in-scope watch starts the ingest and hands out a consumer of live H.264
   socket.disconnect();
 });
 
+test('a transport asked for right behind the join, before its answer, is created (requests are handled in order)', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const [join, created] = await Promise.all([request(socket, 'media:join', {}), request(socket, 'transport:create', {})]);
+  assert.ok(join.ok, JSON.stringify(join));
+  assert.ok(created.ok, JSON.stringify(created));
+  assert.ok(created.data.iceCandidates.length > 0);
+  socket.disconnect();
+});
+
 test('a district user sees only its district and cannot consume another district', async () => {
   const socket = await t.client(await t.token('gangnam'));
   const rtpCapabilities = await joined(socket);

@@ -1,6 +1,6 @@
 export { CameraFeed, type FeedStatus } from './camera-feed.ts';
 export { warmDevice } from './device.ts';
-export { MediaSession, type FeedLease } from './media-session.ts';
+export { joinAndCreate, MediaSession, type FeedLease } from './media-session.ts';
 export { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export type { ReceiverStats } from './receiver-stats.ts';
 export { StripReader } from './strip-reader.ts';

@@ -8,7 +8,7 @@
  * render keeps its subscription and picture.
  */
 import type { types as mc } from 'mediasoup-client';
-import type { ConsumerOptions, JoinResponse } from '$protocol/events.ts';
+import type { ConsumerOptions, JoinResponse, TransportOptions } from '$protocol/events.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/index.ts';
 import { CameraFeed, type FeedOptions } from './camera-feed.ts';
@@ -27,6 +27,19 @@ interface FeedEntry {
   releaseTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/**
+ * Sends `media:join` and `transport:create` back to back, without waiting for the join's answer
+ * in between: the hub answers a socket's requests in order and its join is synchronous, so the
+ * transport is asked for by a joined session, one round trip sooner. A refused join refuses the
+ * transport too (NOT_JOINED); that answer is awaited by no one but never left unhandled.
+ */
+export function joinAndCreate(client: HubClient): { join: Promise<JoinResponse>; created: Promise<TransportOptions> } {
+  const join = client.request('media:join', {});
+  const created = client.request('transport:create', {});
+  created.catch(() => undefined);
+  return { join, created };
+}
+
 export class MediaSession {
   readonly #client: HubClient;
   readonly #device: mc.Device;
@@ -41,14 +54,11 @@ export class MediaSession {
   #closed = false;
 
   /**
-   * Loads the device for the session's router and creates the receive transport, together:
-   * the hub builds the transport while the browser matches its codecs (probed since
-   * `warmDevice()`).
+   * Loads the device for the session's router and takes the receive transport the hub is
+   * creating (`created`, asked for with the join: see `joinAndCreate`), together: the hub builds
+   * the transport while the browser matches its codecs (probed since `warmDevice()`).
    */
-  static async open(client: HubClient, join: JoinResponse, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
-    const created = client.request('transport:create', {});
-    // Answered later if the device fails: never an unhandled rejection.
-    created.catch(() => undefined);
+  static async open(client: HubClient, join: JoinResponse, created: Promise<TransportOptions>, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
     let device: mc.Device;
     try {
       // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.

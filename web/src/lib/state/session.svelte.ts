@@ -12,7 +12,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
-import { MediaSession, terminalStateFor, warmDevice, type TileState } from '$lib/media/index.ts';
+import { joinAndCreate, MediaSession, terminalStateFor, warmDevice, type TileState } from '$lib/media/index.ts';
 import { HubClient, type PushName } from '$lib/signaling/index.ts';
 
 export type SessionStatus =
@@ -213,11 +213,12 @@ export class SessionManager {
     this.status = 'joining';
     let media: MediaSession | null = null;
     try {
-      const join = await client.request('media:join', {});
+      const { join: joining, created } = joinAndCreate(client);
+      const join = await joining;
       if (epoch !== this.#epoch) return;
       this.info = join.session;
       this.#armExpiry(join.session.expiresAt);
-      const opening = await MediaSession.open(client, join);
+      const opening = await MediaSession.open(client, join, created);
       media = opening;
       if (epoch !== this.#epoch) {
         opening.close();
