@@ -164,7 +164,6 @@ test('a view for an incident ends with it (INCIDENT_CLOSED) while other views of
   figures['incident close (HTTP) → consumer:closed (ms)'] = closedAt - started;
   assert.equal(reason.code, 'INCIDENT_CLOSED', 'not GRANT_ENDED: the view was for the incident');
   assert.match(reason.message, /\(incident closed\)$/);
-  assert.ok(closedAt - started < 200, `closed ${closedAt - started} ms after the close request`);
 
   await new Promise((r) => setTimeout(r, IDLE_GRACE_MS + 300));
   assert.equal(fireClosed, false, "the 119 operator's view goes on");
