@@ -8,6 +8,31 @@ export default {
     // The hub mounts build/web/handler.js on its own HTTP server (server/http.ts),
     // so Socket.IO and the pages share one port and one origin.
     adapter: adapter({ out: 'build/web' }),
+    // The pages' Content-Security-Policy, sent as a header with a nonce for SvelteKit's inline
+    // start-up script. Everything comes from the hub itself: scripts, styles, the Socket.IO
+    // connection ('self' covers ws: to the same host and port). Video arrives over WebRTC, which
+    // no fetch directive governs. Who may frame the pages is the deployment's, so the hub adds
+    // frame-ancestors as a second policy at run time (server/web-security.ts).
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['none'],
+        'script-src': ['self'],
+        'style-src': ['self'],
+        // SvelteKit's route announcer (.svelte-kit/generated/root.svelte) carries one static style
+        // attribute; this allows exactly that one (an upgrade that changes it fails the e2e tests).
+        'style-src-attr': ['unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
+        'img-src': ['self', 'data:', 'blob:'],
+        'font-src': ['self'],
+        'connect-src': ['self'],
+        'media-src': ['self', 'blob:'],
+        'worker-src': ['self'],
+        'manifest-src': ['self'],
+        'base-uri': ['none'],
+        'form-action': ['self'],
+        'object-src': ['none']
+      }
+    },
     files: {
       src: 'web/src',
       assets: 'web/static',

@@ -12,6 +12,7 @@ import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } 
 import { HubError } from './protocol/errors.ts';
 import type { Dispatch } from './protocol/dispatch.ts';
 import type { IncidentDetail, OpenIncidentResponse } from './protocol/incidents.ts';
+import { liftRequestSchema, revokeRequestSchema, type RevocationsResponse } from './protocol/revocations.ts';
 import type { Principal } from './auth/principal.ts';
 import type { VisibleSet } from './cameras/scope-index.ts';
 import type { GeoService } from './geo/service.ts';
@@ -21,7 +22,7 @@ export interface ApiDeps {
   incidents: Incidents;
   audit: AuditLog;
   revocations: Revocations;
-  /** Ends the sessions of a revoked user at once. */
+  /** Ends the sessions of a revoked user at once (every session's token is checked again). */
   afterRevocation: () => Promise<void>;
   geo: GeoService;
   /** The cameras the caller may view: what it may watch is what it may find on the map. */
@@ -57,7 +58,6 @@ function routed<T>(compute: () => T): T {
   }
 }
 
-const revokeSchema = z.object({ subject: z.string().min(1).max(128) }).strict();
 const INCIDENT_ID = '(inc-[0-9a-f-]{36})';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -234,12 +234,34 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: /^\/api\/admin\/revocations$/,
       handle: async ({ principal, body }) => {
         requireRole(principal, 'supervisor');
-        const { subject } = parse(revokeSchema, body);
+        const { subject } = parse(revokeRequestSchema, body);
         // A supervisor revokes users of their own agency only.
-        revocations.revoke(subject, principal.agency.id, principal.subject);
+        const revoked = revocations.revoke(subject, principal.agency.id, principal.subject);
         audit.append({ action: 'revocation', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject } });
         await deps.afterRevocation();
-        return json(200, { revoked: { subject, agency: principal.agency.id } });
+        return json(200, { revoked });
+      }
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/admin\/revocations\/lift$/,
+      handle: ({ principal, body }) => {
+        // Lifting is a supervisor's act for their own agency, on the record before it takes effect.
+        requireRole(principal, 'supervisor');
+        const { subject, reason } = parse(liftRequestSchema, body);
+        if (!revocations.standing(principal.agency.id).some((r) => r.subject === subject)) {
+          throw new HubError('NOT_FOUND', '이 사용자에 대한 사용 중지가 없습니다 (no standing revocation for this user)');
+        }
+        audit.append({ action: 'revocation.lifted', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject, reason } });
+        return json(200, { lifted: revocations.lift(subject, principal.agency.id, principal.subject) });
+      }
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/admin\/revocations$/,
+      handle: ({ principal }) => {
+        requireRole(principal, 'supervisor');
+        return json(200, { revocations: revocations.standing(principal.agency.id) } satisfies RevocationsResponse);
       }
     }
   ];

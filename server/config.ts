@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
+import { ALL_INTERFACES } from './web-security.ts';
 
 const issuerSchema = z.object({
   issuer: z.string().min(1),
@@ -25,6 +27,9 @@ const cameraSchema = z.object({
   source: z.string().regex(/^rtsp:\/\//, 'camera source must be an rtsp:// URL')
 });
 
+/** An origin as browsers send it in `Origin`: scheme, host and port, nothing else. */
+const originSchema = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'must be an origin such as https://hub.example.kr (scheme, host, optional port; no path)');
+
 const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
 const DEFAULT_BUDGETS = { user: { perSecond: 100, burst: 300 }, agency: { perSecond: 400, burst: 1200 } };
 /** For benchmarks and fuzzing that measure the handlers themselves, not the budgets. */
@@ -36,9 +41,17 @@ export const configSchema = z
     http: z
       .object({
         host: z.string().default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535).default(8080)
+        port: z.number().int().min(0).max(65535).default(8080),
+        /**
+         * The origins browsers load the pages from (behind a proxy: its https origin). Socket.IO
+         * refuses a handshake from any other Origin, and `null`. Default: the hub's own address
+         * (with localhost beside 127.0.0.1).
+         */
+        publicOrigins: z.array(originSchema).min(1).optional(),
+        /** Origins of the hub's own that may frame its pages (a wall of walls); none by default. */
+        frameAncestors: z.array(originSchema).default([])
       })
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({ host: '127.0.0.1', port: 8080, frameAncestors: [] }),
     dataDir: z.string().default('data'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     webrtc: z
@@ -54,14 +67,31 @@ export const configSchema = z
       .default({ listenIp: '127.0.0.1', workers: Math.min(2, availableParallelism()), rtcMinPort: 40000, rtcMaxPort: 49999 }),
     auth: z
       .object({
-        audience: z.string().default('golden-time-hub'),
+        /** Must be set: jose skips the audience check for an empty one, so tokens minted for any service would pass. */
+        audience: z.string().min(1, 'auth.audience must not be empty (tokens for any other service would be accepted)').default('golden-time-hub'),
         issuers: z.array(issuerSchema).default([]),
         /** Lifetime of demo tokens from the development issuer. */
         devTokenTtlSec: z.number().int().min(10).max(86400).default(8 * 3600),
         /** How often the JWKS files are checked for rotated or withdrawn keys. */
-        reloadIntervalMs: z.number().int().min(100).default(500)
+        reloadIntervalMs: z.number().int().min(100).default(500),
+        /** How far ahead of the hub's clock a token's `iat` may lie (identity providers' clock skew). */
+        maxIssuedAtSkewSec: z.number().int().min(0).max(3600).default(60)
       })
-      .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600, reloadIntervalMs: 500 }),
+      .default({ audience: 'golden-time-hub', issuers: [], devTokenTtlSec: 8 * 3600, reloadIntervalMs: 500, maxIssuedAtSkewSec: 60 }),
+    /**
+     * `/metrics` for Prometheus. On the hub's port it needs a bearer token whose role is `metrics`;
+     * with `listen` it is served there instead, without a token (a scrape network of its own).
+     */
+    metrics: z
+      .object({
+        listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).strict().optional(),
+        /** Label ingest series with the stream's camera or feed name (which cameras are being watched). */
+        cameraLabels: z.boolean().default(false),
+        /** Label worker CPU with the worker's process id (otherwise its index). */
+        workerPids: z.boolean().default(false)
+      })
+      .strict()
+      .default({ cameraLabels: false, workerPids: false }),
     cameras: z.array(cameraSchema).default([]),
     /**
      * The city-scale registry, imported into hub.sqlite at start when missing or stale. In
@@ -137,6 +167,15 @@ export const configSchema = z
       if (config.simulator.cameras > 0) ctx.addIssue({ code: 'custom', message: 'production mode does not run simulated cameras (set simulator.cameras to 0)' });
       if (config.registry.synthetic) ctx.addIssue({ code: 'custom', message: 'production mode does not load the synthetic registry (set registry.synthetic to 0)' });
       if (config.registry.csv && !config.registry.sourceTemplate) ctx.addIssue({ code: 'custom', message: 'registry.csv in production needs registry.sourceTemplate (where each camera is pulled from)' });
+      if (config.auth.issuers.some((i) => i.issuer === DEV_ISSUER)) {
+        ctx.addIssue({ code: 'custom', message: `production mode does not trust the development issuer (${DEV_ISSUER}): anyone with its data directory can mint tokens` });
+      }
+      if (ALL_INTERFACES.has(config.webrtc.listenIp) && !config.webrtc.announcedAddress) {
+        ctx.addIssue({ code: 'custom', message: `webrtc.listenIp ${config.webrtc.listenIp} needs webrtc.announcedAddress (GTH_ANNOUNCED_ADDRESS): browsers cannot reach "all interfaces"` });
+      }
+      if (ALL_INTERFACES.has(config.http.host) && !config.http.publicOrigins) {
+        ctx.addIssue({ code: 'custom', message: `http.host ${config.http.host} needs http.publicOrigins (GTH_PUBLIC_ORIGINS): the origins browsers load the pages from, the only ones whose sockets are accepted` });
+      }
     }
     if (config.registry.csv && config.registry.synthetic) {
       ctx.addIssue({ code: 'custom', message: 'registry.csv and registry.synthetic exclude each other: choose one' });
@@ -162,6 +201,7 @@ const ENV: Record<string, (input: Record<string, unknown>, value: string) => voi
   GTH_LOG_LEVEL: (c, v) => (c.logLevel = v),
   GTH_LISTEN_IP: (c, v) => (section(c, 'webrtc').listenIp = v),
   GTH_ANNOUNCED_ADDRESS: (c, v) => (section(c, 'webrtc').announcedAddress = v),
+  GTH_PUBLIC_ORIGINS: (c, v) => (section(c, 'http').publicOrigins = v.split(',').map((o) => o.trim())),
   GTH_WORKERS: (c, v) => (section(c, 'webrtc').workers = Number(v)),
   GTH_SIM_CAMERAS: (c, v) => (section(c, 'simulator').cameras = Number(v)),
   GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v)),

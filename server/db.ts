@@ -30,12 +30,19 @@ export function openDb(file: string): Db {
     );
     CREATE TABLE IF NOT EXISTS revocations (
       subject TEXT NOT NULL, agency TEXT NOT NULL, revoked_at INTEGER NOT NULL, revoked_by TEXT NOT NULL,
+      lifted_at INTEGER, lifted_by TEXT,
       PRIMARY KEY (subject, agency)
     );
   `);
-  // Columns added after the first release: a database from before gains them empty.
-  const columns = new Set((db.prepare('PRAGMA table_info(incidents)').all() as Array<{ name: string }>).map((c) => c.name));
-  for (const column of ['description', 'external_ref']) if (!columns.has(column)) db.exec(`ALTER TABLE incidents ADD COLUMN ${column} TEXT`);
+  addColumns(db, 'incidents', { description: 'TEXT', external_ref: 'TEXT' });
   db.exec('CREATE INDEX IF NOT EXISTS incidents_by_ref ON incidents (agency, external_ref)');
+  // A revocation from before lifting existed stands until a supervisor lifts it.
+  addColumns(db, 'revocations', { lifted_at: 'INTEGER', lifted_by: 'TEXT' });
   return db;
+}
+
+/** Columns added after the first release: a database from before gains them empty. */
+function addColumns(db: Db, table: string, columns: Record<string, string>): void {
+  const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+  for (const [column, type] of Object.entries(columns)) if (!present.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }

@@ -17,12 +17,17 @@ import { PURPOSES } from './protocol/events.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { HubError } from './protocol/errors.ts';
+import { applySecurityHeaders, withFramePolicy, type SecurityHeaders } from './web-security.ts';
 
 export interface HttpOptions {
   log: Logger;
   metrics: Metrics;
   /** Fresh gauges just before a scrape. */
   beforeMetrics: () => Promise<void>;
+  /** Checks a scraper's bearer token for /metrics on this port; undefined when /metrics has an address of its own. */
+  authorizeScrape: ((token: unknown) => Promise<void>) | undefined;
+  /** Headers every response carries (server/web-security.ts). */
+  security: SecurityHeaders;
   /** Development sign-in; absent in production mode. */
   dev: { issuer: DevIssuer; agencies: readonly DemoAgency[]; audience: string; ttlSec: number } | undefined;
   webDir: string;
@@ -61,13 +66,39 @@ export async function createHttpServer(options: HttpOptions): Promise<Server> {
   const pages = await loadPages(options.webDir, options.log);
 
   return createServer((req, res) => {
-    route(req, res, options, pages).catch((error: unknown) => {
-      const hubError = error instanceof HubError ? error : undefined;
-      if (!hubError) options.log.error('http request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
-      const status = hubError ? statusOf(hubError.code) : 500;
-      sendJson(res, status, { error: hubError?.toWire() ?? { code: 'INTERNAL', message: 'internal error' } });
-    });
+    applySecurityHeaders(res, options.security);
+    route(req, res, options, pages).catch(failed(req, res, options.log));
   });
+}
+
+/** /metrics alone, on an address of its own (config `metrics.listen`): whoever reaches it may scrape. */
+export function createMetricsServer(options: Pick<HttpOptions, 'log' | 'metrics' | 'beforeMetrics' | 'security'>): Server {
+  return createServer((req, res) => {
+    applySecurityHeaders(res, options.security);
+    const done = new URL(req.url ?? '/', 'http://hub').pathname === '/metrics' ? sendMetrics(res, options) : Promise.reject(new HubError('NOT_FOUND', 'only /metrics here'));
+    done.catch(failed(req, res, options.log));
+  });
+}
+
+/** The answer to a request that threw: its typed code, never a stack. */
+function failed(req: IncomingMessage, res: ServerResponse, log: Logger): (error: unknown) => void {
+  return (error) => {
+    const hubError = error instanceof HubError ? error : undefined;
+    if (!hubError) log.error('http request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
+    const status = hubError ? statusOf(hubError.code) : 500;
+    sendJson(res, status, { error: hubError?.toWire() ?? { code: 'INTERNAL', message: 'internal error' } });
+  };
+}
+
+async function sendMetrics(res: ServerResponse, options: Pick<HttpOptions, 'metrics' | 'beforeMetrics'>): Promise<void> {
+  await options.beforeMetrics();
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' });
+  res.end(options.metrics.render());
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpOptions, pages: NodeHandler | undefined): Promise<void> {
@@ -75,10 +106,9 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
   const { dev } = options;
   if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
   if (url.pathname === '/metrics') {
-    await options.beforeMetrics();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(options.metrics.render());
-    return;
+    if (!options.authorizeScrape) throw new HubError('NOT_FOUND', 'metrics are served on their own address');
+    await options.authorizeScrape(bearer(req));
+    return sendMetrics(res, options);
   }
   if (url.pathname === '/api/dev/agencies' && req.method === 'GET') {
     if (!dev) throw new HubError('NOT_FOUND', 'development sign-in is disabled');
@@ -103,7 +133,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     res.end('웹 화면이 아직 빌드되지 않았습니다. Run `npm start` (it builds the web app).\n');
     return;
   }
-  pages(req, res, () => {
+  pages(req, withFramePolicy(res, options.security), () => {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
   });
@@ -140,8 +170,7 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
   for (const route of options.routes) {
     const match = route.path.exec(url.pathname);
     if (!match || route.method !== req.method) continue;
-    const header = req.headers.authorization ?? '';
-    const principal = await options.authenticate(header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined);
+    const principal = await options.authenticate(bearer(req));
     if (!options.budget.spend(principal, route.cost ?? COST.request)) throw new HubError('RATE_LIMITED', '요청이 너무 많습니다 (too many requests)');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = await route.handle({ principal, params: match.slice(1), body, url });

@@ -4,6 +4,7 @@
  * signaling server; close() releases every one of them.
  */
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes } from './api.ts';
@@ -31,12 +32,13 @@ import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
 import { EventLoopDelay } from './event-loop.ts';
-import { createHttpServer } from './http.ts';
+import { createHttpServer, createMetricsServer } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
+import { reportIngests, reportWorkers } from './hub-metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
+import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
-import { INGEST_STATES } from '../media/camera-stream.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
 import { WorkerPool } from '../media/workers.ts';
 import { startSimulatorProcess } from '../media/sim/process.ts';
@@ -44,6 +46,8 @@ import { startSimulatorProcess } from '../media/sim/process.ts';
 export interface Hub {
   url: string;
   port: number;
+  /** Where /metrics is served when it has an address of its own (config `metrics.listen`). */
+  metricsUrl: string | undefined;
   registry: CameraRegistry;
   /** How the city-scale registry came in at this start: imported (first start, source changed) or read from SQLite. */
   registryLoad: { source: string; imported: boolean; cameras: number; ms: number };
@@ -103,10 +107,19 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const revocations = new Revocations(db);
     const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
     closers.push(() => incidents.dispose());
-    const authenticate = async (token: unknown): Promise<Principal> => {
-      const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience });
+    const verify = async (token: unknown): Promise<Principal> => {
+      const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience, maxIssuedAtSkewSec: config.auth.maxIssuedAtSkewSec });
       if (revocations.isRevoked(principal)) throw new HubError('TOKEN_REVOKED', '사용이 중지된 사용자입니다 (access revoked)');
       return principal;
+    };
+    // Sessions and the API are for people; a scraper's token reads /metrics and nothing else.
+    const authenticate = async (token: unknown): Promise<Principal> => {
+      const principal = await verify(token);
+      if (principal.role === 'metrics') throw new HubError('FORBIDDEN', '지표 수집용 토큰입니다 (a metrics token reads /metrics only)');
+      return principal;
+    };
+    const authorizeScrape = async (token: unknown): Promise<void> => {
+      if ((await verify(token)).role !== 'metrics') throw new HubError('FORBIDDEN', "'metrics' 역할이 필요합니다 (metrics role required)");
     };
 
     const cameras: RegistryCamera[] = [...config.cameras];
@@ -167,16 +180,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       log
     });
     closers.push(() => streams.close());
-    // Labelled by the ingest's name (simulated feed, or the first camera's id), never its URL.
-    streams.observer.on('state', (stream, state) => {
-      for (const s of INGEST_STATES) {
-        metrics.set('gth_ingest_state', 'Ingest state per running camera stream (1 = current state)', { stream, state: s }, s === state ? 1 : 0);
-      }
-    });
-    streams.observer.on('stream:open', () => metrics.inc('gth_ingest_starts_total', 'Camera ingests started'));
-    streams.observer.on('stream:close', (stream) => {
-      for (const s of INGEST_STATES) metrics.remove('gth_ingest_state', { stream, state: s });
-    });
+    reportIngests(metrics, streams, config.metrics);
 
     // One spatial index for geo answers and grant look-ups; scope is applied through ScopeIndex, cached per principal.
     const registryCameras = [...registry.all()];
@@ -194,9 +198,25 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
-    const http = await createHttpServer({
+    const security = securityHeaders(config.http.frameAncestors);
+    const scrape = {
       log,
       metrics,
+      security,
+      beforeMetrics: async () => {
+        metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
+        metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
+        metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
+        const delay = loopDelay.take();
+        const help = 'Event-loop delay since the previous scrape, ms (the loop also relays camera RTP)';
+        for (const [quantile, value] of [['0.5', delay.p50], ['0.99', delay.p99], ['max', delay.max]] as const) metrics.set('gth_event_loop_delay_ms', help, { quantile }, value);
+        metrics.set('gth_event_loop_delay_window_seconds', 'Length of the window gth_event_loop_delay_ms covers', {}, delay.windowMs / 1000);
+        await reportWorkers(metrics, pool, config.metrics);
+      }
+    };
+    const http = await createHttpServer({
+      ...scrape,
+      authorizeScrape: config.metrics.listen ? undefined : authorizeScrape,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
@@ -209,23 +229,14 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         geo,
         visible,
         dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, visible(principal).includes))
-      }),
-      beforeMetrics: async () => {
-        metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
-        metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
-        metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
-        const delay = loopDelay.take();
-        const help = 'Event-loop delay since the previous scrape, ms (the loop also relays camera RTP)';
-        for (const [quantile, value] of [['0.5', delay.p50], ['0.99', delay.p99], ['max', delay.max]] as const) metrics.set('gth_event_loop_delay_ms', help, { quantile }, value);
-        metrics.set('gth_event_loop_delay_window_seconds', 'Length of the window gth_event_loop_delay_ms covers', {}, delay.windowMs / 1000);
-        for (const worker of await pool.usage()) {
-          metrics.set('gth_worker_cpu_ms', 'mediasoup worker CPU time (user+system, ms)', { pid: String(worker.pid) }, worker.cpuMs);
-        }
-      }
+      })
     });
 
+    // Known once the port is (port 0 picks one): the hub's own origins unless configured.
+    let origins: ReadonlySet<string> = new Set(config.http.publicOrigins);
     const signaling = attachSignaling(http, {
       verify: authenticate,
+      originAllowed: (origin) => originAllowed(origin, origins),
       audit,
       record,
       viewerDeps: {
@@ -284,20 +295,32 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     });
 
     if (parts.warm) geo.warm();
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.http.port, config.http.host, () => {
-        http.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (http.address() as AddressInfo).port;
+    const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-    log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
+    origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));
+    let metricsUrl: string | undefined;
+    if (config.metrics.listen) {
+      const server = createMetricsServer(scrape);
+      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const { host } = config.metrics.listen;
+      metricsUrl = `http://${host.includes(':') ? `[${host}]` : host}:${await listen(server, config.metrics.listen.port, host)}/metrics`;
+    }
+    log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** Listens and resolves with the port (the one picked, for port 0). */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

@@ -5,7 +5,7 @@ import type { Purpose } from '../protocol/events.ts';
 import { AgencyPolicies } from './policy.ts';
 import { demoPrincipal } from './demo-principal.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
-import { decideView, distanceM, type Grant, type ScopedCamera } from './scope.ts';
+import { decideUnknownCamera, decideView, distanceM, type Grant, type ScopedCamera, type ViewDecision } from './scope.ts';
 
 const policies = new AgencyPolicies(DEMO_AGENCIES);
 const now = 1_800_000_000_000;
@@ -77,4 +77,18 @@ test('single cameras granted in the token count as scope', () => {
   const p = demoPrincipal('gangnam-police', 'dispatch-112', { cameras: ['mapo-traffic'] });
   const d = decide(p, CAMERAS[2]!);
   assert.equal(d.allowed && d.basis, 'scope');
+});
+
+test('an unknown camera, one of a category the agency may not use and one out of scope get one answer that names nothing', () => {
+  const wire = (d: ViewDecision) => (d.allowed ? d : { code: d.code, message: d.message });
+  const disaster = demoPrincipal('seoul-disaster', 'disaster');
+  const category = decide(disaster, camera('traffic', '11440', '교통단속'));
+  const outside = decide(demoPrincipal('gangnam-police', 'dispatch-112'), CAMERAS[2]!);
+  const unknown = decideUnknownCamera(demoPrincipal('gangnam-police', 'dispatch-112'), policies);
+  assert.equal(!category.allowed && category.why, 'category', 'the audit trail still knows why');
+  assert.deepEqual(wire(category), wire(outside));
+  assert.deepEqual(wire(unknown), wire(outside));
+  assert.doesNotMatch(JSON.stringify(wire(category)), /교통단속/);
+  // What the principal may not do at all comes first, known camera or not.
+  assert.equal(decideUnknownCamera(demoPrincipal('seoul-audit', 'audit'), policies).code, 'FORBIDDEN');
 });

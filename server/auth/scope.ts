@@ -21,7 +21,8 @@ export type { Grant };
 export type ViewDecision =
   | { allowed: true; basis: 'scope' }
   | { allowed: true; basis: 'grant'; grant: Grant }
-  | { allowed: false; code: ErrorCode; message: string };
+  /** `why` is for the audit trail only: the caller is told the same for every camera it may not see. */
+  | { allowed: false; code: ErrorCode; message: string; why?: 'unknown' | 'category' | 'scope' };
 
 export interface ViewContext {
   policies: AgencyPolicies;
@@ -43,14 +44,26 @@ export function decideView(principal: Principal, camera: ScopedCamera, context: 
   const refusal = principalRefusal(principal, context.policies);
   if (refusal) return refusal;
   const agency = principal.agency.id;
-  if (!context.policies.allowsCategory(agency, camera.category)) {
-    return refuse('CAMERA_OUT_OF_SCOPE', `이 기관에 허용되지 않은 카메라 유형입니다 (${camera.category} not allowed for this agency)`);
-  }
+  if (!context.policies.allowsCategory(agency, camera.category)) return notVisible('category');
   if (inOwnScope(principal, camera)) return { allowed: true, basis: 'scope' };
   for (const grant of context.grants) {
     if (grantApplies(principal, grant) && grantCovers(grant, camera, context.now)) return { allowed: true, basis: 'grant', grant };
   }
-  return refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)');
+  return notVisible('scope');
+}
+
+/** A camera id the registry does not know: answered exactly as one the principal may not see. */
+export function decideUnknownCamera(principal: Principal, policies: AgencyPolicies): Extract<ViewDecision, { allowed: false }> {
+  return principalRefusal(principal, policies) ?? notVisible('unknown');
+}
+
+/**
+ * One answer for every camera the principal may not see, whether it does not exist, is of a
+ * category the agency may not use, or lies outside its scope: a refusal tells nothing about
+ * cameras the caller cannot see.
+ */
+function notVisible(why: 'unknown' | 'category' | 'scope'): Extract<ViewDecision, { allowed: false }> {
+  return { ...refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)'), why };
 }
 
 /*

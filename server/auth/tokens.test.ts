@@ -99,3 +99,15 @@ test('claims that do not fit the hub schema are refused', async () => {
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign({ sub: 'x', agency: 'seoul-119' }));
   await refusedWith('AUTH_INVALID_TOKEN', await fire.sign(userClaims('seoul-119', ['*'], { role: 'god' })));
 });
+
+test('a token issued in the future is refused beyond the allowed clock skew', async () => {
+  kind = 'iat in the future';
+  const nowSec = Math.floor(Date.now() / 1000);
+  const tomorrow = await fire.sign(userClaims('seoul-119', ['*']), { issuedAt: nowSec + 86_400, expiresIn: nowSec + 2 * 86_400 });
+  await refusedWith('AUTH_INVALID_TOKEN', tomorrow);
+  await assert.rejects(verify(tomorrow), /issued in the future/);
+  // An IdP whose clock runs 30 s ahead is within the default 60 s; a stricter hub refuses it.
+  const skewed = await fire.sign(userClaims('seoul-119', ['*']), { issuedAt: nowSec + 30 });
+  assert.equal((await verify(skewed)).agency.id, 'seoul-119');
+  await assert.rejects(verifyToken(skewed, { issuers, audience: AUDIENCE, maxIssuedAtSkewSec: 10 }), { code: 'AUTH_INVALID_TOKEN' });
+});

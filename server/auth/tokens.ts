@@ -13,6 +13,8 @@ export interface VerifyOptions {
   /** Injectable clock for tests. */
   now?: () => number;
   clockToleranceSec?: number;
+  /** How far ahead of the hub's clock a token's `iat` may be (the IdP's clock skew); later is refused. Default 60 s. */
+  maxIssuedAtSkewSec?: number;
 }
 
 export async function verifyToken(token: unknown, options: VerifyOptions): Promise<Principal> {
@@ -46,6 +48,11 @@ export async function verifyToken(token: unknown, options: VerifyOptions): Promi
 
   const claims = hubClaimsSchema.safeParse(payload);
   if (!claims.success) throw new HubError('AUTH_INVALID_TOKEN', '토큰의 권한 정보가 잘못되었습니다 (invalid claims)');
+  // jose checks iat only against a maximum age; a token "issued" tomorrow would outlive a revocation made today.
+  const now = options.now?.() ?? Date.now();
+  if (claims.data.iat !== undefined && claims.data.iat * 1000 > now + (options.maxIssuedAtSkewSec ?? 60) * 1000) {
+    throw new HubError('AUTH_INVALID_TOKEN', '발급 시각이 미래인 토큰입니다 (token issued in the future)');
+  }
   if (!issuer.agencies.has(claims.data.agency)) {
     throw new HubError('AUTH_UNTRUSTED_ISSUER', '이 발급기관은 해당 기관의 토큰을 발급할 수 없습니다 (issuer not trusted for this agency)');
   }

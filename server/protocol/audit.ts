@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'incident.opened',
   'incident.closed',
   'revocation',
+  'revocation.lifted',
   'issuers.reloaded'
 ] as const;
 

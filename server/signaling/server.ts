@@ -38,6 +38,8 @@ export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<st
 export interface SignalingOptions {
   /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
+  /** Whether a handshake's `Origin` header (absent for non-browser clients) may open a session. */
+  originAllowed: (origin: string | undefined) => boolean;
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
   /** Where views are recorded (synchronously: a view whose record fails is refused). */
   audit: AuditSink;
@@ -82,7 +84,13 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     maxHttpBufferSize: options.maxPayloadBytes,
     serveClient: false,
     // Same origin only: the pages are served by this very server.
-    cors: undefined
+    cors: undefined,
+    // A page of another origin cannot ride on a token it got hold of; refused before any work.
+    allowRequest: (req, callback) => {
+      const allowed = options.originAllowed(req.headers.origin);
+      if (!allowed) metrics.inc('gth_auth_refusals_total', 'Refused handshakes by code', { code: 'ORIGIN_REFUSED' });
+      callback(null, allowed);
+    }
   });
   const sessions = new Set<Session>();
   const audit = options.record;

@@ -6,7 +6,7 @@
 import type { types as ms } from 'mediasoup';
 import type { AgencyPolicies } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
-import { decideView, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
+import { decideUnknownCamera, decideView, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
 import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
@@ -221,9 +221,13 @@ export class Viewer {
     const { registry, streams } = this.#deps;
     if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
     const camera = registry.get(cameraId);
+    // Decided before anything else is looked at: an unknown camera and one out of scope get the same answer.
     if (!camera) {
-      this.#refuse(cameraId, 'CAMERA_UNKNOWN', `등록되지 않은 카메라입니다 (unknown camera ${cameraId})`);
+      const refusal = decideUnknownCamera(this.#principal, this.#deps.policies);
+      this.#refuse(cameraId, refusal.code, refusal.message, incidentId, refusal.why);
     }
+    const decision = this.#decide(camera);
+    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message, incidentId, decision.why);
     if (incidentId !== undefined) {
       const incident = this.#deps.incident(this.#principal.agency.id, incidentId);
       if (!incident) this.#refuse(cameraId, 'INCIDENT_NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)', incidentId);
@@ -234,8 +238,6 @@ export class Viewer {
       if (existing.incidentId === incidentId) return this.#watchResponse(existing);
       this.#refuse(cameraId, 'BAD_REQUEST', '이미 다른 사건(또는 사건 없이)으로 보고 있는 카메라입니다 — 먼저 camera:unwatch 하세요 (already watching this camera for another incident; unwatch first)', incidentId);
     }
-    const decision = this.#decide(camera);
-    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message, incidentId);
     if (this.#watches.size >= this.#deps.maxWatches) {
       this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`, incidentId);
     }
@@ -329,9 +331,9 @@ export class Viewer {
   }
 
   /** Records the refusal (best effort: a refusal is safe even unrecorded) and throws it. */
-  #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string): never {
-    this.#log.warn('watch refused', { camera: cameraId, code });
-    this.#deps.record({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code });
+  #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string, why?: string): never {
+    this.#log.warn('watch refused', { camera: cameraId, code, why });
+    this.#deps.record({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code, ...(why ? { detail: { why } } : {}) });
     throw new HubError(code, message);
   }
 

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerClosedEvent } from '../../server/protocol/events.ts';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { userClaims } from '../support/tokens.ts';
 
 let t: TestHub;
 const GRANT_TTL_MS = 4000;
@@ -129,7 +130,6 @@ test('a refreshed token keeps the picture; a narrower one closes what it no long
   assert.equal(closed, undefined, 'refreshing dropped no picture');
 
   // The same 119 user, now scoped to one district the camera is not in.
-  const { userClaims } = await import('../support/tokens.ts');
   const elsewhere = t.cameras.find((c) => c.district.code !== camera.district.code)!.district.code;
   const narrow = await t.issuers.fire.sign(userClaims('seoul-119', [elsewhere], { purpose: 'dispatch-119' }));
   const gone = nextEvent(socket, 'consumer:closed', (e) => e.cameraId === camera.id);
@@ -150,28 +150,96 @@ test('an expiring token stops the picture within a second and says why', async (
   assert.ok(lag < 1000, `closed ${lag} ms after expiry`);
 });
 
-test('a revoked user is cut off at once and cannot come back with the old token', async () => {
+/** The code a handshake with this token is refused with, or 'connected'. */
+async function handshake(token: string): Promise<string | undefined> {
+  return t.client(token).then(
+    (socket) => {
+      socket.disconnect();
+      return 'connected';
+    },
+    (e: Error & { data?: { code: string } }) => e.data?.code
+  );
+}
+
+const nextSecond = () => new Promise((r) => setTimeout(r, 1100)); // `iat` is in whole seconds
+
+test('a revoked user is cut off at once and stays out, whatever the identity provider issues next, until a supervisor lifts it', async () => {
+  const subject = 'user-seoul-119';
   const victimToken = await t.token('fire');
   const socket = await t.client(victimToken);
   const caps = await joined(socket);
   await watching(socket, caps, t.cameras[1]!.id);
   const ended = nextEvent(socket, 'session:ended');
-  const denied = await api('/api/admin/revocations', await t.token('fire'), { subject: 'user-seoul-119' });
+  const denied = await api('/api/admin/revocations', await t.token('mapo'), { subject });
   assert.equal(denied.status, 403, 'an operator cannot revoke');
+  const supervisor = await t.token('supervisor');
   const started = Date.now();
-  const revoked = await api('/api/admin/revocations', await t.token('supervisor'), { subject: 'user-seoul-119' });
+  const revoked = await api('/api/admin/revocations', supervisor, { subject });
   assert.equal(revoked.status, 200, JSON.stringify(revoked.json));
   const [reason] = await ended;
   figures['revocation → session ended (ms)'] = Date.now() - started;
   assert.equal(reason.code, 'TOKEN_REVOKED');
-  const again = await t.client(victimToken).then(
-    () => 'connected',
-    (e: Error & { data?: { code: string } }) => e.data?.code
-  );
-  assert.equal(again, 'TOKEN_REVOKED');
-  await new Promise((r) => setTimeout(r, 1100)); // a token issued after the revocation (next second) works again
-  const fresh = await t.client(await t.token('fire'));
-  fresh.disconnect();
+  assert.equal(await handshake(victimToken), 'TOKEN_REVOKED');
+
+  // The identity provider knows nothing of it and issues a new token: refused all the same.
+  await nextSecond();
+  const during = await t.token('fire');
+  assert.equal(await handshake(during), 'TOKEN_REVOKED', 'a token issued after the revocation');
+  assert.equal((await api('/api/incidents', during)).status, 401);
+  assert.deepEqual(((await api('/api/admin/revocations', supervisor)).json as { revocations: Array<{ subject: string }> }).revocations.map((r) => r.subject), [subject]);
+  // Kept in the store: a restarted hub refuses too.
+  await t.restart();
+  assert.equal(await handshake(during), 'TOKEN_REVOKED', 'after a restart');
+
+  // Lifting is a supervisor's act for their own agency, with a reason, on the record.
+  const lift = { subject, reason: '본인 확인 완료 (identity confirmed)' };
+  assert.equal((await api('/api/admin/revocations/lift', await t.token('mapo'), lift)).status, 403, 'an operator cannot lift');
+  const otherSupervisor = await t.issuers.police.sign(userClaims('gangnam-police', ['11680'], { role: 'supervisor', sub: 'chief-gangnam' }));
+  assert.equal((await api('/api/admin/revocations/lift', otherSupervisor, lift)).status, 404, "another agency's supervisor has nothing to lift");
+  assert.equal((await api('/api/admin/revocations/lift', supervisor, { subject })).status, 400, 'a reason is required');
+  const lifted = await api('/api/admin/revocations/lift', supervisor, lift);
+  assert.equal(lifted.status, 200, JSON.stringify(lifted.json));
+  assert.equal((lifted.json as { lifted: { liftedBy: string } }).lifted.liftedBy, 'chief-119');
+  const record = t.hub.audit.query({ action: 'revocation.lifted', limit: 10 }).entries.at(-1);
+  assert.equal(record?.subject, subject);
+  assert.deepEqual(record?.detail, { by: 'chief-119', reason: lift.reason });
+  assert.equal((await api('/api/admin/revocations/lift', supervisor, lift)).status, 404, 'nothing left to lift');
+
+  // Tokens from before the lift stay refused: the one from before the revocation, and the one issued during it.
+  assert.equal(await handshake(victimToken), 'TOKEN_REVOKED', 'issued before the revocation');
+  assert.equal(await handshake(during), 'TOKEN_REVOKED', 'issued while it stood');
+  assert.equal((await api('/api/incidents', victimToken)).status, 401);
+  await nextSecond();
+  const after = await t.token('fire');
+  assert.equal(await handshake(after), 'connected', 'a token issued after the lift works');
+  assert.equal((await api('/api/incidents', after)).status, 200);
+});
+
+test('a token issued in the future is refused at the handshake and at the API', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const tomorrow = await t.issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), { issuedAt: now + 86_400, expiresIn: now + 2 * 86_400 });
+  assert.equal(await handshake(tomorrow), 'AUTH_INVALID_TOKEN');
+  assert.equal((await api('/api/incidents', tomorrow)).status, 401);
+  const skewed = await t.issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), { issuedAt: now + 20 });
+  assert.equal(await handshake(skewed), 'connected', 'an identity provider 20 s ahead is within the allowed skew');
+});
+
+test('/metrics needs a metrics token, which opens nothing else, and names no camera or worker process', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const caps = await joined(socket);
+  await watching(socket, caps, t.cameras[0]!.id);
+  const scrape = (token?: string) => fetch(`${t.hub.url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  assert.equal((await scrape()).status, 401, 'no token');
+  assert.equal((await scrape(await t.token('fire'))).status, 403, "an operator's token");
+  const text = await t.metrics();
+  assert.match(text, /^gth_ingest_streams\{state="live"\} 1$/m, 'ingests are counted per state');
+  for (const camera of t.cameras) assert.ok(!text.includes(camera.id), `${camera.id} is not named`);
+  assert.doesNotMatch(text, /pid=/);
+  assert.match(text, /^gth_worker_cpu_ms\{worker="0"\} \d+/m);
+  const metricsToken = await t.token('metrics');
+  assert.equal(await handshake(metricsToken), 'FORBIDDEN', 'a metrics token opens no session');
+  assert.equal((await api('/api/incidents', metricsToken)).status, 403, 'nor the API');
+  socket.disconnect();
 });
 
 test('key rotation: a new kid works after the JWKS changes; a withdrawn kid ends its streams', async () => {

@@ -22,12 +22,12 @@ test('a user flooding from 16 sockets is held to its budget and a bystander of a
     assert.equal(sockets, 16, 'the default lets one user hold the 16 sockets of the flood');
     const flooderToken = await t.token('fire');
     const bystanderToken = await t.token('gangnam');
-    await fetch(new URL('/metrics', t.hub.url)); // starts a fresh event-loop delay window
+    await t.metrics(); // starts a fresh event-loop delay window
 
     const started = performance.now();
     const result = await runFlood({ url: t.hub.url, flooderToken, bystanderToken, sockets, durationMs: 5000 });
     const elapsedS = (performance.now() - started) / 1000;
-    const metrics = await (await fetch(new URL('/metrics', t.hub.url))).text();
+    const metrics = await t.metrics();
     const delay = [...metrics.matchAll(/^gth_event_loop_delay_ms\{quantile="([^"]+)"\} (\S+)$/gm)].map(([, q, v]) => `${q}: ${v}`).join(', ');
 
     const { flooder, bystander } = result;

@@ -92,7 +92,7 @@ const sessionTimers = trackLongTimers(10 * 60_000);
 
 before(async () => {
   // One camera per demo district (종로, 마포, 서초, 강남), so every agency's scope is non-trivial.
-  t = await startTestHub({ cameras: 4, config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000 }, budgets: UNLIMITED_BUDGETS } });
+  t = await startTestHub({ cameras: 4, config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000 }, budgets: UNLIMITED_BUDGETS, metrics: { workerPids: true } } });
   maxPayloadBytes = loadConfig({}).signaling.maxPayloadBytes;
   for (const agency of AGENCIES) {
     tokens[agency] = await t.token(agency);
@@ -920,18 +920,14 @@ function keepListing(socket: HubClient, expected: number): { stop(): Promise<{ o
 // ---------------------------------------------------------------------------------------------
 // The hub, from outside.
 
-async function metricsText(): Promise<string> {
-  return (await fetch(`${t.hub.url}/metrics`)).text();
-}
-
-/** mediasoup worker pids, as the hub reports them on /metrics. */
+/** mediasoup worker pids, as the hub reports them on /metrics (this hub is configured to). */
 async function workerPids(): Promise<number[]> {
-  return [...(await metricsText()).matchAll(/gth_worker_cpu_ms\{pid="(\d+)"\}/g)].map((m) => Number(m[1])).sort();
+  return [...(await t.metrics()).matchAll(/gth_worker_cpu_ms\{pid="(\d+)"\}/g)].map((m) => Number(m[1])).sort();
 }
 
 /** One unlabelled series of the hub's /metrics. */
 async function metric(name: string): Promise<number | undefined> {
-  const match = new RegExp(`^${name}(?:\\{\\})? (\\S+)$`, 'm').exec(await metricsText());
+  const match = new RegExp(`^${name}(?:\\{\\})? (\\S+)$`, 'm').exec(await t.metrics());
   return match ? Number(match[1]) : undefined;
 }
 

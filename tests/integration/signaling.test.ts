@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
+import { io as connect } from 'socket.io-client';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { unsignedToken, userClaims } from '../support/tokens.ts';
 
@@ -74,8 +75,12 @@ test('a district user sees only its district and cannot consume another district
   assert.equal(!refused.ok && refused.error.code, 'CAMERA_OUT_OF_SCOPE');
   assert.equal(t.hub.streams.state(foreign), 'idle', 'a refused watch starts no ingest');
 
+  // A camera that does not exist is answered exactly as one out of scope: probing ids tells nothing.
   const unknown = await request(socket, 'camera:watch', { cameraId: 'cam-99999-999', rtpCapabilities });
-  assert.equal(!unknown.ok && unknown.error.code, 'CAMERA_UNKNOWN');
+  assert.deepEqual(!unknown.ok && unknown.error, !refused.ok && refused.error);
+  const unknownForIncident = await request(socket, 'camera:watch', { cameraId: 'cam-99999-999', rtpCapabilities, incidentId: 'inc-00000000-0000-0000-0000-000000000000' });
+  const foreignForIncident = await request(socket, 'camera:watch', { cameraId: foreign.id, rtpCapabilities, incidentId: 'inc-00000000-0000-0000-0000-000000000000' });
+  assert.deepEqual(!unknownForIncident.ok && unknownForIncident.error, !foreignForIncident.ok && foreignForIncident.error, 'the same with an incident id');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(consumers, 0, 'no media was offered for a refused camera');
   socket.disconnect();
@@ -98,6 +103,30 @@ test('forged, expired, unsigned and missing tokens are refused at the handshake 
   assert.equal(await refusal(undefined), 'AUTH_REQUIRED');
   // The police IdP cannot speak for the fire service.
   assert.equal(await refusal(await t.issuers.police.sign(userClaims('seoul-119', ['*']))), 'AUTH_UNTRUSTED_ISSUER');
+});
+
+test('a handshake from a page of another origin, or a sandboxed one (Origin: null), is refused; the hub\'s own origin is not', async () => {
+  const token = await t.token('fire');
+  const handshake = (origin: string, transport: 'websocket' | 'polling') =>
+    new Promise<string>((resolve) => {
+      const socket = connect(t.hub.url, { auth: { token }, transports: [transport], reconnection: false, forceNew: true, extraHeaders: { origin } });
+      socket.once('connect', () => {
+        socket.disconnect();
+        resolve('connected');
+      });
+      socket.once('connect_error', () => {
+        socket.disconnect();
+        resolve('refused');
+      });
+    });
+  for (const transport of ['websocket', 'polling'] as const) {
+    assert.equal(await handshake('https://evil.example', transport), 'refused', `foreign origin over ${transport}`);
+    assert.equal(await handshake('null', transport), 'refused', `null origin over ${transport}`);
+    assert.equal(await handshake(t.hub.url, transport), 'connected', `own origin over ${transport}`);
+  }
+  const own = new URL(t.hub.url);
+  assert.equal(await handshake(`http://localhost:${own.port}`, 'websocket'), 'connected', 'localhost is the same machine as 127.0.0.1');
+  assert.equal(await handshake(`http://localhost:${Number(own.port) + 1}`, 'websocket'), 'refused', 'another port is another origin');
 });
 
 test('malformed payloads get BAD_REQUEST and the server keeps serving everyone', async () => {

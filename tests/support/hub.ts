@@ -26,9 +26,12 @@ export interface TestHub {
   cameras: RegistryCamera[];
   /**
    * Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each),
-   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor).
+   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor), `metrics` (a
+   * Prometheus scraper's service token of the 119 room's issuer).
    */
-  token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor' | 'metrics', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  /** The hub's /metrics text, scraped with a metrics token. */
+  metrics(): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
   /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
@@ -86,6 +89,14 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
     );
     hub = await startHub(config, { log: createLogger(config.logLevel) });
     let started = hub;
+    const token: TestHub['token'] = (agency, tokenOptions) => {
+      if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
+      if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
+      if (agency === 'metrics') return issuers.fire.sign(userClaims('seoul-119', [], { role: 'metrics', sub: 'prometheus' }), tokenOptions);
+      if (agency === 'welfare') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person' }), tokenOptions);
+      if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
+      return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
+    };
 
     return {
       get hub() {
@@ -94,14 +105,13 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       farm,
       cameras,
       issuers,
-      token: (agency, tokenOptions) => {
-        if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
-        if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
-        if (agency === 'welfare') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person' }), tokenOptions);
-        if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
-        return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
+      token,
+      client: (bearer) => connectClient(started.url, bearer, (socket) => clients.add(socket)),
+      metrics: async () => {
+        const response = await fetch(`${started.url}/metrics`, { headers: { authorization: `Bearer ${await token('metrics')}` } });
+        assert.equal(response.status, 200, 'a metrics token reads /metrics');
+        return response.text();
       },
-      client: (token) => connectClient(started.url, token, (socket) => clients.add(socket)),
       restart: async () => {
         for (const socket of clients) socket.disconnect();
         await started.close();

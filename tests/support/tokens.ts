@@ -13,7 +13,7 @@ export interface TestIssuer {
   addKey(): Promise<string>;
   /** Rewrites the JWKS file with exactly these keys, as an IdP rotating or withdrawing keys would. */
   publish(kids: string[]): Promise<void>;
-  sign(claims: JWTPayload, options?: { alg?: string; kid?: string; expiresIn?: string | number; notBefore?: string | number; audience?: string; issuer?: string; key?: CryptoKey }): Promise<string>;
+  sign(claims: JWTPayload, options?: { alg?: string; kid?: string; expiresIn?: string | number; notBefore?: string | number; issuedAt?: number; audience?: string; issuer?: string; key?: CryptoKey }): Promise<string>;
 }
 
 export const AUDIENCE = 'golden-time-hub';
@@ -44,7 +44,7 @@ export async function createTestIssuer(issuer: string, agencies: string[], alg: 
         .setProtectedHeader({ alg: options.alg ?? alg, kid: options.kid ?? kid })
         .setIssuer(options.issuer ?? issuer)
         .setAudience(options.audience ?? AUDIENCE)
-        .setIssuedAt()
+        .setIssuedAt(options.issuedAt)
         .setExpirationTime(options.expiresIn ?? '1h');
       if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
       return jwt.sign(options.key ?? keys.get(options.kid ?? kid)?.privateKey ?? privateKey);

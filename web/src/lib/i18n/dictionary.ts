@@ -183,6 +183,7 @@ const ko = {
   'audit.action.incident.opened': '사건 개시',
   'audit.action.incident.closed': '사건 종결',
   'audit.action.revocation': '토큰·키 폐기',
+  'audit.action.revocation.lifted': '사용 중지 해제',
   'audit.action.issuers.reloaded': '발급 기관 갱신',
 
   'audit.outcome.allowed': '허용',
@@ -374,6 +375,7 @@ const en: Dictionary = {
   'audit.action.incident.opened': 'Incident opened',
   'audit.action.incident.closed': 'Incident closed',
   'audit.action.revocation': 'Revocation',
+  'audit.action.revocation.lifted': 'Revocation lifted',
   'audit.action.issuers.reloaded': 'Issuers reloaded',
 
   'audit.outcome.allowed': 'Allowed',
