@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig, registrySource } from './config.ts';
+import { DEV_ISSUER } from './auth/dev-issuer.ts';
+import { loadConfig, registrySource, type HubConfigInput } from './config.ts';
 
 test('defaults are safe for one machine: loopback, development, simulated cameras', () => {
   const config = loadConfig({});
@@ -38,4 +39,20 @@ test('the registry: synthetic Seoul in development, an explicit CSV with a sourc
   assert.throws(() => loadConfig(production), /sourceTemplate/);
   assert.throws(() => loadConfig({ ...production, GTH_REGISTRY_SOURCE_TEMPLATE: 'http://vms/{id}' }), /rtsp:\/\/ URL containing \{id\}/);
   assert.throws(() => loadConfig({ ...production, GTH_REGISTRY_CSV: '', GTH_REGISTRY_SYNTHETIC: '10' }), /synthetic registry/);
+});
+
+test('production refuses unsafe settings, each with a message that says what to fix', () => {
+  const issuer = { issuer: 'https://idp.fire.example', agencies: ['seoul-119'], jwksFile: '/etc/gth/fire.jwks.json' };
+  const production = (overrides: HubConfigInput) =>
+    loadConfig({}, { mode: 'production', simulator: { cameras: 0, basePort: 0 }, auth: { issuers: [issuer] }, ...overrides });
+  assert.equal(production({}).mode, 'production', 'the baseline is safe');
+  assert.throws(() => production({ auth: { issuers: [{ ...issuer, issuer: DEV_ISSUER }] } }), /does not trust the development issuer/);
+  assert.throws(() => production({ webrtc: { listenIp: '0.0.0.0' } }), /webrtc\.listenIp 0\.0\.0\.0 needs webrtc\.announcedAddress/);
+  assert.equal(production({ webrtc: { listenIp: '0.0.0.0', announcedAddress: '10.1.2.3' } }).webrtc.announcedAddress, '10.1.2.3');
+  assert.throws(() => production({ http: { host: '0.0.0.0' } }), /http\.host 0\.0\.0\.0 needs http\.publicOrigins/);
+  assert.deepEqual(production({ http: { host: '0.0.0.0', publicOrigins: ['https://hub.example.kr'] } }).http.publicOrigins, ['https://hub.example.kr']);
+  assert.throws(() => production({ http: { publicOrigins: ['https://hub.example.kr/monitor'] } }), /must be an origin/);
+  // An empty audience would switch jose's audience check off: refused in every mode.
+  assert.throws(() => production({ auth: { issuers: [issuer], audience: '' } }), /auth\.audience must not be empty/);
+  assert.throws(() => loadConfig({}, { auth: { audience: '' } }), /auth\.audience must not be empty/);
 });

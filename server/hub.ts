@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
 import { RecordQueue } from './audit/record-queue.ts';
-import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
+import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
 import { CameraIndex } from './geo/camera-index.ts';
@@ -93,7 +93,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const development = config.mode === 'development';
     mkdirSync(config.dataDir, { recursive: true });
     const devIssuer = development ? await openDevIssuer(config.dataDir, DEMO_AGENCIES) : undefined;
-    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
+    // Production trusts no key the development issuer signs with, under whatever issuer name.
+    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, config.auth.issuers.map((i) => i.jwksFile));
+    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
     closers.push(() => issuers.close());
     const policies = new AgencyPolicies([...(development ? DEMO_AGENCIES : []), ...config.agencies]);
 

@@ -4,8 +4,8 @@
  * in the repo) and it is never trusted in production mode.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { dirname, join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Purpose } from '../protocol/events.ts';
 import type { IssuerConfig } from './issuers.ts';
 import type { AgencyPolicy } from './policy.ts';
@@ -26,9 +26,31 @@ export interface DevIssuer {
   sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string }): Promise<string>;
 }
 
+const PRIVATE_FILE = 'private.jwk.json';
+
+/**
+ * Thumbprints of the development issuer keys a production hub must not trust: the one in its
+ * own data directory, and any whose private key lies beside a trusted JWKS file (the dev
+ * issuer's layout, copied from a development machine).
+ */
+export async function devIssuerKeys(dataDir: string, jwksFiles: readonly string[]): Promise<Set<string>> {
+  const thumbprints = new Set<string>();
+  for (const file of [join(dataDir, 'dev-issuer', PRIVATE_FILE), ...jwksFiles.map((f) => join(dirname(f), PRIVATE_FILE))]) {
+    let jwk: JWK;
+    try {
+      jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
+    } catch {
+      continue; // none there
+    }
+    // A thumbprint covers the public members only: the private JWK's is its public key's.
+    thumbprints.add(await calculateJwkThumbprint(jwk));
+  }
+  return thumbprints;
+}
+
 export async function openDevIssuer(dataDir: string, agencies: readonly DemoAgency[]): Promise<DevIssuer> {
   const dir = join(dataDir, 'dev-issuer');
-  const privatePath = join(dir, 'private.jwk.json');
+  const privatePath = join(dir, PRIVATE_FILE);
   const jwksFile = join(dir, 'jwks.json');
   let privateJwk: JWK;
   try {

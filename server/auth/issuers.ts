@@ -5,7 +5,7 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 
 export interface IssuerConfig {
@@ -26,12 +26,22 @@ const jwksSchema = z.object({
     .min(1)
 });
 
-export async function loadIssuer(config: IssuerConfig): Promise<TrustedIssuer> {
+/** Keys no trusted issuer may publish: in production, the development issuer's (by JWK thumbprint). */
+export interface IssuerChecks {
+  forbiddenKeys?: ReadonlySet<string>;
+}
+
+export async function loadIssuer(config: IssuerConfig, checks: IssuerChecks = {}): Promise<TrustedIssuer> {
   const raw: unknown = JSON.parse(await readFile(config.jwksFile, 'utf8'));
   const parsed = jwksSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`JWKS of issuer ${config.issuer} (${config.jwksFile}) is not a key set with a kid on every key`);
   for (const key of parsed.data.keys) {
     if ('d' in key) throw new Error(`JWKS of issuer ${config.issuer} contains a private key (kid ${key.kid})`);
+    // A symmetric key in a published key set is a published secret: whoever reads the file can sign.
+    if (key.kty === 'oct') throw new Error(`JWKS of issuer ${config.issuer} contains a symmetric (oct) key (kid ${key.kid}); only public EdDSA/ES256 keys are accepted`);
+    if (checks.forbiddenKeys?.has(await calculateJwkThumbprint(key as JWK))) {
+      throw new Error(`JWKS of issuer ${config.issuer} contains the development issuer's key (kid ${key.kid}): anyone with its data directory can mint tokens`);
+    }
   }
   return {
     issuer: config.issuer,
@@ -40,9 +50,9 @@ export async function loadIssuer(config: IssuerConfig): Promise<TrustedIssuer> {
   };
 }
 
-export async function loadIssuers(configs: IssuerConfig[]): Promise<Map<string, TrustedIssuer>> {
+export async function loadIssuers(configs: IssuerConfig[], checks: IssuerChecks = {}): Promise<Map<string, TrustedIssuer>> {
   const issuers = new Map<string, TrustedIssuer>();
-  for (const config of configs) issuers.set(config.issuer, await loadIssuer(config));
+  for (const config of configs) issuers.set(config.issuer, await loadIssuer(config, checks));
   return issuers;
 }
 
@@ -53,17 +63,20 @@ export async function loadIssuers(configs: IssuerConfig[]): Promise<Map<string, 
  */
 export class TrustedIssuers {
   readonly #configs: IssuerConfig[];
+  readonly #checks: IssuerChecks;
   #map = new Map<string, TrustedIssuer>();
   #watching = false;
   readonly #listeners = new Set<() => void>();
 
-  private constructor(configs: IssuerConfig[]) {
+  private constructor(configs: IssuerConfig[], checks: IssuerChecks) {
     this.#configs = configs;
+    this.#checks = checks;
   }
 
-  static async load(configs: IssuerConfig[]): Promise<TrustedIssuers> {
-    const issuers = new TrustedIssuers(configs);
-    issuers.#map = await loadIssuers(configs);
+  /** Refuses to start on a key set that fails a check; a reload that fails one leaves that issuer untrusted. */
+  static async load(configs: IssuerConfig[], checks: IssuerChecks = {}): Promise<TrustedIssuers> {
+    const issuers = new TrustedIssuers(configs, checks);
+    issuers.#map = await loadIssuers(configs, checks);
     return issuers;
   }
 
@@ -77,7 +90,7 @@ export class TrustedIssuers {
     const failed: string[] = [];
     for (const config of this.#configs) {
       try {
-        next.set(config.issuer, await loadIssuer(config));
+        next.set(config.issuer, await loadIssuer(config, this.#checks));
       } catch {
         failed.push(config.issuer);
       }
