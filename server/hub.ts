@@ -32,7 +32,7 @@ import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
 import { EventLoopDelay } from './event-loop.ts';
-import { createHttpServer, createMetricsServer } from './http.ts';
+import { createHttpServer, createMetricsServer, type HttpOptions } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
@@ -200,24 +200,10 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
-    const security = securityHeaders(config.http.frameAncestors);
-    const scrape = {
+    const httpOptions: HttpOptions = {
       log,
       metrics,
-      security,
-      beforeMetrics: async () => {
-        metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
-        metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
-        metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
-        const delay = loopDelay.take();
-        const help = 'Event-loop delay since the previous scrape, ms (the loop also relays camera RTP)';
-        for (const [quantile, value] of [['0.5', delay.p50], ['0.99', delay.p99], ['max', delay.max]] as const) metrics.set('gth_event_loop_delay_ms', help, { quantile }, value);
-        metrics.set('gth_event_loop_delay_window_seconds', 'Length of the window gth_event_loop_delay_ms covers', {}, delay.windowMs / 1000);
-        await reportWorkers(metrics, pool, config.metrics);
-      }
-    };
-    const http = await createHttpServer({
-      ...scrape,
+      security: securityHeaders(config.http.frameAncestors),
       authorizeScrape: config.metrics.listen ? undefined : authorizeScrape,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
@@ -231,8 +217,19 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         geo,
         visible,
         dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, visible(principal).includes))
-      })
-    });
+      }),
+      beforeMetrics: async () => {
+        metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
+        metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
+        metrics.set('gth_consumers', 'Pictures being sent to browsers (mediasoup consumers)', {}, signaling.consumers());
+        const delay = loopDelay.take();
+        const help = 'Event-loop delay since the previous scrape, ms (the loop also relays camera RTP)';
+        for (const [quantile, value] of [['0.5', delay.p50], ['0.99', delay.p99], ['max', delay.max]] as const) metrics.set('gth_event_loop_delay_ms', help, { quantile }, value);
+        metrics.set('gth_event_loop_delay_window_seconds', 'Length of the window gth_event_loop_delay_ms covers', {}, delay.windowMs / 1000);
+        await reportWorkers(metrics, pool, config.metrics);
+      }
+    };
+    const http = await createHttpServer(httpOptions);
 
     // Known once the port is (port 0 picks one): the hub's own origins unless configured.
     let origins: ReadonlySet<string> = new Set(config.http.publicOrigins);
@@ -302,7 +299,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));
     let metricsUrl: string | undefined;
     if (config.metrics.listen) {
-      const server = createMetricsServer(scrape);
+      const server = createMetricsServer(httpOptions);
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       const { host } = config.metrics.listen;
       metricsUrl = `http://${host.includes(':') ? `[${host}]` : host}:${await listen(server, config.metrics.listen.port, host)}/metrics`;
