@@ -8,7 +8,9 @@
  * flood, and the hub's event-loop delay (the loop that also relays camera RTP), are printed.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
@@ -21,8 +23,9 @@ const CONCURRENCY = 25;
 const BYSTANDER_EVERY_MS = 20;
 const BASELINE_MS = 2000;
 const FLOODER = fileURLToPath(new URL('../support/garbage-handshakes.ts', import.meta.url));
+const VERIFY = fileURLToPath(new URL('../../server/audit/verify-cli.ts', import.meta.url));
 
-test('a flood of 500 garbage-token handshakes is refused and recorded once, and a watching bystander is answered throughout', async () => {
+test('a flood of 500 garbage-token handshakes is refused and recorded once, a watching bystander is answered throughout, and the log verifies against its checkpoints across a restart (and not once cut)', async () => {
   // One window spans the whole flood, so its count lands in exactly one record.
   const t = await startTestHub({ cameras: 1, config: { audit: { refusedHandshakes: { intervalMs: 60_000 } } } });
   try {
@@ -40,11 +43,20 @@ test('a flood of 500 garbage-token handshakes is refused and recorded once, and 
     bystander.on('consumer:closed', (event) => closed.push(event.consumerId));
 
     let flood: HandshakeFloodResult | undefined;
+    // Audit records written and CPU the hub's process spent (the bystander included) while the flood ran.
+    let records = 0;
+    let cpu = process.cpuUsage();
+    let cpuMs = 0;
     const samples = await timeBystander(t.hub.url, bystander, async () => {
       await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
       await fetch(new URL('/metrics', t.hub.url)); // opens the event-loop delay window of the flood
+      records = t.hub.audit.count;
+      cpu = process.cpuUsage();
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', FLOODER, t.hub.url, String(FLOOD), String(CONCURRENCY)], { timeout: 120_000 });
       flood = JSON.parse(stdout) as HandshakeFloodResult;
+      const used = process.cpuUsage(cpu);
+      cpuMs = (used.user + used.system) / 1000;
+      records = t.hub.audit.count - records;
     });
     assert.ok(flood);
     const metrics = await (await fetch(new URL('/metrics', t.hub.url))).text();
@@ -52,6 +64,7 @@ test('a flood of 500 garbage-token handshakes is refused and recorded once, and 
     const before = summary(samples.filter((s) => s.at < flood!.startedAt).map((s) => s.ms));
     const during = summary(samples.filter((s) => s.at >= flood!.startedAt && s.at <= flood!.endedAt).map((s) => s.ms));
     process.stdout.write(`# figure handshake flood: ${FLOOD} garbage tokens, ${CONCURRENCY} at a time, in ${flood.endedAt - flood.startedAt} ms\n`);
+    process.stdout.write(`# figure handshake flood: hub process CPU ${Math.round(cpuMs)} ms (${(cpuMs / FLOOD).toFixed(2)} ms a handshake, bystander included); audit records written meanwhile ${records}\n`);
     process.stdout.write(`# figure handshake flood: bystander before n=${before.n} p50 ${before.p50} ms, p95 ${before.p95} ms, max ${before.max} ms\n`);
     process.stdout.write(`# figure handshake flood: bystander during n=${during.n} p50 ${during.p50} ms, p95 ${during.p95} ms, max ${during.max} ms; hub event-loop delay ms ${delay}; camera states ${stateChanges.join(' ') || 'live throughout'}\n`);
 
@@ -70,6 +83,21 @@ test('a flood of 500 garbage-token handshakes is refused and recorded once, and 
     assert.equal(record!.detail?.count, FLOOD, 'with the count of refusals');
     assert.ok(typeof record!.detail?.firstAt === 'number' && typeof record!.detail?.lastAt === 'number', 'and when they came');
     assert.equal(t.hub.audit.verify().ok, true);
+
+    // The hub's own checkpoints: the log written across the restart verifies against them…
+    const verify = () => spawnSync(process.execPath, ['--import', 'tsx', VERIFY], { encoding: 'utf8', env: { ...process.env, GTH_CONFIG: '', GTH_DATA_DIR: t.dataDir }, timeout: 60_000 });
+    const intact = verify();
+    assert.equal(intact.status, 0, intact.stdout + intact.stderr);
+    assert.match(intact.stdout, /checkpoints: \d+ trusted/);
+    // …and once its last record is cut, audit:verify names it and the hub will not start on it.
+    await t.hub.close();
+    const db = new Database(join(t.dataDir, 'audit.sqlite'));
+    db.exec('DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)');
+    db.close();
+    const cut = verify();
+    assert.equal(cut.status, 1, cut.stdout + cut.stderr);
+    assert.match(cut.stdout, /\(truncated\)/);
+    await assert.rejects(t.restart(), /does not match its latest checkpoint.*missing at the end/s);
   } finally {
     await t.close();
   }

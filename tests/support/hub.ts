@@ -31,6 +31,8 @@ export interface TestHub {
   token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
+  /** The hub's data directory (removed by close()). */
+  dataDir: string;
   /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       farm,
       cameras,
       issuers,
+      dataDir,
       token: (agency, tokenOptions) => {
         if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
         if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
