@@ -69,11 +69,13 @@ export class Checkpointer {
   readonly #options: CheckpointerOptions;
   /** The last seq a stored checkpoint covers. */
   #covered: number;
+  /** The head when the last checkpoint was asked for: while a slow write is under way, the count runs from there. */
+  #requested: number;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #onAppend = (head: ChainHead) => {
-    if (head.seq - this.#covered >= this.#options.everyRecords) void this.checkpoint();
+    if (head.seq - Math.max(this.#covered, this.#requested) >= this.#options.everyRecords) void this.checkpoint();
     else this.#timer ??= setTimeout(() => void this.checkpoint(), this.#options.everyMs).unref();
   };
 
@@ -103,6 +105,7 @@ export class Checkpointer {
     this.#key = key;
     this.#options = options;
     this.#covered = covered;
+    this.#requested = covered;
     log.observer.on('append', this.#onAppend);
   }
 
@@ -110,6 +113,7 @@ export class Checkpointer {
   checkpoint(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#requested = this.#log.closed ? this.#requested : this.#log.head.seq;
     this.#writing = this.#writing.then(async () => {
       if (this.#log.closed) return;
       const head = this.#log.head;
