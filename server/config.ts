@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
@@ -159,7 +159,36 @@ export const configSchema = z
         user: rateSchema.default(DEFAULT_BUDGETS.user),
         agency: rateSchema.default(DEFAULT_BUDGETS.agency)
       })
-      .default(DEFAULT_BUDGETS)
+      .default(DEFAULT_BUDGETS),
+    audit: z
+      .object({
+        /**
+         * Signed checkpoints (seq + head hash) of the audit chain, appended to a file the audit
+         * database does not contain, so a cut tail or an older copy of audit.sqlite is caught.
+         * Default file: <dataDir>/audit-checkpoints/checkpoints.jsonl; a deployment points it at
+         * another disk or a mount of another host.
+         */
+        checkpoints: z
+          .object({
+            file: z.string().min(1).optional(),
+            /** A checkpoint after this many new records… */
+            everyRecords: z.number().int().min(1).default(100),
+            /** …or this long after the first record it does not cover yet (and at a clean stop). */
+            everyMs: z.number().int().min(100).default(5000)
+          })
+          .prefault({}),
+        /** The hub's Ed25519 checkpoint key (PKCS#8 PEM), made on first start; default <dataDir>/audit-key.pem, public half beside it. */
+        keyFile: z.string().min(1).optional(),
+        /** Refused handshakes: one auth.refused record per source address and reason per interval, with the count. */
+        refusedHandshakes: z
+          .object({
+            intervalMs: z.number().int().min(100).default(10_000),
+            /** Sources counted apart per interval; more are counted together, without an address. */
+            maxSources: z.number().int().min(1).default(1000)
+          })
+          .prefault({})
+      })
+      .prefault({})
   })
   .superRefine((config, ctx) => {
     if (config.mode === 'production') {
@@ -208,7 +237,9 @@ const ENV: Record<string, (input: Record<string, unknown>, value: string) => voi
   GTH_REGISTRY_CSV: (c, v) => (section(c, 'registry').csv = v),
   GTH_REGISTRY_SYNTHETIC: (c, v) => (section(c, 'registry').synthetic = Number(v)),
   GTH_REGISTRY_SEED: (c, v) => (section(c, 'registry').seed = Number(v)),
-  GTH_REGISTRY_SOURCE_TEMPLATE: (c, v) => (section(c, 'registry').sourceTemplate = v)
+  GTH_REGISTRY_SOURCE_TEMPLATE: (c, v) => (section(c, 'registry').sourceTemplate = v),
+  GTH_AUDIT_CHECKPOINTS: (c, v) => (section(section(c, 'audit'), 'checkpoints').file = v),
+  GTH_AUDIT_KEY: (c, v) => (section(c, 'audit').keyFile = v)
 };
 
 function section(input: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -242,6 +273,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: HubC
   const data = parsed.data;
   const registry = data.registry.csv ? { ...data.registry, csv: resolve(data.registry.csv) } : data.registry;
   return { ...data, registry, dataDir: resolve(data.dataDir) };
+}
+
+/** The audit trail's three files: the chain (SQLite), its checkpoints, and the key that signs them. */
+export function auditFiles(config: HubConfig): { log: string; checkpoints: string; key: string } {
+  return {
+    log: join(config.dataDir, 'audit.sqlite'),
+    checkpoints: resolve(config.audit.checkpoints.file ?? join(config.dataDir, 'audit-checkpoints', 'checkpoints.jsonl')),
+    key: resolve(config.audit.keyFile ?? join(config.dataDir, 'audit-key.pem'))
+  };
 }
 
 /** Where the city-scale registry comes from, once defaults are applied (see `registry` above). */

@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
+import { AuditKey } from './audit/audit-key.ts';
+import { AppendOnlyFile } from './audit/checkpoint-store.ts';
+import { Checkpointer } from './audit/checkpoints.ts';
 import { RecordQueue } from './audit/record-queue.ts';
+import { RefusalTally } from './audit/refusal-tally.ts';
 import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
@@ -27,7 +31,7 @@ import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
 import { VisibleSets } from './cameras/visible-sets.ts';
-import { registrySource, type HubConfig } from './config.ts';
+import { auditFiles, registrySource, type HubConfig } from './config.ts';
 import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
@@ -104,8 +108,16 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     closers.push(() => {
       db.close();
     });
-    const audit = AuditLog.open(join(config.dataDir, 'audit.sqlite'));
+    const auditAt = auditFiles(config);
+    const audit = AuditLog.open(auditAt.log);
     closers.push(() => audit.close());
+    // Before anything is appended: a log that falls short of its latest checkpoint stops the start.
+    const checkpointer = await Checkpointer.open(audit, new AppendOnlyFile(auditAt.checkpoints), AuditKey.openOrCreate(auditAt.key), {
+      everyRecords: config.audit.checkpoints.everyRecords,
+      everyMs: config.audit.checkpoints.everyMs,
+      onError: (error) => log.error('audit checkpoint not stored', { file: auditAt.checkpoints, error: (error as Error).message })
+    });
+    closers.push(() => checkpointer.close());
     const revocations = new Revocations(db);
     const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
     closers.push(() => incidents.dispose());
@@ -197,6 +209,14 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const records = new RecordQueue(audit, (error, batch) => log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message }));
     closers.push(() => records.flush());
     const record = (input: AuditInput) => records.record(input);
+    const refusals = new RefusalTally({
+      ...config.audit.refusedHandshakes,
+      record: (input) => {
+        log.warn('handshakes refused', { code: input.code, address: input.clientAddress, count: input.detail?.count });
+        record(input);
+      }
+    });
+    closers.push(() => refusals.close());
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -238,6 +258,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       originAllowed: (origin) => originAllowed(origin, origins),
       audit,
       record,
+      refusedHandshake: (refusal) => refusals.count(refusal),
       viewerDeps: {
         policies,
         grants: (agency) => incidents.grantsOf(agency),

@@ -66,8 +66,8 @@ test('GET /api/audit.csv: CSV of all matches up to 5000, with a suggested file n
   assert.equal(response.total, 100);
   const lines = response.body.split('\r\n').filter(Boolean);
   assert.equal(lines.length, 101);
-  assert.ok(lines[0]?.startsWith('\uFEFFseq,time,'));
-  assert.ok(lines[1]?.startsWith('298,2025-03-01T09:04:57.000+09:00,'));
+  assert.ok(lines[0]?.startsWith('\uFEFF"seq","time",'));
+  assert.ok(lines[1]?.startsWith('"298","2025-03-01T09:04:57.000+09:00",'));
 });
 
 test('invalid queries are 400 BAD_REQUEST with what was wrong', () => {

@@ -53,14 +53,15 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test('header row, UTF-8 BOM, CRLF line ends, one row per entry', () => {
+test('header row, UTF-8 BOM, CRLF line ends, one row per entry, every cell quoted', () => {
   const csv = toCsv([entry(), entry({ seq: 2 })]);
-  assert.ok(csv.startsWith('\uFEFFseq,time,at_ms,action,outcome,code,subject,agency,role,purpose,incident_id,camera_id,client_address,duration_ms,detail,prev_hash,hash\r\n'));
+  assert.ok(csv.startsWith('\uFEFF"seq","time","at_ms","action","outcome","code","subject","agency","role","purpose","incident_id","camera_id","client_address","duration_ms","detail","prev_hash","hash"\r\n'));
   assert.ok(csv.endsWith('\r\n'));
   const rows = parseCsv(csv.slice(1));
   assert.equal(rows.length, 3);
   assert.ok(rows.every((row) => row.length === 17));
-  assert.equal(toCsv([]), '\uFEFFseq,time,at_ms,action,outcome,code,subject,agency,role,purpose,incident_id,camera_id,client_address,duration_ms,detail,prev_hash,hash\r\n');
+  assert.equal(toCsv([]), '\uFEFF"seq","time","at_ms","action","outcome","code","subject","agency","role","purpose","incident_id","camera_id","client_address","duration_ms","detail","prev_hash","hash"\r\n');
+  assert.match(csv.split('\r\n')[1]!, /^"1","2025-03-01T09:30:00\.250\+09:00","\d+","view\.start","allowed","",/, 'numbers and empty cells are quoted too');
 });
 
 test('time in ISO 8601 (KST by default) beside the ms value; absent fields are empty cells', () => {
@@ -90,15 +91,36 @@ test('commas, quotes and line breaks are quoted (RFC 4180) and read back intact;
   assert.equal(Buffer.from(csv, 'utf8').subarray(0, 3).toString('hex'), 'efbbbf');
 });
 
-test('cells a spreadsheet would run as a formula get an apostrophe', () => {
-  const evil = ['=HYPERLINK("http://x","click")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
-  for (const value of evil) {
-    const [, row] = parseCsv(toCsv([entry({ subject: value })]).slice(1));
-    assert.equal(row?.[6], `'${value}`, JSON.stringify(value));
+test('cells a spreadsheet would run as a formula get an apostrophe: each leading character of the guard', () => {
+  // From the assessment (issue 10): what an identity provider's `sub` or a revocation's subject can carry.
+  const cases: Array<[string, string]> = [
+    ['=', '=HYPERLINK("http://x","click")'],
+    ['+', '+1+1'],
+    ['-', '-2+3'],
+    ['@', '@SUM(A1)'],
+    ['TAB', '\t=1'],
+    ['CR', '\r=1'],
+    ['LF', '\n=1+1'],
+    ['space', ' =1+1'],
+    ['NBSP', '\u00A0=1+1'],
+    ['ideographic space', '\u3000=1+1'],
+    ['full-width =', '＝1+1'],
+    ['full-width +', '＋1+1'],
+    ['full-width -', '－1+1'],
+    ['full-width @', '＠SUM(A1)'],
+    [';', ';=1+1'],
+    ['|', '|calc!A0']
+  ];
+  for (const [name, value] of cases) {
+    const csv = toCsv([entry({ subject: value })]);
+    const [, row] = parseCsv(csv.slice(1));
+    assert.equal(row?.[6], `'${value}`, `${name}: ${JSON.stringify(value)}`);
+    assert.ok(csv.includes(`,"'${value.replaceAll('"', '""')}",`), `${name}: the cell is quoted`);
   }
-  const [, row] = parseCsv(toCsv([entry({ subject: 'a=b', purpose: '112 신고' })]).slice(1));
+  const [, row] = parseCsv(toCsv([entry({ subject: 'a=b', purpose: '112 신고', code: 'CAMERA_OUT_OF_SCOPE' })]).slice(1));
   assert.equal(row?.[6], 'a=b', 'only the first character matters');
   assert.equal(row?.[9], '112 신고');
+  assert.equal(row?.[5], 'CAMERA_OUT_OF_SCOPE');
 });
 
 test('isoWithOffset handles negative offsets and day changes', () => {

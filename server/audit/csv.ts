@@ -1,7 +1,10 @@
 /**
- * Audit records as CSV for a spreadsheet: RFC 4180 (CRLF, quotes doubled, quoted when needed),
+ * Audit records as CSV for a spreadsheet: RFC 4180 (CRLF, quotes doubled, every cell quoted),
  * UTF-8 with a BOM so Excel in Korea reads Hangul correctly, and text cells that a spreadsheet
- * would run as a formula (= + - @, tab, CR at the start) prefixed with an apostrophe.
+ * could run as a formula prefixed with an apostrophe (OWASP's CSV-injection guidance, widened):
+ * a leading = + - @ ; | or their full-width forms ＝ ＋ － ＠, or any leading whitespace (TAB,
+ * CR, LF, space, NBSP …), since spreadsheets trim it and then evaluate what follows. Subjects
+ * and revocation subjects come from identity providers, so nothing here is trusted text.
  */
 import type { AuditEntry } from './types.ts';
 
@@ -38,16 +41,19 @@ const COLUMNS: ReadonlyArray<readonly [string, (entry: AuditEntry, offset: numbe
 
 export function toCsv(entries: readonly AuditEntry[], options: CsvOptions = {}): string {
   const offset = options.utcOffsetMinutes ?? KST_OFFSET_MINUTES;
-  const lines = [COLUMNS.map(([name]) => name).join(',')];
+  const lines = [COLUMNS.map(([name]) => cell(name)).join(',')];
   for (const entry of entries) lines.push(COLUMNS.map(([, get]) => cell(get(entry, offset))).join(','));
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
+/** A first character that makes a spreadsheet read the cell as a formula (or trim its way to one). */
+const FORMULA_START = /^[=+\-@;|＝＋－＠\s]/u;
+
 function cell(value: Cell): string {
-  if (value === undefined) return '';
-  if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (value === undefined) return '""';
+  if (typeof value === 'number') return `"${value}"`;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 /** 2025-03-01T09:30:00.000+09:00 */

@@ -7,6 +7,7 @@
  * The table is append-only by trigger (a guard against our own mistakes); someone with the file
  * can drop the triggers, which is what verify() is for: it recomputes every hash from the rows.
  */
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -118,9 +119,24 @@ interface Row {
   hash: string;
 }
 
-interface Tip {
+/** A record's place in the chain: what a checkpoint signs. */
+export interface ChainHead {
   seq: number;
   hash: string;
+}
+
+type Tip = ChainHead;
+
+/** What the schema cookie reads right after SCHEMA ran: anything else means the schema was changed (e.g. the append-only triggers dropped). */
+let schemaCookie: number | undefined;
+function pristineSchemaCookie(): number {
+  if (schemaCookie === undefined) {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA);
+    schemaCookie = db.pragma('schema_version', { simple: true }) as number;
+    db.close();
+  }
+  return schemaCookie;
 }
 
 export class AuditLog {
@@ -131,6 +147,8 @@ export class AuditLog {
   /** The last record as far as this process knows: where the next append chains on. */
   #tip: Tip;
   #closed = false;
+  /** `append` (head): a record was stored. For the checkpointer; control flow never hangs on it. */
+  readonly observer = new EventEmitter<{ append: [ChainHead] }>();
 
   static open(file: string, options: AuditLogOptions = {}): AuditLog {
     const readonly = options.readonly ?? false;
@@ -173,6 +191,28 @@ export class AuditLog {
     return this.#closed;
   }
 
+  /** The last record stored (seq 0 and the genesis hash while empty). */
+  get head(): ChainHead {
+    return { ...this.#tip };
+  }
+
+  /** The stored hash of record `seq`, if there is such a row. */
+  hashAt(seq: number): string | undefined {
+    return this.#read(() => (this.#statement('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash);
+  }
+
+  /**
+   * Whether the schema is as created: the append-only triggers in place and never dropped (the
+   * schema cookie counts every change). Deleting or editing rows needs the triggers gone, so a
+   * changed schema marks a file that was edited in place, not merely replaced by an older copy.
+   */
+  schemaUntouched(): boolean {
+    return this.#read(() => {
+      const triggers = this.#statement("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')").get() as { n: number };
+      return triggers.n === 2 && this.#db.pragma('schema_version', { simple: true }) === pristineSchemaCookie();
+    });
+  }
+
   /**
    * Stores one record durably and returns it as stored. Throws AuditWriteError (code
    * AUDIT_UNAVAILABLE) for anything that kept it from being stored — an invalid record, a full
@@ -196,6 +236,7 @@ export class AuditLog {
       throw new AuditWriteError(`cannot write the audit record: ${messageOf(error)}`, { cause: error });
     }
     this.#tip = { seq: entry.seq, hash: entry.hash };
+    this.observer.emit('append', this.head);
     return entry;
   }
 

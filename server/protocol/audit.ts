@@ -87,8 +87,14 @@ export type BreakKind =
   | 'prev-hash-mismatch'
   /** A seq is missing (or out of order): records were removed. */
   | 'seq-gap'
-  /** Records this process appended are no longer in the file: the tail was cut. */
+  /** Records at the end are gone: this process appended them, or a checkpoint covered them, and the file was edited in place. */
   | 'truncated'
+  /** The log holds no records, but a checkpoint covered some. */
+  | 'emptied'
+  /** The file ends before the latest checkpoint and was not edited in place: an older copy replaced it. */
+  | 'rolled-back'
+  /** A checkpointed record's hash differs from the signed one: records were edited and the chain recomputed. */
+  | 'rewritten'
   /** The stored row cannot be read back as a record (e.g. detail is not JSON). */
   | 'malformed';
 

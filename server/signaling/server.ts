@@ -17,6 +17,7 @@ import type { ClientToServerEvents, Result, ServerToClientEvents } from '../prot
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { AuditInput } from '../audit/types.ts';
+import type { Refusal } from '../audit/refusal-tally.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
@@ -43,8 +44,10 @@ export interface SignalingOptions {
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
   /** Where views are recorded (synchronously: a view whose record fails is refused). */
   audit: AuditSink;
-  /** Records that gate nothing (sessions started and ended, refused handshakes): written after the answer, best effort. */
+  /** Records that gate nothing (sessions started and ended): written after the answer, best effort. */
   record: (input: AuditInput) => void;
+  /** A refused handshake, counted per source address and reason (anyone can cause one: it must cost next to nothing). */
+  refusedHandshake: (refusal: Refusal) => void;
   log: Logger;
   metrics: Metrics;
   /** Requests per second a socket may make on average, and the burst it may spend at once. */
@@ -122,7 +125,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
         if (held >= options.maxSessionsPerUser) {
           const refusal = new Error('동시 접속이 너무 많습니다 (too many sessions for this user)') as Error & { data: WireError };
           refusal.data = { code: 'RATE_LIMITED', message: refusal.message };
-          audit({ action: 'auth.refused', outcome: 'refused', code: 'RATE_LIMITED', subject: principal.subject, agency: principal.agency.id, clientAddress: socket.handshake.address });
+          options.refusedHandshake({ code: 'RATE_LIMITED', subject: principal.subject, agency: principal.agency.id, clientAddress: socket.handshake.address });
           next(refusal);
           return;
         }
@@ -132,9 +135,9 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       },
       (error: unknown) => {
         const wire = toWire(error, log);
-        audit({ action: 'auth.refused', outcome: 'refused', code: wire.code, clientAddress: socket.handshake.address });
+        options.refusedHandshake({ code: wire.code, clientAddress: socket.handshake.address });
         metrics.inc('gth_auth_refusals_total', 'Refused handshakes by code', { code: wire.code });
-        log.warn('handshake refused', { code: wire.code, address: socket.handshake.address });
+        log.debug('handshake refused', { code: wire.code, address: socket.handshake.address });
         const refusal = new Error(wire.message) as Error & { data: WireError };
         refusal.data = wire;
         next(refusal);

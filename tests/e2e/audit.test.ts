@@ -68,14 +68,19 @@ test('a 119 view for a stated purpose is found in the audit by camera id and exp
   const file = join(ARTIFACTS, 'e2e-audit-export.csv');
   await download.saveAs(file);
   const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-  const header = lines[0]!.split(',');
-  const line = lines.slice(1).find((l) => l.split(',')[header.indexOf('seq')] === String(view.seq));
+  // Every cell is quoted (the formula guard), quotes inside doubled; no value here holds a line break.
+  const cellsOf = (l: string) => {
+    assert.match(l, /^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/, 'every cell is quoted');
+    return [...l.matchAll(/"((?:[^"]|"")*)"/g)].map(([, cell]) => cell!.replaceAll('""', '"'));
+  };
+  const header = cellsOf(lines[0]!);
+  const line = lines.slice(1).find((l) => cellsOf(l)[header.indexOf('seq')] === String(view.seq));
   assert.ok(line, `the CSV holds record ${view.seq}`);
-  const cells = line.split(',');
+  const cells = cellsOf(line);
   assert.equal(cells[header.indexOf('action')], 'view.start');
   assert.equal(cells[header.indexOf('camera_id')], camera);
   assert.equal(cells[header.indexOf('purpose')], 'dispatch-119');
-  assert.ok(lines.slice(1).every((l) => l.split(',')[header.indexOf('camera_id')] === camera), 'the export follows the filter');
+  assert.ok(lines.slice(1).every((l) => cellsOf(l)[header.indexOf('camera_id')] === camera), 'the export follows the filter');
   assert.deepEqual(nonFavicon(auditor.consoleErrors), []);
 });
 

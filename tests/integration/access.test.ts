@@ -9,13 +9,14 @@ import type { types as ms } from 'mediasoup';
 import type { ConsumerClosedEvent } from '../../server/protocol/events.ts';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { userClaims } from '../support/tokens.ts';
+import { waitUntil } from '../support/wait.ts';
 
 let t: TestHub;
 const GRANT_TTL_MS = 4000;
 const figures: Record<string, number> = {};
 
 before(async () => {
-  t = await startTestHub({ cameras: 4, config: { grants: { ttlMs: GRANT_TTL_MS, defaultRadiusM: 300 } } });
+  t = await startTestHub({ cameras: 4, config: { grants: { ttlMs: GRANT_TTL_MS, defaultRadiusM: 300 }, audit: { refusedHandshakes: { intervalMs: 200 } } } });
 });
 after(async () => {
   for (const [name, value] of Object.entries(figures)) process.stdout.write(`# figure ${name}: ${value}\n`);
@@ -313,7 +314,8 @@ test('every allowed and refused view is in the audit chain, and the chain verifi
   assert.equal(find('view.refused', foreign.id)?.code, 'CAMERA_OUT_OF_SCOPE');
   const stop = find('view.stop', mine.id);
   assert.ok(stop && typeof stop.durationMs === 'number' && stop.durationMs >= 0, 'view.stop with its duration');
-  assert.ok(t.hub.audit.query({ action: 'auth.refused', limit: 10 }).entries.some((e) => e.code === 'AUTH_INVALID_TOKEN'));
+  // Refused handshakes are counted per address and reason, and recorded when their window (200 ms here) ends.
+  await waitUntil(() => t.hub.audit.query({ action: 'auth.refused', limit: 10 }).entries.some((e) => e.code === 'AUTH_INVALID_TOKEN' && e.detail?.count === 1), 5000, 'the refused handshake recorded with its count');
   assert.ok(t.hub.audit.query({ action: 'grant.issued', limit: 10 }).entries.length >= 2);
   const verified = t.hub.audit.verify();
   assert.equal(verified.ok, true, JSON.stringify(verified.firstBroken));

@@ -34,6 +34,8 @@ export interface TestHub {
   metrics(): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
+  /** The hub's data directory (removed by close()). */
+  dataDir: string;
   /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       farm,
       cameras,
       issuers,
+      dataDir,
       token,
       client: (bearer) => connectClient(started.url, bearer, (socket) => clients.add(socket)),
       metrics: async () => {
