@@ -37,5 +37,19 @@ export function openDb(file: string): Db {
   const columns = new Set((db.prepare('PRAGMA table_info(incidents)').all() as Array<{ name: string }>).map((c) => c.name));
   for (const column of ['description', 'external_ref']) if (!columns.has(column)) db.exec(`ALTER TABLE incidents ADD COLUMN ${column} TEXT`);
   db.exec('CREATE INDEX IF NOT EXISTS incidents_by_ref ON incidents (agency, external_ref)');
+  // Grants gained approval: a status, where they came from, who asked and who decided, and their ttl.
+  const grantColumns = new Set((db.prepare('PRAGMA table_info(grants)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!grantColumns.has('status')) {
+    db.exec(`
+      ALTER TABLE grants ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+      ALTER TABLE grants ADD COLUMN source TEXT NOT NULL DEFAULT 'agency';
+      ALTER TABLE grants ADD COLUMN requested_by TEXT;
+      ALTER TABLE grants ADD COLUMN decided_by TEXT;
+      ALTER TABLE grants ADD COLUMN decided_at INTEGER;
+      ALTER TABLE grants ADD COLUMN ttl_ms INTEGER;
+      UPDATE grants SET status = 'ended' WHERE ended_at IS NOT NULL;
+    `);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS grants_by_agency ON grants (agency, status)');
   return db;
 }

@@ -26,15 +26,19 @@ export interface TestHub {
   cameras: RegistryCamera[];
   /**
    * Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each),
-   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor).
+   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor), `welfare-supervisor`
+   * and `gangnam-supervisor` (who approve their agency's grants), `cad-119` (the 119 room's CAD
+   * system, a trusted grant source in development).
    */
-  token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  token(agency: TestAgency, options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
   /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type TestAgency = 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor' | 'welfare-supervisor' | 'gangnam-supervisor' | 'cad-119';
 
 const CODES = Object.keys(DEMO_DISTRICTS) as Array<keyof typeof DEMO_DISTRICTS>;
 
@@ -97,6 +101,9 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       token: (agency, tokenOptions) => {
         if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
         if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
+        if (agency === 'cad-119') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', sub: 'cad-119', name: '119 CAD' }), tokenOptions);
+        if (agency === 'welfare-supervisor') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person', role: 'supervisor', sub: 'chief-welfare' }), tokenOptions);
+        if (agency === 'gangnam-supervisor') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112', role: 'supervisor', sub: 'chief-gangnam' }), tokenOptions);
         if (agency === 'welfare') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person' }), tokenOptions);
         if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
         return issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'monitoring' }), tokenOptions);
