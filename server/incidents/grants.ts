@@ -100,7 +100,7 @@ export class Grants extends EventEmitter<Events> {
     if (!current) {
       const pending = this.#db.prepare("SELECT 1 FROM grants WHERE incident_id = ? AND status = 'pending'").get(incidentId);
       throw pending
-        ? new HubError('GRANT_NOT_PENDING', '이 사건의 권한은 아직 승인을 기다립니다 (the grant is waiting for approval)')
+        ? new HubError('GRANT_PENDING', '이 사건의 권한은 아직 승인을 기다립니다 (the grant is waiting for approval)')
         : new HubError('GRANT_ENDED', '이 사건의 권한은 이미 끝났습니다 (the grant has ended)');
     }
     const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(current.grant.id) as { ttl_ms: number | null }).ttl_ms;

@@ -23,14 +23,7 @@ after(async () => {
   await t?.close();
 });
 
-async function api(path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${t.hub.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  return { status: res.status, json: await res.json() };
-}
+const api = (path: string, token: string, body?: unknown) => t.api(path, token, body);
 
 async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
   const join = await request(socket, 'media:join', {});
