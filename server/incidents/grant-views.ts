@@ -5,6 +5,7 @@
  * Also who must hear of a change, for the one publish path (`grants:changed`).
  */
 import type { AgencyPolicies } from '../auth/policy.ts';
+import { SEOUL_DISTRICTS } from '../geo/districts.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { GrantRecord, GrantsChangedEvent, GrantsOverview, GrantView } from '../protocol/grants.ts';
 import type { Incidents } from './incidents.ts';
@@ -36,7 +37,7 @@ export class GrantViews {
       }
     }
     return {
-      owns,
+      owns: owns.map((code) => ({ code, name: SEOUL_DISTRICTS[code]?.name ?? code, nameEn: SEOUL_DISTRICTS[code]?.nameEn ?? code })),
       overOwnCameras,
       pending: grants.withStatus('pending', agency).map((record) => this.#view(record)),
       held: grants.withStatus('active', agency).map((record) => this.#view(record)),

@@ -49,8 +49,8 @@ export interface GrantView {
 
 /** GET /api/grants: what the caller's agency may see of grants. */
 export interface GrantsOverview {
-  /** 구 codes whose cameras the caller's agency operates (a 관제센터); empty for others. */
-  owns: string[];
+  /** The 구 whose cameras the caller's agency operates (a 관제센터); empty for others. */
+  owns: Array<{ code: string; name: string; nameEn: string }>;
   /** Active grants of other agencies that cover at least one of those cameras. */
   overOwnCameras: GrantView[];
   /** The agency's own grants waiting for a supervisor. */

@@ -226,7 +226,7 @@ test('the control centre that operates the cameras sees, live, who holds a grant
   assert.equal(asked.list, 'own');
   assert.equal(asked.view.grant.status, 'pending');
   const overPending = (await api('/api/grants', await t.token('mapo'))).json as GrantsOverview;
-  assert.deepEqual(overPending.owns, ['11440']);
+  assert.deepEqual(overPending.owns, [{ code: '11440', name: '마포구', nameEn: 'Mapo-gu' }]);
   assert.equal(overPending.overOwnCameras.length, 0, 'a pending grant holds nothing over the centre’s cameras');
   const queue = (await api('/api/grants', await t.token('welfare-supervisor'))).json as GrantsOverview;
   assert.equal(queue.canDecide, true);

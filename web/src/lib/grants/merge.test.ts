@@ -13,7 +13,7 @@ const view = (id: string, status: GrantRecord['status'], expiresAt: number | nul
   incident,
   agencyName: '복지팀'
 });
-const empty: GrantsOverview = { owns: ['11440'], overOwnCameras: [], pending: [], held: [], canDecide: true };
+const empty: GrantsOverview = { owns: [{ code: '11440', name: '마포구', nameEn: 'Mapo-gu' }], overOwnCameras: [], pending: [], held: [], canDecide: true };
 const ids = (list: GrantView[]) => list.map((v) => v.grant.id);
 
 test('an own grant moves from pending to held when approved, and leaves when it ends', () => {
