@@ -270,6 +270,17 @@ test('the control centre that operates the cameras sees, live, who holds a grant
   for (const socket of [mapo, gangnam, welfare]) socket.disconnect();
 });
 
+test('the demo sign-in gives an agency’s supervisor as a second person (development only), never an auditor’s', async () => {
+  const ask = (body: unknown) => fetch(`${t.hub.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await ask({ agency: 'seoul-welfare', role: 'supervisor' });
+  assert.equal(answer.status, 200);
+  const { token } = (await answer.json()) as { token: string };
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; role: string };
+  assert.deepEqual([claims.sub, claims.role], ['demo:seoul-welfare:supervisor', 'supervisor']);
+  assert.equal(((await t.api('/api/grants', token)).json as GrantsOverview).canDecide, true);
+  assert.equal((await ask({ agency: 'seoul-audit', role: 'supervisor' })).status, 400);
+});
+
 test('renewing a grant that waits for approval is refused, and the configured ttl is checked at start', async () => {
   const token = await t.token('welfare');
   const opened = (await api('/api/incidents', token, { type: '실종', location: camera('11110').location, radiusM: 100 })).json as OpenIncidentResponse;
