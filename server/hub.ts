@@ -69,7 +69,7 @@ export interface HubParts {
   /** Where the built web app lives (default build/web). */
   webDir?: string;
   /**
-   * Build the road network before listening (≈0.3 s at start) rather than inside the first
+   * Build the road network and the 구 boundaries before listening (≈0.3 + 0.5 s at start) rather than inside the first
    * incident's request, which would hold the event loop that long (npm start does; tests that
    * never route need not).
    */
