@@ -69,11 +69,11 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-function requireRole(principal: Principal, role: Principal['role']): void {
+export function requireRole(principal: Principal, role: Principal['role']): void {
   if (principal.role !== role) throw new HubError('FORBIDDEN', `'${role}' 역할이 필요합니다 (${role} role required)`);
 }
 
-const json = (status: number, body: unknown): ApiReply => ({ status, json: body });
+export const json = (status: number, body: unknown): ApiReply => ({ status, json: body });
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const { incidents, audit, revocations } = deps;
@@ -109,8 +109,9 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
           const dispatch = routed(() => deps.geo.dispatch(reported.incident.id, deps.visible(principal).includes)) ?? null;
           return json(200, { ...reported, dispatch, nearest: nearestTo(reported.incident.location) } satisfies OpenIncidentResponse);
         }
-        const { incident, grant } = incidents.open(principal, input);
-        const answer: OpenIncidentResponse = { incident, grant, dispatch: null, nearest: nearestTo(incident.location) };
+        const opened = incidents.open(principal, input);
+        const { incident } = opened;
+        const answer: OpenIncidentResponse = { ...opened, dispatch: null, nearest: nearestTo(incident.location) };
         if (wanted ?? AUTO_DISPATCH.has(principal.purpose)) {
           // The incident is open either way; a scene off the road network only has no route yet.
           try {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
+import { grantSourceSchema } from './auth/grant-policy.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
 import { ALL_INTERFACES } from './web-security.ts';
 
@@ -117,9 +118,11 @@ export const configSchema = z
       .object({
         /** How long an incident grant lasts before it must be renewed. */
         ttlMs: z.number().int().min(1000).default(30 * 60_000),
-        defaultRadiusM: z.number().min(50).max(5000).default(300)
+        defaultRadiusM: z.number().min(50).max(5000).default(300),
+        /** Trusted sources (CAD systems, alarm and LPR sources) that mint grants within their own rules; demo ones are added in development. */
+        sources: z.array(grantSourceSchema).default([])
       })
-      .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300 }),
+      .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300, sources: [] }),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */
@@ -214,6 +217,9 @@ export const configSchema = z
     }
     if (config.registry.csv && !config.registry.sourceTemplate && config.simulator.cameras === 0) {
       ctx.addIssue({ code: 'custom', message: 'registry.csv needs registry.sourceTemplate or simulated feeds (simulator.cameras > 0)' });
+    }
+    for (const source of config.grants.sources) {
+      if (config.grants.sources.filter((s) => s.name === source.name).length > 1) ctx.addIssue({ code: 'custom', message: `grants.sources: '${source.name}' is listed twice` });
     }
     if (config.webrtc.rtcMinPort > config.webrtc.rtcMaxPort) ctx.addIssue({ code: 'custom', message: 'webrtc.rtcMinPort > rtcMaxPort' });
   });

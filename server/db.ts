@@ -38,11 +38,32 @@ export function openDb(file: string): Db {
   db.exec('CREATE INDEX IF NOT EXISTS incidents_by_ref ON incidents (agency, external_ref)');
   // A revocation from before lifting existed stands until a supervisor lifts it.
   addColumns(db, 'revocations', { lifted_at: 'INTEGER', lifted_by: 'TEXT' });
+  // Grants gained approval: a status, where they came from, who asked and who decided, and their ttl.
+  if (!hasColumn(db, 'grants', 'status')) {
+    db.exec(`
+      ALTER TABLE grants ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+      ALTER TABLE grants ADD COLUMN source TEXT NOT NULL DEFAULT 'agency';
+      ALTER TABLE grants ADD COLUMN requested_by TEXT;
+      ALTER TABLE grants ADD COLUMN decided_by TEXT;
+      ALTER TABLE grants ADD COLUMN decided_at INTEGER;
+      ALTER TABLE grants ADD COLUMN ttl_ms INTEGER;
+      UPDATE grants SET status = 'ended' WHERE ended_at IS NOT NULL;
+    `);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS grants_by_agency ON grants (agency, status)');
   return db;
+}
+
+function columnsOf(db: Db, table: string): Set<string> {
+  return new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+}
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return columnsOf(db, table).has(column);
 }
 
 /** Columns added after the first release: a database from before gains them empty. */
 function addColumns(db: Db, table: string, columns: Record<string, string>): void {
-  const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+  const present = columnsOf(db, table);
   for (const [column, type] of Object.entries(columns)) if (!present.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }

@@ -59,7 +59,8 @@ export interface ApiRoute {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional() }).strict();
+/** `role: 'supervisor'`: the agency's supervisor (a second demo user, who approves its operators' grants). */
+const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor']).optional() }).strict();
 const MAX_BODY_BYTES = 4096;
 
 export async function createHttpServer(options: HttpOptions): Promise<Server> {
@@ -124,7 +125,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     if (!agency) throw new HubError('BAD_REQUEST', `unknown demo agency ${body.data.agency}`);
     const purpose = body.data.purpose ?? agency.purposes[0]!;
     if (!agency.purposes.includes(purpose)) throw new HubError('PURPOSE_NOT_ALLOWED', `${agency.name}: '${purpose}' 목적은 허용되지 않습니다 (purpose not allowed)`);
-    const token = await dev.issuer.sign(agency, { audience: dev.audience, ttlSec: dev.ttlSec, purpose });
+    const supervisor = body.data.role === 'supervisor';
+    if (supervisor && agency.role !== 'operator') throw new HubError('BAD_REQUEST', `${agency.name}: no supervisor sign-in for this agency`);
+    const token = await dev.issuer.sign(agency, {
+      audience: dev.audience,
+      ttlSec: dev.ttlSec,
+      purpose,
+      ...(supervisor ? { role: 'supervisor' as const, subject: `demo:${agency.id}:supervisor` } : {})
+    });
     return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 });
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url, options);
@@ -198,8 +206,8 @@ function statusOf(code: string): number {
   if (code === 'BAD_REQUEST') return 400;
   if (code === 'NOT_FOUND' || code === 'CAMERA_UNKNOWN' || code === 'INCIDENT_NOT_FOUND') return 404;
   if (code.startsWith('AUTH_') || code === 'TOKEN_REVOKED' || code === 'KEY_WITHDRAWN') return 401;
-  if (code === 'FORBIDDEN' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
-  if (code === 'GRANT_ENDED' || code === 'INCIDENT_CLOSED') return 409;
+  if (code === 'FORBIDDEN' || code === 'GRANT_NOT_ALLOWED' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
+  if (code === 'GRANT_ENDED' || code === 'GRANT_NOT_PENDING' || code === 'GRANT_PENDING' || code === 'GRANT_LIMIT_REACHED' || code === 'INCIDENT_CLOSED') return 409;
   if (code === 'ROUTE_UNREACHABLE') return 422;
   if (code === 'RATE_LIMITED') return 429;
   return 500;

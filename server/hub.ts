@@ -16,7 +16,9 @@ import { RecordQueue } from './audit/record-queue.ts';
 import { RefusalTally } from './audit/refusal-tally.ts';
 import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
+import { GrantPolicy } from './auth/grant-policy.ts';
 import { AgencyPolicies } from './auth/policy.ts';
+import { grantCovers } from './auth/scope.ts';
 import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
@@ -24,9 +26,13 @@ import { Revocations } from './auth/revocations.ts';
 import { verifyToken } from './auth/tokens.ts';
 import { openDb } from './db.ts';
 import { DispatchStore } from './incidents/dispatch-store.ts';
+import { grantRoutes } from './incidents/grant-routes.ts';
+import { GrantViews } from './incidents/grant-views.ts';
 import { Incidents } from './incidents/incidents.ts';
+import { districtAt, seoulDistricts } from './geo/districts.ts';
+import type { GrantRecord, GrantsChangedEvent } from './protocol/grants.ts';
 import { HubError } from './protocol/errors.ts';
-import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
+import { DEMO_AGENCIES, DEMO_GRANT_SOURCES, demoCameras } from './cameras/demo.ts';
 import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
@@ -71,7 +77,7 @@ export interface HubParts {
   /** Where the built web app lives (default build/web). */
   webDir?: string;
   /**
-   * Build the road network before listening (≈0.3 s at start) rather than inside the first
+   * Build the road network and the 구 boundaries before listening (≈0.3 + 0.5 s at start) rather than inside the first
    * incident's request, which would hold the event loop that long (npm start does; tests that
    * never route need not).
    */
@@ -119,8 +125,15 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     });
     closers.push(() => checkpointer.close());
     const revocations = new Revocations(db);
-    const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
+    const grantSources = [...(development ? DEMO_GRANT_SOURCES : []), ...config.grants.sources];
+    for (const source of grantSources) {
+      const unknown = source.agencies.filter((agency) => !policies.get(agency));
+      if (unknown.length > 0) throw new Error(`invalid configuration: grants.sources '${source.name}' names agencies without a policy: ${unknown.join(', ')}`);
+    }
+    const grantPolicy = new GrantPolicy((agency) => policies.grantRules(agency), grantSources, { ttlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
+    const incidents = new Incidents(db, { policy: grantPolicy, districtAt: (lat, lon) => districtAt(lat, lon)?.code ?? null });
     closers.push(() => incidents.dispose());
+    const { grants } = incidents;
     const verify = async (token: unknown): Promise<Principal> => {
       const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience, maxIssuedAtSkewSec: config.auth.maxIssuedAtSkewSec });
       if (revocations.isRevoked(principal)) throw new HubError('TOKEN_REVOKED', '사용이 중지된 사용자입니다 (access revoked)');
@@ -199,11 +212,20 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     // One spatial index for geo answers and grant look-ups; scope is applied through ScopeIndex, cached per principal.
     const registryCameras = [...registry.all()];
     const spatial = new CameraIndex(registryCameras);
-    const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => incidents.grantsOf(agency) });
+    const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => grants.activeOf(agency) });
     const visible = (principal: Principal) => visibleSets.of(principal);
     const directory = new CameraDirectory(registryCameras);
     const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
+    const covered = (grant: Pick<GrantRecord, 'center' | 'radiusM'>, districts: readonly string[]) => {
+      const forever = { ...grant, id: '', incidentId: '', agency: '', expiresAt: Infinity };
+      let count = 0;
+      for (const { camera } of spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * 1.01)) {
+        if (districts.includes(camera.district.code) && grantCovers(forever, camera, 0)) count++;
+      }
+      return count;
+    };
+    const grantViews = new GrantViews({ incidents, policies, covered });
 
     // Records that gate nothing (sessions, incidents, grants) are written after the answers, one flush per turn.
     const records = new RecordQueue(audit, (error, batch) => log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message }));
@@ -229,7 +251,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
-      routes: apiRoutes({
+      routes: [...grantRoutes({ incidents, views: grantViews, audit }), ...apiRoutes({
         incidents,
         audit,
         revocations,
@@ -237,7 +259,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         geo,
         visible,
         dispatchChanged: (agency, incidentId) => signaling.dispatchChanged(agency, (principal) => geo.dispatch(incidentId, visible(principal).includes))
-      }),
+      })],
       beforeMetrics: async () => {
         metrics.set('gth_camera_streams', 'Running camera ingests', {}, streams.running);
         metrics.set('gth_registry_cameras', 'Cameras in the registry', {}, registry.size);
@@ -261,7 +283,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       refusedHandshake: (refusal) => refusals.count(refusal),
       viewerDeps: {
         policies,
-        grants: (agency) => incidents.grantsOf(agency),
+        grants: (agency) => grants.activeOf(agency),
         incident: (agency, incidentId) => incidents.visibleTo(agency, incidentId),
         registry,
         directory,
@@ -287,22 +309,44 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       await closed;
     });
 
-    // Grants and keys change while people watch: every open view is re-decided at once.
-    incidents.on('grant:issued', (grant) => signaling.camerasChanged(grant.agency));
-    incidents.on('grant:issued', (grant, incident) => record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: incident.openedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt } }));
-    incidents.on('grant:renewed', (grant, incident) => record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: incident.id, detail: { grantId: grant.id, expiresAt: grant.expiresAt } }));
+    // Grants and keys change while people watch: every open view is re-decided at once; the
+    // agency and the control centres whose cameras a grant covers see it change live.
+    const publishGrant = (change: GrantsChangedEvent['change'], grant: GrantRecord) => signaling.grantsChanged(grantViews.audiences(change, grant));
+    const incidentOf = (grant: { incidentId: string }) => incidents.get(grant.incidentId)!;
+    grants.on('grant:requested', (grant) => {
+      const incident = incidentOf(grant);
+      record({ action: 'grant.requested', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, subject: grant.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, source: grant.source } });
+      publishGrant('requested', grant);
+    });
+    grants.on('grant:issued', (grant, entry) => {
+      signaling.camerasChanged(grant.agency);
+      const incident = incidentOf(grant);
+      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}) } });
+      publishGrant(entry.decidedBy ? 'approved' : 'issued', entry);
+    });
+    grants.on('grant:denied', (grant) => publishGrant('denied', grant));
+    grants.on('grant:renewed', (grant, entry) => {
+      const incident = incidentOf(grant);
+      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: incident.id, detail: { grantId: grant.id, expiresAt: grant.expiresAt } });
+      signaling.incidentsChanged(incident.agency, { change: 'renewed', incident });
+      publishGrant('renewed', entry);
+    });
+    grants.on('grant:ended', (grant, reason, entry) => {
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
+      signaling.reevaluate();
+      publishGrant('ended', entry);
+    });
+    grants.on('grant:lapsed', (grant) => {
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason: 'incident-closed', approved: false } });
+      publishGrant('ended', grant);
+    });
     incidents.on('incident:opened', (incident) => record({ action: 'incident.opened', outcome: 'info', agency: incident.agency, subject: incident.openedBy, incidentId: incident.id, purpose: incident.purpose, detail: { type: incident.type, location: incident.location } }));
     incidents.on('incident:closed', (incident) => record({ action: 'incident.closed', outcome: 'info', agency: incident.agency, incidentId: incident.id }));
     // Views opened for an incident end with it (before its grants end, so they say INCIDENT_CLOSED).
     incidents.on('incident:closed', (incident) => signaling.incidentClosed(incident.id));
     // Every operator of the agency keeps the same incident list.
     incidents.on('incident:opened', (incident) => signaling.incidentsChanged(incident.agency, { change: 'opened', incident }));
-    incidents.on('grant:renewed', (_grant, incident) => signaling.incidentsChanged(incident.agency, { change: 'renewed', incident }));
     incidents.on('incident:closed', (incident) => signaling.incidentsChanged(incident.agency, { change: 'closed', incident }));
-    incidents.on('grant:ended', (grant, reason) => {
-      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
-      signaling.reevaluate();
-    });
     issuers.onReload(() => {
       record({ action: 'issuers.reloaded', outcome: 'info', detail: { issuers: issuers.map.size } });
       void signaling.reverify();
@@ -314,7 +358,11 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       process.off('SIGHUP', onHangup);
     });
 
-    if (parts.warm) geo.warm();
+    if (parts.warm) {
+      geo.warm();
+      // The 구 boundaries a grant's jurisdiction is checked against (≈0.5 s to extract once).
+      seoulDistricts();
+    }
     const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));

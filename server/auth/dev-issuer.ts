@@ -23,7 +23,7 @@ export interface DemoAgency extends AgencyPolicy {
 
 export interface DevIssuer {
   config: IssuerConfig;
-  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string }): Promise<string>;
+  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string; role?: DemoAgency['role'] }): Promise<string>;
 }
 
 const PRIVATE_FILE = 'private.jwk.json';
@@ -69,12 +69,12 @@ export async function openDevIssuer(dataDir: string, agencies: readonly DemoAgen
 
   return {
     config: { issuer: DEV_ISSUER, agencies: agencies.map((a) => a.id), jwksFile },
-    sign(agency, { audience, ttlSec, purpose, subject }) {
+    sign(agency, { audience, ttlSec, purpose, subject, role }) {
       return new SignJWT({
-        name: `${agency.name} 근무자`,
+        name: `${agency.name} ${role === 'supervisor' ? '상황관리자' : '근무자'}`,
         agency: agency.id,
         agency_name: agency.name,
-        role: agency.role,
+        role: role ?? agency.role,
         purpose,
         scope: { districts: agency.districts, cameras: [] }
       })

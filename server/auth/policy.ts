@@ -1,10 +1,12 @@
 /**
  * Agency policies: which purposes an agency may view for, and which camera categories
  * (설치목적구분) are in or out for it. The token says who and where (districts, cameras); the
- * hub's own configuration says what each agency may do — an IdP cannot widen it.
+ * hub's own configuration says what each agency may do — an IdP cannot widen it — including the
+ * bounds its incident grants stay within and the 구 whose cameras it operates.
  */
 import { z } from 'zod';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
+import { grantRulesSchema, type GrantRules } from './grant-policy.ts';
 
 export const agencyPolicySchema = z.object({
   id: z.string().min(1).max(64),
@@ -15,7 +17,11 @@ export const agencyPolicySchema = z.object({
   categories: z
     .object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() })
     .strict()
-    .default({})
+    .default({}),
+  /** The 구 whose cameras this agency operates (a district control centre, 관제센터): it sees who holds grants over them. */
+  owns: z.array(z.string().min(1).max(16)).optional(),
+  /** The bounds its operators open incident grants within (server/auth/grant-policy.ts); none: its incidents carry no grant. */
+  grants: grantRulesSchema.optional()
 });
 
 export type AgencyPolicy = z.infer<typeof agencyPolicySchema>;
@@ -33,6 +39,15 @@ export class AgencyPolicies {
 
   all(): AgencyPolicy[] {
     return [...this.#byId.values()];
+  }
+
+  grantRules(agency: string): GrantRules | undefined {
+    return this.#byId.get(agency)?.grants;
+  }
+
+  /** Agencies that operate cameras in these 구 (their control centres). */
+  owners(): AgencyPolicy[] {
+    return this.all().filter((policy) => (policy.owns?.length ?? 0) > 0);
   }
 
   allowsPurpose(agency: string, purpose: Purpose): boolean {

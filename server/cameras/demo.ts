@@ -3,6 +3,7 @@
  * newcomer can sign in as. Real deployments load their registry and issuers from config.
  */
 import type { DemoAgency } from '../auth/dev-issuer.ts';
+import type { GrantSource } from '../auth/grant-policy.ts';
 import type { RegistryCamera } from './registry.ts';
 
 export const DEMO_DISTRICTS = {
@@ -40,6 +41,8 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112'],
     categories: {},
+    // Scenes in its own 구; a grant reaches at most 500 m past them.
+    grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'
   },
@@ -50,6 +53,8 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['monitoring', 'emergency-112', 'disaster'],
     categories: {},
+    // It operates 마포구's cameras: its grants page shows who else holds grants over them.
+    owns: ['11440'],
     districts: ['11440'],
     description: '마포구 / Mapo-gu only'
   },
@@ -71,7 +76,9 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['vulnerable-person'],
     categories: {},
-    // Nothing by default: only what an incident grant opens.
+    // Missing persons anywhere in the city, 500 m at most, two at a time, each approved by a supervisor.
+    grants: { types: ['실종'], purposes: ['vulnerable-person'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 2 },
+    // Nothing by default: only what an approved incident grant opens.
     districts: [],
     description: '사건 권한으로만 / incident grants only'
   },
@@ -85,6 +92,16 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     districts: [],
     description: '열람 기록 감사 / audit trail only'
   }
+];
+
+/**
+ * The demo's trusted sources: each room's CAD system (a token with subject `cad-119` / `cad-112`)
+ * mints grants at once, for a real call's scene, within these rules. The city-wide rooms' own
+ * operators need none: their scope already holds every camera.
+ */
+export const DEMO_GRANT_SOURCES: readonly GrantSource[] = [
+  { name: 'cad-119', subject: 'cad-119', agencies: ['seoul-119'], types: ['화재', '구조', '구급', '재난'], purposes: ['dispatch-119', 'disaster'], maxRadiusM: 1000, jurisdiction: ['*'], maxOpen: 50 },
+  { name: 'cad-112', subject: 'cad-112', agencies: ['seoul-112'], types: ['범죄', '실종', '구조', '구급'], purposes: ['dispatch-112', 'emergency-112'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 50 }
 ];
 
 type DistrictCode = keyof typeof DEMO_DISTRICTS;

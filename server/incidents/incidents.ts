@@ -1,30 +1,30 @@
 /**
- * Incidents and the grants they mint. Opening an incident gives the responding agency the
- * right to view the cameras within a radius of the scene for a limited time — no human
- * approval for the listed emergency purposes — renewable while the incident is open and ended
- * when it closes. Grants end by timer at their expiry; listeners close the views within the
- * same tick.
+ * Incidents and the grants they carry. Opening an incident may ask for a grant: the right of
+ * the responding agency to view the cameras within a radius of the scene for a limited time.
+ * The grant policy (server/auth/grant-policy.ts) bounds it; an operator's grant waits for a
+ * supervisor of the same agency, a trusted source's (a CAD system's) is in force at once. The
+ * incident opens either way; its grant is renewable while it is open and ends when it closes.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
+import { incidentTypeSchema, type GrantPolicy } from '../auth/grant-policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Grant } from '../auth/scope.ts';
 import type { Db } from '../db.ts';
-import { HubError } from '../protocol/errors.ts';
+import { HubError, type WireError } from '../protocol/errors.ts';
 import type { Purpose } from '../protocol/events.ts';
-import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type Incident, type IncidentStatus } from '../protocol/incidents.ts';
+import type { GrantRecord } from '../protocol/grants.ts';
+import type { Incident, IncidentStatus } from '../protocol/incidents.ts';
+import { Grants } from './grants.ts';
 
 export { INCIDENT_TYPES, type Incident } from '../protocol/incidents.ts';
-
-const typeCodes = Object.keys(INCIDENT_TYPE_CODES) as Array<keyof typeof INCIDENT_TYPE_CODES>;
-const incidentType = z.enum(INCIDENT_TYPES).or(z.enum(typeCodes).transform((code) => INCIDENT_TYPE_CODES[code]));
 
 /** What a reporting room or its CAD system sends to open an incident; the agency comes from the token. */
 export const openIncidentSchema = z
   .object({
     /** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing). */
-    type: incidentType,
+    type: incidentTypeSchema,
     location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
     address: z.string().max(200).optional(),
     description: z.string().max(2000).optional(),
@@ -40,46 +40,50 @@ export const openIncidentSchema = z
 
 export type OpenIncident = z.infer<typeof openIncidentSchema>;
 
-/** Purposes for which an incident grant is minted without a human in the loop. */
+/** Purposes for which an incident may be opened at all. */
 const EMERGENCY_PURPOSES: ReadonlySet<Purpose> = new Set(['emergency-112', 'dispatch-112', 'dispatch-119', 'disaster', 'vulnerable-person']);
 
 type Events = {
-  'grant:issued': [grant: Grant, incident: Incident];
-  'grant:renewed': [grant: Grant, incident: Incident];
-  'grant:ended': [grant: Grant, reason: 'expired' | 'incident-closed'];
   'incident:opened': [incident: Incident];
   'incident:closed': [incident: Incident];
 };
+
+/** An opened incident and what became of the grant it asked for. */
+export interface OpenedIncident {
+  incident: Incident;
+  /** In force now (a trusted source's grant). */
+  grant: Grant | null;
+  /** Waiting for a supervisor. */
+  pendingGrant?: GrantRecord;
+  /** Why it carries no grant. */
+  grantError?: WireError;
+}
 
 interface IncidentRow {
   id: string; type: Incident['type']; lat: number; lon: number; address: string | null; description: string | null; external_ref: string | null; agency: string;
   opened_by: string; purpose: Purpose; status: Incident['status']; opened_at: number; closed_at: number | null;
 }
-interface GrantRow { id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; expires_at: number }
-
 export interface IncidentsOptions {
-  grantTtlMs: number;
-  defaultRadiusM: number;
+  policy: GrantPolicy;
+  /** The 구 code at a point (jurisdiction), or null outside the city. */
+  districtAt: (lat: number, lon: number) => string | null;
   now?: () => number;
 }
 
 export class Incidents extends EventEmitter<Events> {
   readonly #db: Db;
   readonly #options: Required<IncidentsOptions>;
-  /** Active grants by id, with the timer that ends each. */
-  readonly #active = new Map<string, { grant: Grant; timer: NodeJS.Timeout }>();
+  /** The grants incidents carry; owned here, disposed with the incidents. */
+  readonly grants: Grants;
 
   constructor(db: Db, options: IncidentsOptions) {
     super();
     this.#db = db;
     this.#options = { now: Date.now, ...options };
-    const rows = db
-      .prepare('SELECT id, incident_id, agency, lat, lon, radius_m, expires_at FROM grants WHERE ended_at IS NULL')
-      .all() as GrantRow[];
-    for (const row of rows) this.#activate(toGrant(row));
+    this.grants = new Grants(db, this.#options.now);
   }
 
-  open(principal: Principal, input: OpenIncident): { incident: Incident; grant: Grant } {
+  open(principal: Principal, input: OpenIncident): OpenedIncident {
     const purpose = principal.purpose;
     if (!purpose || !EMERGENCY_PURPOSES.has(purpose)) {
       throw new HubError('PURPOSE_NOT_ALLOWED', '긴급 목적의 토큰으로만 사건을 열 수 있습니다 (an emergency purpose is required to open an incident)');
@@ -99,38 +103,32 @@ export class Incidents extends EventEmitter<Events> {
       openedAt: now,
       closedAt: null
     };
-    const grant: Grant = {
-      id: `grant-${randomUUID()}`,
+    this.#db
+      .prepare('INSERT INTO incidents (id, type, lat, lon, address, description, external_ref, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.description, incident.externalRef, incident.agency, incident.openedBy, purpose, 'open', now);
+    this.emit('incident:opened', incident);
+    const ruling = this.#options.policy.rule(principal, { type: input.type, location: input.location, radiusM: input.radiusM }, {
+      openCount: (agency, source) => this.grants.openCount(agency, source),
+      districtAt: this.#options.districtAt
+    });
+    if (ruling instanceof HubError) return { incident, grant: null, grantError: ruling.toWire() };
+    const record = this.grants.request({
       incidentId: incident.id,
       agency: incident.agency,
       center: incident.location,
-      radiusM: input.radiusM ?? this.#options.defaultRadiusM,
-      expiresAt: now + this.#options.grantTtlMs
-    };
-    this.#db.transaction(() => {
-      this.#db
-        .prepare('INSERT INTO incidents (id, type, lat, lon, address, description, external_ref, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.description, incident.externalRef, incident.agency, incident.openedBy, purpose, 'open', now);
-      this.#db
-        .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(grant.id, incident.id, grant.agency, grant.center.lat, grant.center.lon, grant.radiusM, now, grant.expiresAt);
-    })();
-    this.#activate(grant);
-    this.emit('incident:opened', incident);
-    this.emit('grant:issued', grant, incident);
-    return { incident, grant };
+      radiusM: ruling.radiusM,
+      source: ruling.source,
+      requestedBy: principal.subject,
+      ttlMs: ruling.ttlMs,
+      approved: !ruling.needsApproval
+    });
+    if (record.status === 'pending') return { incident, grant: null, pendingGrant: record };
+    return { incident, grant: this.grants.activeOf(incident.agency).find((g) => g.id === record.id) ?? null };
   }
 
   renew(principal: Principal, incidentId: string): Grant {
     const incident = this.#ownOpenIncident(principal, incidentId);
-    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incident.id);
-    if (!current) throw new HubError('GRANT_ENDED', '이 사건의 권한은 이미 끝났습니다 (the grant has ended)');
-    const grant = { ...current.grant, expiresAt: this.#options.now() + this.#options.grantTtlMs };
-    this.#db.prepare('UPDATE grants SET expires_at = ? WHERE id = ?').run(grant.expiresAt, grant.id);
-    clearTimeout(current.timer);
-    this.#activate(grant);
-    this.emit('grant:renewed', grant, incident);
-    return grant;
+    return this.grants.renew(incident.id);
   }
 
   close(principal: Principal, incidentId: string): Incident {
@@ -140,7 +138,7 @@ export class Incidents extends EventEmitter<Events> {
     const closed = { ...incident, status: 'closed' as const, closedAt: now };
     // The views opened for the incident end first (as INCIDENT_CLOSED), then its grants.
     this.emit('incident:closed', closed);
-    for (const { grant } of [...this.#active.values()]) if (grant.incidentId === incident.id) this.#end(grant, 'incident-closed');
+    this.grants.endIncident(incident.id);
     return closed;
   }
 
@@ -151,15 +149,16 @@ export class Incidents extends EventEmitter<Events> {
 
   /**
    * The open incident an agency already reported under this CAD reference, with its grant if it
-   * is still active: a CAD system that retries a POST gets the same incident, not a second one.
+   * is still active (or still waiting for approval): a CAD system that retries a POST gets the same incident, not a second one.
    */
-  openByRef(agency: string, externalRef: string): { incident: Incident; grant: Grant | null } | undefined {
+  openByRef(agency: string, externalRef: string): OpenedIncident | undefined {
     const row = this.#db
       .prepare("SELECT * FROM incidents WHERE agency = ? AND external_ref = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
       .get(agency, externalRef) as IncidentRow | undefined;
     if (!row) return undefined;
-    const grant = this.grantsOf(agency).find((g) => g.incidentId === row.id) ?? null;
-    return { incident: toIncident(row), grant };
+    const grant = this.grants.activeOf(agency).find((g) => g.incidentId === row.id) ?? null;
+    const latest = this.grants.ofIncident(row.id);
+    return { incident: toIncident(row), grant, ...(latest?.status === 'pending' ? { pendingGrant: latest } : {}) };
   }
 
   /** The incident if `agency` may see it: it opened it, or holds (or held) a grant for it. */
@@ -177,18 +176,9 @@ export class Incidents extends EventEmitter<Events> {
     return rows.map(toIncident);
   }
 
-  /** Active grants of one agency. */
-  grantsOf(agency: string): Grant[] {
-    const now = this.#options.now();
-    const grants: Grant[] = [];
-    for (const { grant } of this.#active.values()) if (grant.agency === agency && grant.expiresAt > now) grants.push(grant);
-    return grants;
-  }
-
-  /** Stops the timers; the database stays with its owner. */
+  /** Stops the grants' timers; the database stays with its owner. */
   dispose(): void {
-    for (const { timer } of this.#active.values()) clearTimeout(timer);
-    this.#active.clear();
+    this.grants.dispose();
     this.removeAllListeners();
   }
 
@@ -197,22 +187,6 @@ export class Incidents extends EventEmitter<Events> {
     if (!incident || incident.agency !== principal.agency.id) throw incidentNotFound();
     if (incident.status !== 'open') throw incidentClosed();
     return incident;
-  }
-
-  #activate(grant: Grant): void {
-    const delay = Math.max(0, grant.expiresAt - this.#options.now());
-    const timer = setTimeout(() => this.#end(grant, 'expired'), Math.min(delay, 2 ** 31 - 1));
-    timer.unref();
-    this.#active.set(grant.id, { grant, timer });
-  }
-
-  #end(grant: Grant, reason: 'expired' | 'incident-closed'): void {
-    const active = this.#active.get(grant.id);
-    if (!active) return;
-    clearTimeout(active.timer);
-    this.#active.delete(grant.id);
-    this.#db.prepare('UPDATE grants SET ended_at = ?, end_reason = ? WHERE id = ?').run(this.#options.now(), reason, grant.id);
-    this.emit('grant:ended', active.grant, reason);
   }
 }
 
@@ -228,8 +202,4 @@ function toIncident(row: IncidentRow): Incident {
     description: row.description, externalRef: row.external_ref, agency: row.agency,
     openedBy: row.opened_by, purpose: row.purpose, status: row.status, openedAt: row.opened_at, closedAt: row.closed_at
   };
-}
-
-function toGrant(row: GrantRow): Grant {
-  return { id: row.id, incidentId: row.incident_id, agency: row.agency, center: { lat: row.lat, lon: row.lon }, radiusM: row.radius_m, expiresAt: row.expires_at };
 }

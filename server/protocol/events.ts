@@ -6,6 +6,7 @@
 import type { types as ms } from 'mediasoup';
 import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
+import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
@@ -160,6 +161,8 @@ export interface ServerToClientEvents {
   'incident:dispatch': (event: Dispatch) => void;
   /** An incident of the session's agency was opened, renewed or closed: update the incident list. */
   'incidents:changed': (event: IncidentsChangedEvent) => void;
+  /** A grant of the session's agency, or one over the cameras it operates, was asked for, decided, renewed or ended. */
+  'grants:changed': (event: GrantsChangedEvent) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */

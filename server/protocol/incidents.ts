@@ -5,6 +5,7 @@
 import type { Dispatch, NearCamera } from './dispatch.ts';
 import type { Purpose } from './events.ts';
 import type { WireError } from './errors.ts';
+import type { GrantRecord } from './grants.ts';
 
 /** 사건 종류, stored and sent in Korean. */
 export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
@@ -51,8 +52,16 @@ export interface Grant {
  */
 export interface OpenIncidentResponse {
   incident: Incident;
-  /** null only on a retry whose grant has already expired (renew it). */
+  /**
+   * The grant in force now (a trusted source's, within its rules). null when the grant waits for a
+   * supervisor (`pendingGrant`), when the policy allows none (`grantError`), or on a retry whose
+   * grant has expired (renew it).
+   */
   grant: Grant | null;
+  /** An operator's grant: asked for, opening no camera until a supervisor of the agency approves it. */
+  pendingGrant?: GrantRecord;
+  /** Why the incident carries no grant (GRANT_NOT_ALLOWED, GRANT_LIMIT_REACHED); it is open all the same. */
+  grantError?: WireError;
   dispatch: Dispatch | null;
   /**
    * The in-scope cameras nearest the scene, nearest first (facing ones preferred), as many as the

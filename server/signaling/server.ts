@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
 import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
+import type { GrantsChangedEvent } from '../protocol/grants.ts';
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { AuditInput } from '../audit/types.ts';
@@ -69,6 +70,8 @@ export interface Signaling {
   camerasChanged(agency: string): void;
   /** Tells an agency's sessions that an incident changed (their incident lists update live). */
   incidentsChanged(agency: string, event: IncidentsChangedEvent): void;
+  /** Tells the sessions of each named agency what it sees of a grant that changed. */
+  grantsChanged(events: ReadonlyMap<string, GrantsChangedEvent>): void;
   /** Ends, in every session, the views opened for an incident that closed (INCIDENT_CLOSED). */
   incidentClosed(incidentId: string): void;
   /** Sends each of an agency's sessions its own view of an incident's dispatch. */
@@ -309,6 +312,12 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     incidentsChanged: (agency, event) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('incidents:changed', event);
+    },
+    grantsChanged: (events) => {
+      for (const { viewer, socket } of sessions) {
+        const event = events.get(viewer.principal.agency.id);
+        if (event) socket.emit('grants:changed', event);
+      }
     },
     incidentClosed: (incidentId) => {
       for (const { viewer } of sessions) viewer.endIncident(incidentId);

@@ -60,10 +60,14 @@ async function main(): Promise<void> {
   const hub = await startHub(config, { log: createLogger('warn'), webDir: join(dataDir, 'no-web'), ...({ warm: true } as object) });
   const clients: HubClient[] = [];
   try {
-    const token = (agency: string, purpose: Purpose) =>
-      hub.devIssuer!.sign(DEMO_AGENCIES.find((a) => a.id === agency)!, { audience: config.auth.audience, ttlSec: 3600, purpose });
-    const fire = await token('seoul-119', 'dispatch-119');
+    const token = (agency: string, purpose: Purpose, as: { subject?: string; role?: 'supervisor' } = {}) =>
+      hub.devIssuer!.sign(DEMO_AGENCIES.find((a) => a.id === agency)!, { audience: config.auth.audience, ttlSec: 3600, purpose, ...as });
+    // The 119 room's CAD system: a trusted source, whose grant is in force at once.
+    const fire = await token('seoul-119', 'dispatch-119', { subject: 'cad-119' });
     const gangnam = await token('gangnam-police', 'emergency-112');
+    const gangnamChief = await token('gangnam-police', 'emergency-112', { subject: 'chief-gangnam', role: 'supervisor' });
+    /** Scenes inside 강남구 (its police station's jurisdiction), a little apart. */
+    const gangnamSpot = (i: number) => ({ lat: 37.5045 - (i % 20) * 0.0004, lon: 127.0489 + (i % 7) * 0.0004 });
     const http = async (method: 'GET' | 'POST', path: string, bearer: string, body?: unknown) => {
       const response = await fetch(new URL(path, hub.url), {
         method,
@@ -132,8 +136,11 @@ async function main(): Promise<void> {
       if (!opened.dispatch) throw new Error(`no dispatch: ${JSON.stringify(opened.dispatchError)}`);
       await http('POST', `/api/incidents/${(opened.incident as { id: string }).id}/close`, fire, {});
     });
-    await run('POST /api/incidents (강남 112: grant widens scope)', async () => {
-      const opened = await http('POST', '/api/incidents', gangnam, { type: 'crime', location: spot(), dispatch: false });
+    await run('POST /api/incidents + approve (강남 112: the approved grant widens scope)', async (i) => {
+      const opened = await http('POST', '/api/incidents', gangnam, { type: 'crime', location: gangnamSpot(i + 1), dispatch: false });
+      const pending = opened.pendingGrant as { id: string } | undefined;
+      if (!pending) throw new Error(`no grant asked for: ${JSON.stringify(opened.grantError)}`);
+      await http('POST', `/api/grants/${pending.id}/approve`, gangnamChief, {});
       await http('POST', `/api/incidents/${(opened.incident as { id: string }).id}/close`, gangnam, {});
     });
     await run('GET /api/geo/nearest n=8', () => {

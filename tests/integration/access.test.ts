@@ -50,11 +50,16 @@ test('an incident grant opens the cameras in its radius, only for its time, and 
   const before = await request(socket, 'camera:watch', { cameraId: scene.id, rtpCapabilities: caps });
   assert.equal(!before.ok && before.error.code, 'CAMERA_OUT_OF_SCOPE', 'welfare sees nothing by default');
 
-  const changed = nextEvent(socket, 'cameras:changed');
   const opened = await api('/api/incidents', token, { type: '실종', location: scene.location, radiusM: 100 });
   assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  const { incident, pendingGrant } = opened.json as { incident: { id: string }; pendingGrant: { id: string } };
+  const waiting = await request(socket, 'camera:watch', { cameraId: scene.id, rtpCapabilities: caps });
+  assert.equal(!waiting.ok && waiting.error.code, 'CAMERA_OUT_OF_SCOPE', 'a grant waiting for its supervisor opens nothing');
+  const changed = nextEvent(socket, 'cameras:changed');
+  const approval = await api(`/api/grants/${pendingGrant.id}/approve`, await t.token('welfare-supervisor'), {});
+  assert.equal(approval.status, 200, JSON.stringify(approval.json));
   await changed; // the page lists again and shows the scene's camera without a reload
-  const { incident, grant } = opened.json as { incident: { id: string }; grant: { expiresAt: number } };
+  const { grant } = approval.json as { grant: { expiresAt: number } };
 
   const { watch } = await watching(socket, caps, scene.id);
   assert.equal(watch.grant?.incidentId, incident.id, 'the view rests on the grant');
@@ -105,6 +110,8 @@ test('closing the incident ends its grant at once', async () => {
   const scene = t.cameras[2]!;
   const opened = await api('/api/incidents', token, { type: '실종', location: scene.location, radiusM: 100 });
   const incidentId = (opened.json as { incident: { id: string } }).incident.id;
+  const pending = (opened.json as { pendingGrant: { id: string } }).pendingGrant.id;
+  assert.equal((await api(`/api/grants/${pending}/approve`, await t.token('welfare-supervisor'), {})).status, 200);
   await watching(socket, caps, scene.id);
   const closedEvent = nextEvent(socket, 'consumer:closed', (e) => e.cameraId === scene.id);
   const started = Date.now();

@@ -23,14 +23,7 @@ after(async () => {
   await t?.close();
 });
 
-async function api(path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${t.hub.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  return { status: res.status, json: await res.json() };
-}
+const api = (path: string, token: string, body?: unknown) => t.api(path, token, body);
 
 async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
   const join = await request(socket, 'media:join', {});
@@ -47,8 +40,16 @@ function arrives(socket: HubClient, event: 'camera:consumer' | 'incidents:change
   );
 }
 
+/** A supervisor of the welfare team approves the grant its operator asked for. */
+async function approved(opened: { json: any }): Promise<void> {
+  const grantId = (opened.json as OpenIncidentResponse).pendingGrant?.id;
+  assert.ok(grantId, `a pending grant: ${JSON.stringify(opened.json)}`);
+  const decision = await api(`/api/grants/${grantId}/approve`, await t.token('welfare-supervisor'), {});
+  assert.equal(decision.status, 200, JSON.stringify(decision.json));
+}
+
 test('a CAD system opens an incident: English or Korean type, caller reference, the dispatch started at once, typed errors', async () => {
-  const fire = await t.token('fire');
+  const fire = await t.token('cad-119');
   const scene = t.cameras[4]!;
   const colleague = await t.client(await t.token('fire'));
   const police = await t.client(await t.token('gangnam'));
@@ -63,7 +64,7 @@ test('a CAD system opens an incident: English or Korean type, caller reference, 
   assert.equal(body.incident.description, '3층 주택 화재, 요구조자 1명');
   assert.equal(body.incident.agency, 'seoul-119', 'the reporting agency comes from the token');
   assert.equal(body.incident.status, 'open');
-  assert.equal(body.grant?.incidentId, body.incident.id);
+  assert.equal(body.grant?.incidentId, body.incident.id, "a trusted source's grant is in force at once");
   assert.ok(body.dispatch, 'a dispatch-119 token gets its route at once');
   assert.equal(body.dispatch.route.station.kind, 'fire');
   assert.equal(body.dispatch.detour, null);
@@ -137,6 +138,7 @@ test('a view for an incident ends with it (INCIDENT_CLOSED) while other views of
   const scene = t.cameras[2]!;
   const opened = await api('/api/incidents', welfareToken, { type: '실종', location: scene.location, radiusM: 100 });
   const incidentId = opened.json.incident.id as string;
+  await approved(opened);
 
   const welfare = await t.client(welfareToken);
   const caps = await joined(welfare);

@@ -26,46 +26,64 @@ export interface TestHub {
   cameras: RegistryCamera[];
   /**
    * Tokens per test agency: `fire` (city-wide 119), `gangnam` and `mapo` (one district each),
-   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor), `metrics` (a
-   * Prometheus scraper's service token of the 119 room's issuer).
+   * `welfare` (nothing but incident grants), `supervisor` (a 119 supervisor), `welfare-supervisor`
+   * and `gangnam-supervisor` (who approve their agency's grants), `cad-119` (the 119 room's CAD
+   * system, a trusted grant source in development), `metrics` (a Prometheus scraper's service
+   * token of the 119 room's issuer).
    */
-  token(agency: 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor' | 'metrics', options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  token(agency: TestAgency, options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
   /** The hub's /metrics text, scraped with a metrics token. */
   metrics(): Promise<string>;
   issuers: { fire: TestIssuer; police: TestIssuer; district: TestIssuer; welfare: TestIssuer };
   client(token: string | undefined): Promise<HubClient>;
   /** The hub's data directory (removed by close()). */
   dataDir: string;
+  /** An HTTP API call with the token: GET without a body, POST with one; the answer's JSON. */
+  api(path: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Stops the hub and starts a new one on the same data directory and cameras (a new port). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
+export type TestAgency = 'fire' | 'gangnam' | 'mapo' | 'welfare' | 'supervisor' | 'welfare-supervisor' | 'gangnam-supervisor' | 'cad-119' | 'metrics';
+
 const CODES = Object.keys(DEMO_DISTRICTS) as Array<keyof typeof DEMO_DISTRICTS>;
 
-/** `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로). */
-export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number }): Promise<TestHub> {
+/** Where a test camera stands: its 구 and a point inside it. */
+export interface TestSite {
+  code: keyof typeof DEMO_DISTRICTS;
+  lat: number;
+  lon: number;
+}
+
+/**
+ * `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로),
+ * in a row from 37.5 N 127 E — or at `sites` (one per camera) where a test needs real places.
+ */
+export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number; sites?: readonly TestSite[] }): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gth-hub-'));
   const farm = new CameraFarm();
   const clients = new Set<HubClient>();
   let hub: Hub | undefined;
   try {
+    const codeOf = (i: number) => options.sites?.[i]?.code ?? CODES[i % CODES.length]!;
     const specs = Array.from({ length: options.cameras }, (_, i) => ({
-      id: `cam-${CODES[i % CODES.length]}-${String(i + 1).padStart(3, '0')}`,
+      id: `cam-${codeOf(i)}-${String(i + 1).padStart(3, '0')}`,
       name: `테스트 카메라 ${i + 1}`,
       port: 0,
       ...(options.cameraFps ? { fps: options.cameraFps } : {})
     }));
     await farm.start(specs);
     const cameras: RegistryCamera[] = specs.map((spec, i) => {
-      const code = CODES[i % CODES.length]!;
+      const code = codeOf(i);
+      const site = options.sites?.[i];
       return {
         id: spec.id,
         name: spec.name,
         nameEn: `Test camera ${i + 1}`,
         district: { code, ...DEMO_DISTRICTS[code] },
         category: '생활방범',
-        location: { lat: 37.5 + i * 0.001, lon: 127 + i * 0.001 },
+        location: site ? { lat: site.lat, lon: site.lon } : { lat: 37.5 + i * 0.001, lon: 127 + i * 0.001 },
         source: farm.url(spec.id)
       };
     });
@@ -94,6 +112,9 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
     const token: TestHub['token'] = (agency, tokenOptions) => {
       if (agency === 'fire') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119' }), tokenOptions);
       if (agency === 'supervisor') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', role: 'supervisor', sub: 'chief-119' }), tokenOptions);
+      if (agency === 'cad-119') return issuers.fire.sign(userClaims('seoul-119', ['*'], { purpose: 'dispatch-119', sub: 'cad-119', name: '119 CAD' }), tokenOptions);
+      if (agency === 'welfare-supervisor') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person', role: 'supervisor', sub: 'chief-welfare' }), tokenOptions);
+      if (agency === 'gangnam-supervisor') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112', role: 'supervisor', sub: 'chief-gangnam' }), tokenOptions);
       if (agency === 'metrics') return issuers.fire.sign(userClaims('seoul-119', [], { role: 'metrics', sub: 'prometheus' }), tokenOptions);
       if (agency === 'welfare') return issuers.welfare.sign(userClaims('seoul-welfare', [], { purpose: 'vulnerable-person' }), tokenOptions);
       if (agency === 'gangnam') return issuers.police.sign(userClaims('gangnam-police', ['11680'], { purpose: 'emergency-112' }), tokenOptions);
@@ -114,6 +135,14 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
         const response = await fetch(`${started.url}/metrics`, { headers: { authorization: `Bearer ${await token('metrics')}` } });
         assert.equal(response.status, 200, 'a metrics token reads /metrics');
         return response.text();
+      },
+      api: async (path, token, body) => {
+        const res = await fetch(`${started.url}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body)
+        });
+        return { status: res.status, json: await res.json() };
       },
       restart: async () => {
         for (const socket of clients) socket.disconnect();

@@ -8,6 +8,13 @@ test('operators land on the monitor, keeping a monitor deep link', () => {
   assert.equal(landingFor('supervisor', '/audit?cameraId=a'), '/monitor');
 });
 
+test('operators and supervisors may also come back to the incident board or the grants page', () => {
+  assert.equal(landingFor('operator', '/incident?id=inc-1'), '/incident?id=inc-1');
+  assert.equal(landingFor('supervisor', '/grants'), '/grants');
+  assert.equal(landingFor('auditor', '/grants'), '/audit');
+  assert.equal(landingFor('operator', '/grantsx'), '/monitor');
+});
+
 test('auditors land on the audit page, keeping an audit deep link', () => {
   assert.equal(landingFor('auditor', '/monitor?layout=4'), '/audit');
   assert.equal(landingFor('auditor', '/audit?cameraId=cam-1'), '/audit?cameraId=cam-1');

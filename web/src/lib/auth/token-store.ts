@@ -10,7 +10,8 @@ import { PURPOSES, type Purpose } from '$protocol/events.ts';
 const TOKEN_KEY = 'gth.token';
 const SOURCE_KEY = 'gth.token.source';
 
-export type TokenSource = { kind: 'demo'; agency: string; purpose: Purpose | undefined } | { kind: 'pasted' };
+/** `supervisor`: the demo agency's supervisor (renewals must stay the same user). */
+export type TokenSource = { kind: 'demo'; agency: string; purpose: Purpose | undefined; supervisor?: boolean } | { kind: 'pasted' };
 
 export interface TokenClaims {
   /** ms since epoch, or null when the token does not say. */
@@ -53,9 +54,9 @@ export function loadTokenSource(): TokenSource {
   try {
     const raw = storage()?.getItem(SOURCE_KEY);
     if (!raw) return { kind: 'pasted' };
-    const value = JSON.parse(raw) as { kind?: unknown; agency?: unknown; purpose?: unknown };
+    const value = JSON.parse(raw) as { kind?: unknown; agency?: unknown; purpose?: unknown; supervisor?: unknown };
     if (value.kind !== 'demo' || typeof value.agency !== 'string') return { kind: 'pasted' };
-    return { kind: 'demo', agency: value.agency, purpose: isPurpose(value.purpose) ? value.purpose : undefined };
+    return { kind: 'demo', agency: value.agency, purpose: isPurpose(value.purpose) ? value.purpose : undefined, ...(value.supervisor === true ? { supervisor: true } : {}) };
   } catch {
     return { kind: 'pasted' };
   }

@@ -24,7 +24,7 @@ export interface TokenKeeperOptions {
   /** Gives a fresh token to whoever uses it; resolves with the expiry they accepted (ms). */
   handOver: (token: string) => Promise<number>;
   /** A fresh demo token (the dev API by default). */
-  issue?: (agency: string, purpose: Purpose | undefined) => Promise<IssuedToken>;
+  issue?: (agency: string, purpose: Purpose | undefined, supervisor: boolean) => Promise<IssuedToken>;
   now?: () => number;
 }
 
@@ -51,7 +51,7 @@ export class TokenKeeper {
   renewals = $state(0);
 
   readonly #handOver: (token: string) => Promise<number>;
-  readonly #issue: (agency: string, purpose: Purpose | undefined) => Promise<IssuedToken>;
+  readonly #issue: NonNullable<TokenKeeperOptions['issue']>;
   readonly #now: () => number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armed = $state(false);
@@ -59,7 +59,7 @@ export class TokenKeeper {
 
   constructor(options: TokenKeeperOptions) {
     this.#handOver = options.handOver;
-    this.#issue = options.issue ?? ((agency, purpose) => requestDemoToken(agency, purpose));
+    this.#issue = options.issue ?? ((agency, purpose, supervisor) => requestDemoToken(agency, purpose, fetch, supervisor));
     this.#now = options.now ?? Date.now;
   }
 
@@ -119,7 +119,7 @@ export class TokenKeeper {
     this.status = 'renewing';
     let issued: IssuedToken;
     try {
-      issued = await this.#issue(source.agency, source.purpose);
+      issued = await this.#issue(source.agency, source.purpose, source.supervisor === true);
     } catch (cause) {
       this.#busy = false;
       this.#failed(toAppError(cause));

@@ -1,0 +1,120 @@
+/**
+ * Where an incident grant is authorised: the bounded rules an agency's operators open grants
+ * under (types, purposes, radius, jurisdiction, how many at once, for how long), and the rules
+ * of trusted sources (a CAD system, alarm or LPR sources) that mint grants themselves. An
+ * operator's grant always waits for a second person, a supervisor of the same agency; a trusted
+ * source's grant is in force at once, within its own rules. Nothing here widens past the rules:
+ * a request beyond them is refused, whoever approves. Pure: the caller supplies the counts and
+ * where a point lies.
+ */
+import { z } from 'zod';
+import { HubError } from '../protocol/errors.ts';
+import { PURPOSES, type Purpose } from '../protocol/events.ts';
+import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type IncidentType } from '../protocol/incidents.ts';
+import { CITY_WIDE, type Principal } from './principal.ts';
+
+const typeCodes = Object.keys(INCIDENT_TYPE_CODES) as Array<keyof typeof INCIDENT_TYPE_CODES>;
+/** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing). */
+export const incidentTypeSchema = z.enum(INCIDENT_TYPES).or(z.enum(typeCodes).transform((code) => INCIDENT_TYPE_CODES[code]));
+
+/** The bounds a grant is opened within. */
+export const grantRulesSchema = z
+  .object({
+    /** Incident types that may carry a grant. */
+    types: z.array(incidentTypeSchema).min(1),
+    /** Token purposes that may ask for one. */
+    purposes: z.array(z.enum(PURPOSES)).min(1),
+    maxRadiusM: z.number().min(50).max(5000),
+    /** Radius when the request names none (capped at maxRadiusM). */
+    defaultRadiusM: z.number().min(50).max(5000).optional(),
+    /** Where the scene may lie: 구 codes (a police station's 구), or `*` for the whole city (a 119 room). */
+    jurisdiction: z.array(z.string().min(1).max(16)).min(1),
+    /** Grants waiting or in force at once (per agency; per source for a trusted source). */
+    maxOpen: z.number().int().min(1).max(1000),
+    /** How long a grant lasts before it must be renewed; default `grants.ttlMs`. */
+    ttlMs: z.number().int().min(1000).max(24 * 3600_000).optional()
+  })
+  .strict();
+
+export type GrantRules = z.infer<typeof grantRulesSchema>;
+
+/** A trusted source's account and its own rules: a token with this subject, for one of these agencies, is that source. */
+export const grantSourceSchema = grantRulesSchema
+  .extend({
+    /** Shown as the grant's source (e.g. `cad-119`). */
+    name: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/),
+    subject: z.string().min(1).max(128),
+    agencies: z.array(z.string().min(1).max(64)).min(1),
+    /** Optionally, the one issuer the source's tokens come from. */
+    issuer: z.string().min(1).optional()
+  })
+  .strict();
+
+export type GrantSource = z.infer<typeof grantSourceSchema>;
+
+/** What an incident asks for. */
+export interface GrantAsk {
+  type: IncidentType;
+  location: { lat: number; lon: number };
+  radiusM: number | undefined;
+}
+
+/** A grant the rules allow: how it is minted. */
+export interface GrantRuling {
+  /** `agency` for an operator's request, else the trusted source's name. */
+  source: string;
+  radiusM: number;
+  ttlMs: number;
+  /** Waits for a supervisor (an operator's request) or is in force at once (a trusted source). */
+  needsApproval: boolean;
+}
+
+export interface GrantPolicyContext {
+  /** Grants of `agency` from `source` that are pending or active. */
+  openCount(agency: string, source: string): number;
+  /** The 구 code at a point, or null outside the city. */
+  districtAt(lat: number, lon: number): string | null;
+}
+
+export const AGENCY_SOURCE = 'agency';
+
+export class GrantPolicy {
+  readonly #agencyRules: (agency: string) => GrantRules | undefined;
+  readonly #sources: readonly GrantSource[];
+  readonly #defaults: { ttlMs: number; defaultRadiusM: number };
+
+  constructor(agencyRules: (agency: string) => GrantRules | undefined, sources: readonly GrantSource[], defaults: { ttlMs: number; defaultRadiusM: number }) {
+    this.#agencyRules = agencyRules;
+    this.#sources = sources;
+    this.#defaults = defaults;
+  }
+
+  /** The trusted source a principal speaks as, if any. */
+  sourceOf(principal: Principal): GrantSource | undefined {
+    return this.#sources.find(
+      (s) => s.subject === principal.subject && s.agencies.includes(principal.agency.id) && (s.issuer === undefined || s.issuer === principal.issuer)
+    );
+  }
+
+  /** The grant an incident may carry, or why it may carry none (a HubError to report, never to throw at the incident). */
+  rule(principal: Principal, ask: GrantAsk, context: GrantPolicyContext): GrantRuling | HubError {
+    const trusted = this.sourceOf(principal);
+    const rules = trusted ?? this.#agencyRules(principal.agency.id);
+    const source = trusted?.name ?? AGENCY_SOURCE;
+    if (!rules) return notAllowed('이 기관은 사건 권한을 열 수 없습니다 (this agency may not open incident grants)');
+    const purpose: Purpose | undefined = principal.purpose;
+    if (!purpose || !rules.purposes.includes(purpose)) return notAllowed(`'${purpose ?? '-'}' 목적으로는 사건 권한을 열 수 없습니다 (purpose not allowed for grants)`);
+    if (!rules.types.includes(ask.type)) return notAllowed(`'${ask.type}' 사건에는 권한을 열 수 없습니다 (incident type not allowed for grants)`);
+    const radiusM = ask.radiusM ?? Math.min(rules.defaultRadiusM ?? this.#defaults.defaultRadiusM, rules.maxRadiusM);
+    if (radiusM > rules.maxRadiusM) return notAllowed(`반경은 ${rules.maxRadiusM} m까지입니다 (radius over ${rules.maxRadiusM} m)`);
+    const district = context.districtAt(ask.location.lat, ask.location.lon);
+    const inJurisdiction = district !== null && (rules.jurisdiction.includes(CITY_WIDE) || rules.jurisdiction.includes(district));
+    if (!inJurisdiction) return notAllowed('관할 구역 밖의 현장입니다 (scene outside the jurisdiction)');
+    if (context.openCount(principal.agency.id, source) >= rules.maxOpen) {
+      return new HubError('GRANT_LIMIT_REACHED', `열린 사건 권한이 이미 ${rules.maxOpen}건입니다 (${rules.maxOpen} grants already open)`);
+    }
+    return { source, radiusM, ttlMs: rules.ttlMs ?? this.#defaults.ttlMs, needsApproval: trusted === undefined };
+  }
+}
+
+const notAllowed = (message: string) => new HubError('GRANT_NOT_ALLOWED', message);
