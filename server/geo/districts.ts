@@ -25,7 +25,7 @@ import {
   type Position,
   type Ring
 } from './geometry.ts';
-import { cleanSigunguName, romanize } from './sido.ts';
+import { cleanSigunguName, romanize, SIDO } from './sido.ts';
 import { simplifySharedBorders, type MultiPolygonCoords, type SimplifyStats } from './simplify.ts';
 
 export interface DistrictRef {
@@ -421,4 +421,21 @@ export function districtAt(lat: number, lon: number): District | null {
 /** `DistrictSet.nearest` for Seoul. */
 export function nearestDistrict(lat: number, lon: number, maxM: number): { district: District; distanceM: number } | null {
   return seoulDistrictSet().nearest(lat, lon, maxM);
+}
+
+/** How a person names the set: "광주광역시" for a whole 시도, else its 시도 and 시군구 ("부산광역시 해운대구·수영구"). */
+export function regionName(set: DistrictSet): string {
+  const bySido = new Map<string, District[]>();
+  for (const d of set.districts) {
+    const code = d.code.slice(0, 2);
+    bySido.set(code, [...(bySido.get(code) ?? []), d]);
+  }
+  const all = sigunguCodes();
+  return [...bySido]
+    .map(([code, districts]) => {
+      const sido = SIDO.get(code)?.name ?? code;
+      const whole = all.filter((c) => c.startsWith(code)).length === districts.length;
+      return whole ? sido : `${sido} ${districts.map((d) => d.name).join('·')}`;
+    })
+    .join(', ');
 }
