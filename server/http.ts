@@ -23,6 +23,8 @@ export interface HttpOptions {
   metrics: Metrics;
   /** Fresh gauges just before a scrape. */
   beforeMetrics: () => Promise<void>;
+  /** What `/healthz` says was loaded (the start-up summary). */
+  health?: () => object;
   /** Development sign-in; absent in production mode. */
   dev: { issuer: DevIssuer; agencies: readonly DemoAgency[]; audience: string; ttlSec: number } | undefined;
   webDir: string;
@@ -73,7 +75,7 @@ export async function createHttpServer(options: HttpOptions): Promise<Server> {
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpOptions, pages: NodeHandler | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const { dev } = options;
-  if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+  if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, ...options.health?.() });
   if (url.pathname === '/metrics') {
     await options.beforeMetrics();
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

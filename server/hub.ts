@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
 import { RecordQueue } from './audit/record-queue.ts';
@@ -21,12 +21,13 @@ import { openDb } from './db.ts';
 import { DispatchStore } from './incidents/dispatch-store.ts';
 import { Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
-import { DEMO_AGENCIES, demoCameras } from './cameras/demo.ts';
+import { DEMO_CITIES, demoCameras } from './cameras/demo.ts';
 import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
 import { VisibleSets } from './cameras/visible-sets.ts';
-import { registrySource, type HubConfig } from './config.ts';
+import { demoCityOf, regionCodes, registrySource, type HubConfig } from './config.ts';
+import { districtSet, regionName, seoulDistrictSet } from './geo/districts.ts';
 import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
@@ -47,6 +48,8 @@ export interface Hub {
   registry: CameraRegistry;
   /** How the city-scale registry came in at this start: imported (first start, source changed) or read from SQLite. */
   registryLoad: { source: string; imported: boolean; cameras: number; ms: number };
+  /** What this start loaded, as the banner and `/healthz` say it. */
+  startup: StartupSummary;
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
@@ -56,6 +59,14 @@ export interface Hub {
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
+}
+
+export interface StartupSummary {
+  region: { name: string; codes: readonly string[]; inferred: boolean; demoCity: string | null };
+  registry: { source: 'synthetic' | 'csv' | 'none'; file: string | null; imported: boolean; cameras: number; skippedOutsideRegion: number };
+  cameras: { total: number; landmarks: number; configured: number; simulated: number; real: number; simulatedFeeds: number };
+  /** The agencies the development sign-in offers (none in production). */
+  demoAgencies: ReadonlyArray<{ id: string; name: string; nameEn: string; description: string }>;
 }
 
 export interface HubParts {
@@ -88,11 +99,6 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
   try {
     const development = config.mode === 'development';
     mkdirSync(config.dataDir, { recursive: true });
-    const devIssuer = development ? await openDevIssuer(config.dataDir, DEMO_AGENCIES) : undefined;
-    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
-    closers.push(() => issuers.close());
-    const policies = new AgencyPolicies([...(development ? DEMO_AGENCIES : []), ...config.agencies]);
-
     const dbFile = join(config.dataDir, 'hub.sqlite');
     const db = openDb(dbFile);
     closers.push(() => {
@@ -103,12 +109,6 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const revocations = new Revocations(db);
     const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
     closers.push(() => incidents.dispose());
-    const authenticate = async (token: unknown): Promise<Principal> => {
-      const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience });
-      if (revocations.isRevoked(principal)) throw new HubError('TOKEN_REVOKED', '사용이 중지된 사용자입니다 (access revoked)');
-      return principal;
-    };
-
     const cameras: RegistryCamera[] = [...config.cameras];
     const source = registrySource(config);
     // The simulator starts in its own process while the registry is read or imported here.
@@ -123,12 +123,28 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const loaded = loadRegistry(db, dbFile, source);
     const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
     log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
+    // The region: configured, or the 시군구 the CSV's cameras stand in (Seoul when nothing says).
+    const configured = regionCodes(config);
+    const region = districtSet(configured === 'infer' ? (loaded.region ?? seoulDistrictSet().codes) : configured);
+    const city = demoCityOf(region.codes);
+    const demoAgencies = development ? (city ?? DEMO_CITIES.seoul).agencies : [];
+    log.info('region', { name: regionName(region), districts: region.codes.length, inferred: configured === 'infer', demoCity: city?.id ?? null });
+
+    const devIssuer = development ? await openDevIssuer(config.dataDir, demoAgencies) : undefined;
+    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])]);
+    closers.push(() => issuers.close());
+    const policies = new AgencyPolicies([...demoAgencies, ...config.agencies]);
+    const authenticate = async (token: unknown): Promise<Principal> => {
+      const principal = await verifyToken(token, { issuers: issuers.map, audience: config.auth.audience });
+      if (revocations.isRevoked(principal)) throw new HubError('TOKEN_REVOKED', '사용이 중지된 사용자입니다 (access revoked)');
+      return principal;
+    };
+
     const simulator = await starting;
     const feeds: SimulatedFeed[] = feedSpecs.map((spec) => ({ name: spec.id, url: simulator!.urls.get(spec.id)! }));
-    if (feeds.length > 0) {
-      const landmarks = demoCameras(feeds.length, (i) => feedFor(feeds, i).url);
-      cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
-    }
+    // Landmarks are a demo city's; a region without one has only its registry.
+    const landmarks = feeds.length > 0 && city ? demoCameras(feeds.length, (i) => feedFor(feeds, i).url, city) : [];
+    cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
     const template = source.kind === 'csv' ? source.sourceTemplate : undefined;
     cameras.push(
       ...toRegistryCameras(loaded.cameras, (camera) => {
@@ -138,6 +154,19 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       })
     );
     const registry = new CameraRegistry(cameras);
+    const simulated = cameras.filter((c) => c.simulatedFeed !== undefined).length;
+    const startup: StartupSummary = {
+      region: { name: regionName(region), codes: region.codes, inferred: configured === 'infer', demoCity: city?.id ?? null },
+      registry: {
+        source: source.kind,
+        file: source.kind === 'csv' ? basename(source.file) : null,
+        imported: loaded.imported,
+        cameras: loaded.cameras.length,
+        skippedOutsideRegion: loaded.skippedOutsideRegion
+      },
+      cameras: { total: registry.size, landmarks: landmarks.length, configured: config.cameras.length, simulated, real: registry.size - simulated, simulatedFeeds: feeds.length },
+      demoAgencies: demoAgencies.map(({ id, name, nameEn, description }) => ({ id, name, nameEn, description }))
+    };
 
     const pool = await WorkerPool.create({
       size: config.webrtc.workers,
@@ -184,7 +213,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => incidents.grantsOf(agency) });
     const visible = (principal: Principal) => visibleSets.of(principal);
     const directory = new CameraDirectory(registryCameras);
-    const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
+    const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial, region });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
 
     // Records that gate nothing (sessions, incidents, grants) are written after the answers, one flush per turn.
@@ -198,7 +227,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       log,
       metrics,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
-      dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
+      health: () => startup,
+      dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
       routes: apiRoutes({
@@ -295,7 +325,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
 
-    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, registry, registryLoad, startup, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

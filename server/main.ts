@@ -1,7 +1,6 @@
 /** `npm start`: the hub on embedded defaults, with simulated cameras in development mode. */
 import { loadConfig } from './config.ts';
-import { DEMO_AGENCIES } from './cameras/demo.ts';
-import { startHub } from './hub.ts';
+import { startHub, type StartupSummary } from './hub.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
@@ -15,12 +14,11 @@ async function main(): Promise<void> {
     `  → ${hub.url}`,
     ''
   ];
+  lines.push(...describe(hub.startup), `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`);
   if (hub.devIssuer) {
     lines.push(
-      `  ${hub.registry.size.toLocaleString('en')} cameras in the registry (synthetic Seoul + landmarks), all played from ${config.simulator.cameras} simulated feeds.`,
-      `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`,
       '  Sign in on the page by choosing a demo agency:',
-      ...DEMO_AGENCIES.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
+      ...hub.startup.demoAgencies.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
       '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
       ''
     );
@@ -40,6 +38,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** What was loaded, in the words of the start-up summary (the same figures `/healthz` gives). */
+function describe({ region, registry, cameras }: StartupSummary): string[] {
+  const n = (x: number) => x.toLocaleString('en');
+  const where = `${region.name} (${region.codes.length} 시군구${region.inferred ? ', from the registry file' : ''}${region.demoCity ? `, demo city ${region.demoCity}` : ''})`;
+  const from =
+    registry.source === 'csv'
+      ? `${n(registry.cameras)} from ${registry.file} (${registry.imported ? 'imported now' : 'read back from hub.sqlite'}${registry.skippedOutsideRegion ? `; ${n(registry.skippedOutsideRegion)} rows outside the region skipped` : ''})`
+      : registry.source === 'synthetic'
+        ? `${n(registry.cameras)} synthetic (SYN-…, not real cameras)`
+        : 'no registry file';
+  const parts = [from, cameras.landmarks ? `${n(cameras.landmarks)} landmarks` : '', cameras.configured ? `${n(cameras.configured)} from the config file` : ''].filter(Boolean);
+  const played = cameras.simulated
+    ? `${n(cameras.simulated)} played from ${n(cameras.simulatedFeeds)} simulated feeds, ${n(cameras.real)} pulled from real sources`
+    : `all ${n(cameras.real)} pulled from real sources`;
+  return [`  Region: ${where}`, `  ${n(cameras.total)} cameras: ${parts.join(' + ')}; ${played}.`];
 }
 
 main().catch((error: unknown) => {
