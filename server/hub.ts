@@ -33,6 +33,7 @@ import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
 import { EventLoopDelay } from './event-loop.ts';
 import { createHttpServer } from './http.ts';
+import type { StartupSummary } from './startup.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
@@ -59,14 +60,6 @@ export interface Hub {
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
-}
-
-export interface StartupSummary {
-  region: { name: string; codes: readonly string[]; inferred: boolean; demoCity: string | null };
-  registry: { source: 'synthetic' | 'csv' | 'none'; file: string | null; imported: boolean; cameras: number; skippedOutsideRegion: number };
-  cameras: { total: number; landmarks: number; configured: number; simulated: number; real: number; simulatedFeeds: number };
-  /** The agencies the development sign-in offers (none in production). */
-  demoAgencies: ReadonlyArray<{ id: string; name: string; nameEn: string; description: string }>;
 }
 
 export interface HubParts {

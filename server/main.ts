@@ -1,6 +1,7 @@
 /** `npm start`: the hub on embedded defaults, with simulated cameras in development mode. */
 import { loadConfig } from './config.ts';
-import { startHub, type StartupSummary } from './hub.ts';
+import { startHub } from './hub.ts';
+import { describeStartup } from './startup.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     `  → ${hub.url}`,
     ''
   ];
-  lines.push(...describe(hub.startup), `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`);
+  lines.push(...describeStartup(hub.startup), `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`);
   if (hub.devIssuer) {
     lines.push(
       '  Sign in on the page by choosing a demo agency:',
@@ -38,23 +39,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-/** What was loaded, in the words of the start-up summary (the same figures `/healthz` gives). */
-function describe({ region, registry, cameras }: StartupSummary): string[] {
-  const n = (x: number) => x.toLocaleString('en');
-  const where = `${region.name} (${region.codes.length} 시군구${region.inferred ? ', from the registry file' : ''}${region.demoCity ? `, demo city ${region.demoCity}` : ''})`;
-  const from =
-    registry.source === 'csv'
-      ? `${n(registry.cameras)} from ${registry.file} (${registry.imported ? 'imported now' : 'read back from hub.sqlite'}${registry.skippedOutsideRegion ? `; ${n(registry.skippedOutsideRegion)} rows outside the region skipped` : ''})`
-      : registry.source === 'synthetic'
-        ? `${n(registry.cameras)} synthetic (SYN-…, not real cameras)`
-        : 'no registry file';
-  const parts = [from, cameras.landmarks ? `${n(cameras.landmarks)} landmarks` : '', cameras.configured ? `${n(cameras.configured)} from the config file` : ''].filter(Boolean);
-  const played = cameras.simulated
-    ? `${n(cameras.simulated)} played from ${n(cameras.simulatedFeeds)} simulated feeds, ${n(cameras.real)} pulled from real sources`
-    : `all ${n(cameras.real)} pulled from real sources`;
-  return [`  Region: ${where}`, `  ${n(cameras.total)} cameras: ${parts.join(' + ')}; ${played}.`];
 }
 
 main().catch((error: unknown) => {
