@@ -5,7 +5,7 @@
  * station. The start-up summary (/healthz) says what was loaded.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,8 @@ import { DEMO_CITIES } from '../../server/cameras/demo.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/log.ts';
+import { formatCsv } from '../../server/cameras/import/csv.ts';
+import { STANDARD_COLUMNS } from '../../server/cameras/import/types.ts';
 
 const GWANGJU = ['29110', '29140', '29155', '29170', '29200'];
 let hub: Hub;
@@ -91,5 +93,37 @@ test("a district police station sees only its 구's cameras; the map is Gwangju'
   for (const kind of ['fire', 'police']) {
     const covered = new Set(layers.body.stations.filter((s: { kind: string }) => s.kind === kind).map((s: { district: string }) => s.district));
     assert.equal(covered.size, 5, `${kind} stations in every 구`);
+  }
+});
+
+test('a national CSV without a region: the hub serves the 시군구 its cameras stand in, and says they are real', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gth-national-'));
+  const row = (agency: string, address: string, lat: number, lon: number) => {
+    const cells: Record<string, string> = { 관리기관명: agency, 소재지도로명주소: address, 설치목적구분: '생활방범', 카메라대수: '1', WGS84위도: String(lat), WGS84경도: String(lon), 데이터기준일자: '2025-06-30' };
+    return STANDARD_COLUMNS.map((c) => cells[c] ?? '');
+  };
+  const csv = join(dir, 'national.csv');
+  await writeFile(
+    csv,
+    formatCsv([
+      [...STANDARD_COLUMNS],
+      row('서울특별시 강남구청', '서울특별시 강남구 테헤란로 152', 37.5006, 127.0364),
+      row('광주광역시 서구청', '광주광역시 서구 내방로 111', 35.1601, 126.8514),
+      row('부산광역시 서구청', '부산광역시 서구 구덕로 120', 35.0979, 129.0244)
+    ])
+  );
+  const config = loadConfig(
+    { GTH_REGISTRY_CSV: csv, GTH_SIM_CAMERAS: '0', GTH_REGISTRY_SOURCE_TEMPLATE: 'rtsp://127.0.0.1:9/live/{id}' },
+    { http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'), logLevel: 'error' }
+  );
+  const national = await startHub(config, { log: createLogger('error') });
+  try {
+    const health = (await (await fetch(`${national.url}/healthz`)).json()) as any;
+    assert.deepEqual(health.region, { name: '서울특별시 강남구, 부산광역시 서구, 광주광역시 서구', codes: ['11680', '26140', '29140'], inferred: true, demoCity: null });
+    assert.deepEqual(health.registry, { source: 'csv', file: 'national.csv', imported: true, cameras: 3, skippedOutsideRegion: 0 });
+    assert.deepEqual(health.cameras, { total: 3, landmarks: 0, configured: 0, simulated: 0, real: 3, simulatedFeeds: 0 });
+  } finally {
+    await national.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
