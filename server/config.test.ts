@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
-import { loadConfig, registrySource, type HubConfigInput } from './config.ts';
+import { loadConfig, regionCodes, registrySource, type HubConfigInput } from './config.ts';
 
 test('defaults are safe for one machine: loopback, development, simulated cameras', () => {
   const config = loadConfig({});
@@ -25,8 +25,10 @@ test('production mode needs trusted issuers and refuses simulated cameras', () =
 });
 
 test('the registry: synthetic Seoul in development, an explicit CSV with a source template in production', () => {
-  assert.deepEqual(registrySource(loadConfig({})), { kind: 'synthetic', total: 68_000, seed: 20240112 });
-  assert.deepEqual(registrySource(loadConfig({ GTH_REGISTRY_SYNTHETIC: '500', GTH_REGISTRY_SEED: '7' })), { kind: 'synthetic', total: 500, seed: 7 });
+  const seoul = regionCodes(loadConfig({}));
+  assert.equal(seoul.length, 25);
+  assert.deepEqual(registrySource(loadConfig({})), { kind: 'synthetic', total: 68_000, seed: 20240112, region: seoul });
+  assert.deepEqual(registrySource(loadConfig({ GTH_REGISTRY_SYNTHETIC: '500', GTH_REGISTRY_SEED: '7' })), { kind: 'synthetic', total: 500, seed: 7, region: seoul });
   assert.deepEqual(registrySource(loadConfig({ GTH_REGISTRY_SYNTHETIC: '0' })), { kind: 'none' });
   // Without simulated feeds nothing could show a synthetic camera: none by default, an error if asked for.
   assert.deepEqual(registrySource(loadConfig({ GTH_SIM_CAMERAS: '0' })), { kind: 'none' });
@@ -35,6 +37,7 @@ test('the registry: synthetic Seoul in development, an explicit CSV with a sourc
   const csv = registrySource(loadConfig({ GTH_REGISTRY_CSV: 'seoul.csv' }));
   assert.equal(csv.kind, 'csv');
   assert.ok(csv.kind === 'csv' && csv.file.endsWith('/seoul.csv') && csv.sourceTemplate === undefined);
+  assert.equal(csv.kind === 'csv' && csv.region, 'infer', 'a CSV without a region: its cameras say where');
   const production = { GTH_MODE: 'production', GTH_SIM_CAMERAS: '0', GTH_REGISTRY_CSV: 'seoul.csv' };
   assert.throws(() => loadConfig(production), /sourceTemplate/);
   assert.throws(() => loadConfig({ ...production, GTH_REGISTRY_SOURCE_TEMPLATE: 'http://vms/{id}' }), /rtsp:\/\/ URL containing \{id\}/);
@@ -55,4 +58,20 @@ test('production refuses unsafe settings, each with a message that says what to 
   // An empty audience would switch jose's audience check off: refused in every mode.
   assert.throws(() => production({ auth: { issuers: [issuer], audience: '' } }), /auth\.audience must not be empty/);
   assert.throws(() => loadConfig({}, { auth: { audience: '' } }), /auth\.audience must not be empty/);
+});
+
+test('the region: one setting picks a demo city, a 시도 or a list of 시군구, validated', () => {
+  const gwangju = ['29110', '29140', '29155', '29170', '29200'];
+  assert.deepEqual(regionCodes(loadConfig({ GTH_REGION: 'gwangju' })), gwangju);
+  assert.deepEqual(registrySource(loadConfig({ GTH_REGION: 'gwangju' })), { kind: 'synthetic', total: 10_000, seed: 20240112, region: gwangju });
+  assert.deepEqual(regionCodes(loadConfig({ GTH_REGION: '29' })), gwangju);
+  assert.deepEqual(regionCodes(loadConfig({ GTH_REGION: '29200,29140' })), ['29140', '29200']);
+  assert.equal(regionCodes(loadConfig({ GTH_REGION: '26' })).length, 16, "Busan's 16 구·군");
+  const csv = registrySource(loadConfig({ GTH_REGION: 'gwangju', GTH_REGISTRY_CSV: 'national.csv' }));
+  assert.deepEqual(csv.kind === 'csv' && csv.region, gwangju);
+  // A region without a demo city has no synthetic registry by default.
+  assert.deepEqual(registrySource(loadConfig({ GTH_REGION: '26' })), { kind: 'none' });
+  assert.throws(() => loadConfig({ GTH_REGION: 'busan' }), /region/);
+  assert.throws(() => loadConfig({ GTH_REGION: '99' }), /no 시도 has the code 99/);
+  assert.throws(() => loadConfig({ GTH_REGION: '29110,99999' }), /no 시군구 boundary for code\(s\) 99999/);
 });

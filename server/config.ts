@@ -11,6 +11,9 @@ import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { grantSourceSchema } from './auth/grant-policy.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
 import { ALL_INTERFACES } from './web-security.ts';
+import { DEMO_CITIES } from './cameras/demo.ts';
+import { sigunguCodes } from './geo/districts.ts';
+import { SIDO } from './geo/sido.ts';
 
 const issuerSchema = z.object({
   issuer: z.string().min(1),
@@ -30,6 +33,17 @@ const cameraSchema = z.object({
 
 /** An origin as browsers send it in `Origin`: scheme, host and port, nothing else. */
 const originSchema = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'must be an origin such as https://hub.example.kr (scheme, host, optional port; no path)');
+/**
+ * The deployment's region: a demo city by name, one 시도 by its 2-digit code (all its 시군구), or
+ * a list of 5-digit 시군구 codes. Codes are checked against the boundary package at start-up.
+ */
+export const DEMO_REGIONS = ['seoul', 'gwangju'] as const;
+const regionSchema = z.union([
+  z.enum(DEMO_REGIONS),
+  z.string().regex(/^\d{2}$/, 'region: a 시도 code is 2 digits (e.g. "29")'),
+  z.array(z.string().regex(/^\d{5}$/, 'region: 시군구 codes are 5 digits (e.g. "29140")')).min(1)
+]);
+export type RegionSetting = z.infer<typeof regionSchema>;
 
 const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
 const DEFAULT_BUDGETS = { user: { perSecond: 100, burst: 300 }, agency: { perSecond: 400, burst: 1200 } };
@@ -95,6 +109,12 @@ export const configSchema = z
       .default({ cameraLabels: false, workerPids: false }),
     cameras: z.array(cameraSchema).default([]),
     /**
+     * Where the hub serves (server/cameras/region.ts): registry rows outside it are skipped, the
+     * map, roads and agencies' district scopes are its 시군구. Unset: Seoul, or with registry.csv
+     * the 시군구 the file's cameras stand in.
+     */
+    region: regionSchema.optional(),
+    /**
      * The city-scale registry, imported into hub.sqlite at start when missing or stale. In
      * development: the landmark demo cameras plus `synthetic` cameras of the synthetic Seoul
      * registry, all fed by the simulator's pool. In production: a 전국CCTV표준데이터 CSV (`csv`),
@@ -103,7 +123,7 @@ export const configSchema = z
     registry: z
       .object({
         csv: z.string().min(1).optional(),
-        /** Synthetic Seoul cameras (development only); default 68,000 when the simulator runs. */
+        /** Synthetic cameras of the region (development only); default the demo city's (Seoul 68,000, Gwangju 10,000) when the simulator runs. */
         synthetic: z.number().int().min(0).max(200_000).optional(),
         seed: z.number().int().default(20240112),
         sourceTemplate: z
@@ -221,6 +241,15 @@ export const configSchema = z
     for (const source of config.grants.sources) {
       if (config.grants.sources.filter((s) => s.name === source.name).length > 1) ctx.addIssue({ code: 'custom', message: `grants.sources: '${source.name}' is listed twice` });
     }
+    const region = config.region;
+    if (typeof region === 'string' && /^\d{2}$/.test(region) && !SIDO.has(region)) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `no 시도 has the code ${region} (known: ${[...SIDO.keys()].join(', ')})` });
+    }
+    if (Array.isArray(region)) {
+      const known = new Set(sigunguCodes());
+      const unknown = region.filter((c) => !known.has(c));
+      if (unknown.length) ctx.addIssue({ code: 'custom', path: ['region'], message: `no 시군구 boundary for code(s) ${unknown.join(', ')}` });
+    }
     if (config.webrtc.rtcMinPort > config.webrtc.rtcMaxPort) ctx.addIssue({ code: 'custom', message: 'webrtc.rtcMinPort > rtcMaxPort' });
   });
 
@@ -240,6 +269,7 @@ const ENV: Record<string, (input: Record<string, unknown>, value: string) => voi
   GTH_WORKERS: (c, v) => (section(c, 'webrtc').workers = Number(v)),
   GTH_SIM_CAMERAS: (c, v) => (section(c, 'simulator').cameras = Number(v)),
   GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v)),
+  GTH_REGION: (c, v) => (c.region = /^\d{5}(,\s*\d{5})*$/.test(v) ? v.split(/,\s*/) : v),
   GTH_REGISTRY_CSV: (c, v) => (section(c, 'registry').csv = v),
   GTH_REGISTRY_SYNTHETIC: (c, v) => (section(c, 'registry').synthetic = Number(v)),
   GTH_REGISTRY_SEED: (c, v) => (section(c, 'registry').seed = Number(v)),
@@ -290,16 +320,33 @@ export function auditFiles(config: HubConfig): { log: string; checkpoints: strin
   };
 }
 
+/** The region's 시군구 codes (sorted), or 'infer' (from the registry CSV) when none is configured with a CSV. */
+export function regionCodes(config: HubConfig): readonly string[] | 'infer' {
+  const region = config.region;
+  if (region === undefined && config.registry.csv) return 'infer';
+  if (Array.isArray(region)) return [...new Set(region)].sort();
+  const sido = region === undefined ? DEMO_CITIES.seoul.sido : (DEMO_CITIES[region as keyof typeof DEMO_CITIES]?.sido ?? region);
+  return sigunguCodes().filter((c) => c.startsWith(sido));
+}
+
+/** The demo city a set of 시군구 lies in (all of them in its 시도), if any. */
+export function demoCityOf(codes: readonly string[] | 'infer'): (typeof DEMO_CITIES)[keyof typeof DEMO_CITIES] | undefined {
+  if (codes === 'infer' || codes.length === 0) return undefined;
+  return Object.values(DEMO_CITIES).find((city) => codes.every((c) => c.startsWith(city.sido)));
+}
+
 /** Where the city-scale registry comes from, once defaults are applied (see `registry` above). */
 export type RegistrySource =
   | { kind: 'none' }
-  | { kind: 'synthetic'; total: number; seed: number }
-  | { kind: 'csv'; file: string; sourceTemplate: string | undefined };
+  | { kind: 'synthetic'; total: number; seed: number; region: readonly string[] }
+  | { kind: 'csv'; file: string; sourceTemplate: string | undefined; region: readonly string[] | 'infer' };
 
 export function registrySource(config: HubConfig): RegistrySource {
   const { csv, synthetic, seed, sourceTemplate } = config.registry;
-  if (csv) return { kind: 'csv', file: csv, sourceTemplate };
-  // Synthetic cameras are only watchable through the simulator's feeds.
-  const total = synthetic ?? (config.mode === 'development' && config.simulator.cameras > 0 ? 68_000 : 0);
-  return total > 0 && config.simulator.cameras > 0 ? { kind: 'synthetic', total, seed } : { kind: 'none' };
+  const region = regionCodes(config);
+  if (csv) return { kind: 'csv', file: csv, sourceTemplate, region };
+  if (region === 'infer') return { kind: 'none' };
+  // Synthetic cameras are only watchable through the simulator's feeds; by default the demo city's count.
+  const total = synthetic ?? (config.mode === 'development' && config.simulator.cameras > 0 ? (demoCityOf(region)?.syntheticCameras ?? 0) : 0);
+  return total > 0 && config.simulator.cameras > 0 ? { kind: 'synthetic', total, seed, region } : { kind: 'none' };
 }

@@ -28,6 +28,8 @@ export interface HttpOptions {
   authorizeScrape: ((token: unknown) => Promise<void>) | undefined;
   /** Headers every response carries (server/web-security.ts). */
   security: SecurityHeaders;
+  /** What `/healthz` says was loaded (the start-up summary). */
+  health?: () => object;
   /** Development sign-in; absent in production mode. */
   dev: { issuer: DevIssuer; agencies: readonly DemoAgency[]; audience: string; ttlSec: number } | undefined;
   webDir: string;
@@ -105,7 +107,7 @@ function bearer(req: IncomingMessage): string | undefined {
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpOptions, pages: NodeHandler | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const { dev } = options;
-  if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+  if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, ...options.health?.() });
   if (url.pathname === '/metrics') {
     if (!options.authorizeScrape) throw new HubError('NOT_FOUND', 'metrics are served on their own address');
     await options.authorizeScrape(bearer(req));

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
 import { AuditKey } from './audit/audit-key.ts';
@@ -29,20 +29,21 @@ import { DispatchStore } from './incidents/dispatch-store.ts';
 import { grantRoutes } from './incidents/grant-routes.ts';
 import { GrantViews } from './incidents/grant-views.ts';
 import { Incidents } from './incidents/incidents.ts';
-import { districtAt, seoulDistricts } from './geo/districts.ts';
 import type { GrantRecord, GrantsChangedEvent } from './protocol/grants.ts';
 import { HubError } from './protocol/errors.ts';
-import { DEMO_AGENCIES, DEMO_GRANT_SOURCES, demoCameras } from './cameras/demo.ts';
+import { DEMO_CITIES, demoCameras } from './cameras/demo.ts';
 import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
 import { VisibleSets } from './cameras/visible-sets.ts';
-import { auditFiles, registrySource, type HubConfig } from './config.ts';
+import { auditFiles, demoCityOf, regionCodes, registrySource, type HubConfig } from './config.ts';
+import { districtSet, regionName, seoulDistrictSet } from './geo/districts.ts';
 import { feedFor, feedNames, type SimulatedFeed } from './cameras/feeds.ts';
 import { loadRegistry, toRegistryCameras } from './cameras/load.ts';
 import { Budget } from './budget.ts';
 import { EventLoopDelay } from './event-loop.ts';
 import { createHttpServer, createMetricsServer, type HttpOptions } from './http.ts';
+import type { StartupSummary } from './startup.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
@@ -61,6 +62,8 @@ export interface Hub {
   registry: CameraRegistry;
   /** How the city-scale registry came in at this start: imported (first start, source changed) or read from SQLite. */
   registryLoad: { source: string; imported: boolean; cameras: number; ms: number };
+  /** What this start loaded, as the banner and `/healthz` say it. */
+  startup: StartupSummary;
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
@@ -102,13 +105,6 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
   try {
     const development = config.mode === 'development';
     mkdirSync(config.dataDir, { recursive: true });
-    const devIssuer = development ? await openDevIssuer(config.dataDir, DEMO_AGENCIES) : undefined;
-    // Production trusts no key the development issuer signs with, under whatever issuer name.
-    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, config.auth.issuers.map((i) => i.jwksFile));
-    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
-    closers.push(() => issuers.close());
-    const policies = new AgencyPolicies([...(development ? DEMO_AGENCIES : []), ...config.agencies]);
-
     const dbFile = join(config.dataDir, 'hub.sqlite');
     const db = openDb(dbFile);
     closers.push(() => {
@@ -125,13 +121,40 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     });
     closers.push(() => checkpointer.close());
     const revocations = new Revocations(db);
-    const grantSources = [...(development ? DEMO_GRANT_SOURCES : []), ...config.grants.sources];
+    const cameras: RegistryCamera[] = [...config.cameras];
+    const source = registrySource(config);
+    // The simulator starts in its own process while the registry is read or imported here.
+    const feedSpecs = development ? feedNames(config.simulator.cameras).map((name, i) => ({
+      id: name,
+      name: `모의 영상 ${name} (simulated feed)`,
+      port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
+    })) : [];
+    if (feedSpecs.length > 0) log.info('starting simulated feeds', { count: feedSpecs.length });
+    const starting = feedSpecs.length > 0 ? startSimulatorProcess(feedSpecs) : undefined;
+    closers.push(async () => (await starting?.catch(() => undefined))?.close());
+    const loaded = loadRegistry(db, dbFile, source);
+    const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
+    log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
+    // The region: configured, or the 시군구 the CSV's cameras stand in (Seoul when nothing says).
+    const configured = regionCodes(config);
+    const region = districtSet(configured === 'infer' ? (loaded.region ?? seoulDistrictSet().codes) : configured);
+    const city = demoCityOf(region.codes);
+    const demoAgencies = development ? (city ?? DEMO_CITIES.seoul).agencies : [];
+    log.info('region', { name: regionName(region), districts: region.codes.length, inferred: configured === 'infer', demoCity: city?.id ?? null });
+
+    const devIssuer = development ? await openDevIssuer(config.dataDir, demoAgencies) : undefined;
+    // Production trusts no key the development issuer signs with, under whatever issuer name.
+    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, config.auth.issuers.map((i) => i.jwksFile));
+    const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
+    closers.push(() => issuers.close());
+    const policies = new AgencyPolicies([...demoAgencies, ...config.agencies]);
+    const grantSources = [...(development ? (city ?? DEMO_CITIES.seoul).grantSources : []), ...config.grants.sources];
     for (const source of grantSources) {
       const unknown = source.agencies.filter((agency) => !policies.get(agency));
       if (unknown.length > 0) throw new Error(`invalid configuration: grants.sources '${source.name}' names agencies without a policy: ${unknown.join(', ')}`);
     }
     const grantPolicy = new GrantPolicy((agency) => policies.grantRules(agency), grantSources, { ttlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
-    const incidents = new Incidents(db, { policy: grantPolicy, districtAt: (lat, lon) => districtAt(lat, lon)?.code ?? null });
+    const incidents = new Incidents(db, { policy: grantPolicy, districtAt: (lat, lon) => region.at(lat, lon)?.code ?? null });
     closers.push(() => incidents.dispose());
     const { grants } = incidents;
     const verify = async (token: unknown): Promise<Principal> => {
@@ -149,26 +172,11 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       if ((await verify(token)).role !== 'metrics') throw new HubError('FORBIDDEN', "'metrics' 역할이 필요합니다 (metrics role required)");
     };
 
-    const cameras: RegistryCamera[] = [...config.cameras];
-    const source = registrySource(config);
-    // The simulator starts in its own process while the registry is read or imported here.
-    const feedSpecs = development ? feedNames(config.simulator.cameras).map((name, i) => ({
-      id: name,
-      name: `모의 영상 ${name} (simulated feed)`,
-      port: config.simulator.basePort === 0 ? 0 : config.simulator.basePort + i
-    })) : [];
-    if (feedSpecs.length > 0) log.info('starting simulated feeds', { count: feedSpecs.length });
-    const starting = feedSpecs.length > 0 ? startSimulatorProcess(feedSpecs) : undefined;
-    closers.push(async () => (await starting?.catch(() => undefined))?.close());
-    const loaded = loadRegistry(db, dbFile, source);
-    const registryLoad = { source: source.kind, imported: loaded.imported, cameras: loaded.cameras.length, ms: Math.round(loaded.ms) };
-    log.info(loaded.imported ? 'registry imported' : 'registry loaded', registryLoad);
     const simulator = await starting;
     const feeds: SimulatedFeed[] = feedSpecs.map((spec) => ({ name: spec.id, url: simulator!.urls.get(spec.id)! }));
-    if (feeds.length > 0) {
-      const landmarks = demoCameras(feeds.length, (i) => feedFor(feeds, i).url);
-      cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
-    }
+    // Landmarks are a demo city's; a region without one has only its registry.
+    const landmarks = feeds.length > 0 && city ? demoCameras(feeds.length, (i) => feedFor(feeds, i).url, city) : [];
+    cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
     const template = source.kind === 'csv' ? source.sourceTemplate : undefined;
     cameras.push(
       ...toRegistryCameras(loaded.cameras, (camera) => {
@@ -178,6 +186,19 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       })
     );
     const registry = new CameraRegistry(cameras);
+    const simulated = cameras.filter((c) => c.simulatedFeed !== undefined).length;
+    const startup: StartupSummary = {
+      region: { name: regionName(region), codes: region.codes, inferred: configured === 'infer', demoCity: city?.id ?? null },
+      registry: {
+        source: source.kind,
+        file: source.kind === 'csv' ? basename(source.file) : null,
+        imported: loaded.imported,
+        cameras: loaded.cameras.length,
+        skippedOutsideRegion: loaded.skippedOutsideRegion
+      },
+      cameras: { total: registry.size, landmarks: landmarks.length, configured: config.cameras.length, simulated, real: registry.size - simulated, simulatedFeeds: feeds.length },
+      demoAgencies: demoAgencies.map(({ id, name, nameEn, description }) => ({ id, name, nameEn, description }))
+    };
 
     const pool = await WorkerPool.create({
       size: config.webrtc.workers,
@@ -215,7 +236,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => grants.activeOf(agency) });
     const visible = (principal: Principal) => visibleSets.of(principal);
     const directory = new CameraDirectory(registryCameras);
-    const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
+    const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial, region });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
     const covered = (grant: Pick<GrantRecord, 'center' | 'radiusM'>, districts: readonly string[]) => {
       const forever = { ...grant, id: '', incidentId: '', agency: '', expiresAt: Infinity };
@@ -248,7 +269,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       security: securityHeaders(config.http.frameAncestors),
       authorizeScrape: config.metrics.listen ? undefined : authorizeScrape,
       webDir: parts.webDir ?? join(process.cwd(), 'build', 'web'),
-      dev: devIssuer ? { issuer: devIssuer, agencies: DEMO_AGENCIES, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
+      health: () => startup,
+      dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
       routes: [...grantRoutes({ incidents, views: grantViews, audit }), ...apiRoutes({
@@ -358,11 +380,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       process.off('SIGHUP', onHangup);
     });
 
-    if (parts.warm) {
-      geo.warm();
-      // The 구 boundaries a grant's jurisdiction is checked against (≈0.5 s to extract once).
-      seoulDistricts();
-    }
+    if (parts.warm) geo.warm();
     const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));
@@ -375,7 +393,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

@@ -1,7 +1,7 @@
 /** `npm start`: the hub on embedded defaults, with simulated cameras in development mode. */
 import { loadConfig } from './config.ts';
-import { DEMO_AGENCIES } from './cameras/demo.ts';
 import { startHub } from './hub.ts';
+import { describeStartup } from './startup.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
@@ -15,12 +15,11 @@ async function main(): Promise<void> {
     `  → ${hub.url}`,
     ''
   ];
+  lines.push(...describeStartup(hub.startup), `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`);
   if (hub.devIssuer) {
     lines.push(
-      `  ${hub.registry.size.toLocaleString('en')} cameras in the registry (synthetic Seoul + landmarks), all played from ${config.simulator.cameras} simulated feeds.`,
-      `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`,
       '  Sign in on the page by choosing a demo agency:',
-      ...DEMO_AGENCIES.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
+      ...hub.startup.demoAgencies.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
       '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
       ''
     );

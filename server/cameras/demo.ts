@@ -1,9 +1,11 @@
 /**
- * The demo city: a few Seoul districts, the cameras the simulator feeds, and the agencies a
- * newcomer can sign in as. Real deployments load their registry and issuers from config.
+ * The demo cities — Seoul (the default) and Gwangju (`GTH_REGION=gwangju`): their landmark
+ * cameras the simulator feeds, the size of their synthetic registry, and the agencies a newcomer
+ * can sign in as. Real deployments load their registry and issuers from config.
  */
 import type { DemoAgency } from '../auth/dev-issuer.ts';
 import type { GrantSource } from '../auth/grant-policy.ts';
+import { GWANGJU_DISTRICTS, SEOUL_DISTRICTS } from '../geo/districts.ts';
 import type { RegistryCamera } from './registry.ts';
 
 export const DEMO_DISTRICTS = {
@@ -99,14 +101,17 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
  * mints grants at once, for a real call's scene, within these rules. The city-wide rooms' own
  * operators need none: their scope already holds every camera.
  */
-export const DEMO_GRANT_SOURCES: readonly GrantSource[] = [
-  { name: 'cad-119', subject: 'cad-119', agencies: ['seoul-119'], types: ['화재', '구조', '구급', '재난'], purposes: ['dispatch-119', 'disaster'], maxRadiusM: 1000, jurisdiction: ['*'], maxOpen: 50 },
-  { name: 'cad-112', subject: 'cad-112', agencies: ['seoul-112'], types: ['범죄', '실종', '구조', '구급'], purposes: ['dispatch-112', 'emergency-112'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 50 }
-];
+function cadSources(fire: string, police: string): readonly GrantSource[] {
+  return [
+    { name: 'cad-119', subject: 'cad-119', agencies: [fire], types: ['화재', '구조', '구급', '재난'], purposes: ['dispatch-119', 'disaster'], maxRadiusM: 1000, jurisdiction: ['*'], maxOpen: 50 },
+    { name: 'cad-112', subject: 'cad-112', agencies: [police], types: ['범죄', '실종', '구조', '구급'], purposes: ['dispatch-112', 'emergency-112'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 50 }
+  ];
+}
 
-type DistrictCode = keyof typeof DEMO_DISTRICTS;
+/** A landmark: 시군구 code, name, English name, 설치목적구분, lat, lon. */
+type Site = readonly [code: string, name: string, nameEn: string, category: string, lat: number, lon: number];
 
-const SITES: ReadonlyArray<[DistrictCode, string, string, string, number, number]> = [
+const SEOUL_SITES: readonly Site[] = [
   ['11680', '강남역 사거리', 'Gangnam Stn. crossing', '교통단속', 37.4979, 127.0276],
   ['11680', '테헤란로 역삼역', 'Teheran-ro, Yeoksam Stn.', '생활방범', 37.5006, 127.0364],
   ['11680', '선릉역 교차로', 'Seolleung Stn. junction', '교통단속', 37.5045, 127.0489],
@@ -125,14 +130,122 @@ const SITES: ReadonlyArray<[DistrictCode, string, string, string, number, number
   ['11110', '청운초등학교 앞', 'Cheongun school zone', '어린이보호', 37.5869, 126.9677]
 ];
 
+const GWANGJU_SITES: readonly Site[] = [
+  ['29110', '5·18민주광장', '5·18 Democracy Square', '생활방범', 35.1466, 126.9197],
+  ['29140', '광주광역시청 앞', 'Gwangju City Hall', '생활방범', 35.1601, 126.8514],
+  ['29200', '광주송정역', 'Gwangju Songjeong Stn.', '교통단속', 35.1376, 126.7904],
+  ['29170', '광주역 광장', 'Gwangju Stn. square', '교통단속', 35.1652, 126.9092],
+  ['29155', '양림동 골목', 'Yangnim-dong lanes', '생활방범', 35.138, 126.914],
+  ['29110', '충장로 입구', 'Chungjang-ro entrance', '생활방범', 35.149, 126.9145],
+  ['29140', '상무지구 교차로', 'Sangmu district junction', '교통단속', 35.153, 126.848],
+  ['29200', '수완지구 사거리', 'Suwan district crossing', '교통단속', 35.19, 126.822],
+  ['29170', '전남대 정문', 'Chonnam Natl. Univ. main gate', '생활방범', 35.1728, 126.9112],
+  ['29155', '봉선동 학원가', 'Bongseon-dong school zone', '어린이보호', 35.123, 126.915],
+  ['29140', '풍암호수공원', 'Pungam Lake Park', '재난재해', 35.126, 126.88],
+  ['29110', '증심사 입구', 'Jeungsimsa entrance (Mudeungsan)', '재난재해', 35.129, 126.97],
+  ['29140', '유스퀘어 터미널', 'U-Square bus terminal', '교통단속', 35.1605, 126.8795],
+  ['29200', '첨단지구 초등학교 앞', 'Cheomdan school zone', '어린이보호', 35.2205, 126.844],
+  ['29155', '백운광장', 'Baegun Square', '교통단속', 35.133, 126.902],
+  ['29110', '조선대 정문', 'Chosun Univ. main gate', '생활방범', 35.141, 126.929]
+];
+
+const GWANGJU_AGENCIES: readonly DemoAgency[] = [
+  {
+    id: 'gwangju-119',
+    name: '광주소방안전본부 119종합상황실',
+    nameEn: 'Gwangju 119 Fire & Rescue Situation Room',
+    role: 'operator',
+    purposes: ['dispatch-119', 'disaster'],
+    categories: {},
+    districts: ['*'],
+    description: '광주 전역 / city-wide'
+  },
+  {
+    id: 'gwangju-112',
+    name: '광주경찰청 112치안종합상황실',
+    nameEn: 'Gwangju Police 112 Situation Room',
+    role: 'operator',
+    purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
+    categories: {},
+    districts: ['*'],
+    description: '광주 전역 / city-wide'
+  },
+  {
+    id: 'gwangju-seobu-police',
+    name: '광주서부경찰서',
+    nameEn: 'Gwangju Seobu Police Station',
+    role: 'operator',
+    purposes: ['emergency-112', 'dispatch-112'],
+    categories: {},
+    grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['29140'], maxOpen: 3 },
+    districts: ['29140'],
+    description: '서구 / Seo-gu only'
+  },
+  {
+    id: 'gwangsan-cctv',
+    name: '광산구 CCTV통합관제센터',
+    nameEn: 'Gwangsan-gu CCTV Control Centre',
+    role: 'operator',
+    purposes: ['monitoring', 'emergency-112', 'disaster'],
+    categories: {},
+    // It operates 광산구's cameras: its grants page shows who else holds grants over them.
+    owns: ['29200'],
+    districts: ['29200'],
+    description: '광산구 / Gwangsan-gu only'
+  },
+  {
+    id: 'gwangju-disaster',
+    name: '광주광역시 재난안전상황실',
+    nameEn: 'Gwangju Disaster Safety Situation Room',
+    role: 'operator',
+    purposes: ['disaster'],
+    categories: { include: ['재난재해'] },
+    districts: ['*'],
+    description: '재난재해 카메라 전역 / disaster cameras city-wide'
+  },
+  {
+    id: 'gwangju-audit',
+    name: '광주광역시 영상정보 감사관',
+    nameEn: 'Gwangju CCTV Auditor',
+    role: 'auditor',
+    purposes: ['audit'],
+    categories: { include: [] },
+    districts: [],
+    description: '열람 기록 감사 / audit trail only'
+  }
+];
+
+/** A demo city: what `GTH_REGION=<id>` starts in development. */
+export interface DemoCity {
+  id: 'seoul' | 'gwangju';
+  name: string;
+  /** Its 시도 code. */
+  sido: string;
+  agencies: readonly DemoAgency[];
+  /** Its trusted grant sources (the rooms' CAD systems). */
+  grantSources: readonly GrantSource[];
+  sites: readonly Site[];
+  /** Synthetic cameras by default (of the order of the city's public CCTV count). */
+  syntheticCameras: number;
+}
+
+export const DEMO_CITIES: Readonly<Record<DemoCity['id'], DemoCity>> = {
+  seoul: { id: 'seoul', name: '서울특별시', sido: '11', agencies: DEMO_AGENCIES, grantSources: cadSources('seoul-119', 'seoul-112'), sites: SEOUL_SITES, syntheticCameras: 68_000 },
+  gwangju: { id: 'gwangju', name: '광주광역시', sido: '29', agencies: GWANGJU_AGENCIES, grantSources: cadSources('gwangju-119', 'gwangju-112'), sites: GWANGJU_SITES, syntheticCameras: 10_000 }
+};
+
+const OFFICIAL: Readonly<Record<string, { name: string; nameEn: string }>> = { ...SEOUL_DISTRICTS, ...GWANGJU_DISTRICTS };
+
+/** Every demo city's agencies (for tools that sign as any of them). */
+export const ALL_DEMO_AGENCIES: readonly DemoAgency[] = Object.values(DEMO_CITIES).flatMap((c) => c.agencies);
+
 /** Demo cameras, fed by `count` simulated RTSP cameras (`rtspUrl(i)` gives each one's URL). */
-export function demoCameras(count: number, rtspUrl: (index: number) => string): RegistryCamera[] {
+export function demoCameras(count: number, rtspUrl: (index: number) => string, city: DemoCity = DEMO_CITIES.seoul): RegistryCamera[] {
   const cameras: RegistryCamera[] = [];
   for (let i = 0; i < count; i++) {
-    const site = SITES[i % SITES.length]!;
-    const [code, name, nameEn, category, lat, lon] = site;
-    const round = Math.floor(i / SITES.length);
-    const district = DEMO_DISTRICTS[code];
+    const [code, name, nameEn, category, lat, lon] = city.sites[i % city.sites.length]!;
+    const round = Math.floor(i / city.sites.length);
+    const district = OFFICIAL[code]!;
     cameras.push({
       id: `cam-${code}-${String(i + 1).padStart(3, '0')}`,
       name: round ? `${name} ${round + 1}` : name,

@@ -10,17 +10,22 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RegistrySource } from '../config.ts';
 import type { Db } from '../db.ts';
+import { districtSet } from '../geo/districts.ts';
 import { importCctvStandard } from './import/cctv-standard.ts';
-import { loadCameraCores, storeCameras, storedSourceKey, type CameraCore } from './import/store.ts';
-import { syntheticSeoulCsv } from './import/synthetic.ts';
+import { loadCameraCores, storeCameras, storedMeta, storedSourceKey, type CameraCore } from './import/store.ts';
+import { syntheticCsv } from './import/synthetic.ts';
 import type { ImportError } from './import/types.ts';
 import type { RegistryCamera } from './registry.ts';
 
 /** Bumped when the importer or the synthetic generator changes what a source turns into. */
-const IMPORT_VERSION = 1;
+const IMPORT_VERSION = 2;
 
 export interface RegistryLoad {
   cameras: CameraCore[];
+  /** The 시군구 the registry was imported for: configured, or (a CSV without a region) those its cameras stand in. */
+  region: readonly string[] | null;
+  /** Rows of the source outside the region, left out. */
+  skippedOutsideRegion: number;
   /** True when this start imported (first start, or the source changed); false when read from SQLite. */
   imported: boolean;
   sourceKey: string | null;
@@ -51,25 +56,35 @@ export class RegistryImportError extends Error {
  */
 export function loadRegistry(db: Db, dbFile: string, source: RegistrySource): RegistryLoad {
   const t0 = performance.now();
-  if (source.kind === 'none') return { cameras: [], imported: false, sourceKey: null, ms: 0 };
+  if (source.kind === 'none') return { cameras: [], region: null, skippedOutsideRegion: 0, imported: false, sourceKey: null, ms: 0 };
   const key = sourceKey(source);
   const imported = storedSourceKey(db) !== key;
   if (imported) importInChildProcess(dbFile, source);
-  return { cameras: loadCameraCores(db), imported, sourceKey: key, ms: performance.now() - t0 };
+  const meta = storedMeta(db);
+  return { cameras: loadCameraCores(db), region: meta.region ?? null, skippedOutsideRegion: meta.skippedOutsideRegion ?? 0, imported, sourceKey: key, ms: performance.now() - t0 };
 }
 
 /** Imports `source` into the registry table (all or nothing); in the child process, and in tests. */
 export function importRegistry(db: Db, source: Exclude<RegistrySource, { kind: 'none' }>): void {
   const what = source.kind === 'csv' ? source.file : `the synthetic registry (${source.total} cameras, seed ${source.seed})`;
-  const result = importCctvStandard(source.kind === 'csv' ? readCsv(source.file) : syntheticSeoulCsv({ total: source.total, seed: source.seed }));
+  const region = source.region === 'infer' ? 'infer' : districtSet(source.region);
+  const text = source.kind === 'csv' ? readCsv(source.file) : syntheticCsv({ total: source.total, seed: source.seed, region: districtSet(source.region) });
+  const result = importCctvStandard(text, { region });
   if (!result.ok) throw new RegistryImportError(what, result.errors, result.total);
-  storeCameras(db, result.cameras, sourceKey(source));
+  if (result.cameras.length === 0) {
+    const where = source.region === 'infer' ? 'any 시군구' : `the region (${source.region.join(', ')})`;
+    throw new RegistryImportError(what, [{ row: null, column: null, code: 'ERR_OUTSIDE_REGION', reason: `지역 안의 카메라가 없습니다 (no camera in ${where}; ${result.stats.skippedOutsideRegion} row(s) outside)` }], 1);
+  }
+  // The region is what was configured, or the 시군구 the cameras stand in.
+  const codes = source.region === 'infer' ? Object.keys(result.stats.byDistrict).sort() : source.region;
+  storeCameras(db, result.cameras, sourceKey(source), { region: codes, skippedOutsideRegion: result.stats.skippedOutsideRegion });
 }
 
 function sourceKey(source: Exclude<RegistrySource, { kind: 'none' }>): string {
+  const region = source.region === 'infer' ? 'infer' : source.region.join(',');
   return source.kind === 'csv'
-    ? `csv:v${IMPORT_VERSION}:sha256=${createHash('sha256').update(readCsv(source.file)).digest('hex')}`
-    : `synthetic:v${IMPORT_VERSION}:seed=${source.seed}:total=${source.total}`;
+    ? `csv:v${IMPORT_VERSION}:region=${region}:sha256=${createHash('sha256').update(readCsv(source.file)).digest('hex')}`
+    : `synthetic:v${IMPORT_VERSION}:region=${region}:seed=${source.seed}:total=${source.total}`;
 }
 
 const IMPORT_CLI = fileURLToPath(new URL('./import-registry.ts', import.meta.url));

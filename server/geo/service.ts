@@ -1,8 +1,9 @@
 /**
  * The geo services the incident and dispatch screens ask for, with the caller's scope applied to
  * every answer: nearest cameras to a point, the fastest route from the responding agency's
- * nearest station and the cameras along it. The road network is the synthetic Seoul one (real
- * 구 boundaries, generated streets, real bridge positions) until a real network is configured.
+ * nearest station and the cameras along it. The road network is a synthetic one over the region
+ * (real 시군구 boundaries, generated streets; in Seoul the Han's real bridge positions) until a
+ * real network is configured.
  */
 import type { RegistryCamera } from '../cameras/registry.ts';
 import { pointsAlongRoute, type CorridorHit } from '../routing/corridor.ts';
@@ -10,12 +11,12 @@ import { importRoadNetwork } from '../routing/road-network.ts';
 import { Router, type RouteResult } from '../routing/router.ts';
 import { pointSegmentDistance } from './geometry.ts';
 import { CameraIndex } from './camera-index.ts';
-import { seoulDistricts } from './districts.ts';
-import { SYNTHETIC_ATTRIBUTION, generateSeoulRoads, type SeoulRoadsCollection } from './seoul-roads/generate.ts';
-import { placeStations, StationDirectory, type Station } from './seoul-roads/stations.ts';
+import { seoulDistrictSet, type DistrictSet } from './districts.ts';
+import { SYNTHETIC_ATTRIBUTION, crossesHan, generateRoads, type RoadsCollection } from './synthetic-roads/generate.ts';
+import { placeStations, StationDirectory, type Station } from './synthetic-roads/stations.ts';
 import type { CameraOnMap, Dispatch, FlaggedSegment, NearCamera, RouteAnswer } from '../protocol/dispatch.ts';
 import type { MapCameras, MapLayers } from '../protocol/map.ts';
-import { hanRiver } from './seoul-roads/river.ts';
+import { hanRiver } from './synthetic-roads/river.ts';
 
 export type CameraFilter = (camera: RegistryCamera) => boolean;
 /** A camera as the corridor search sees it. */
@@ -59,13 +60,16 @@ export class GeoService {
   readonly #alongRoute = new WeakMap<RouteResult, CorridorHit<CorridorCamera>[]>();
   #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
   readonly #seed: number;
+  readonly #region: DistrictSet;
   /** Live dispatch state per incident; `#records` keeps it across restarts (rebuilt on first use). */
   readonly #dispatches = new Map<string, DispatchState>();
   readonly #records: DispatchRecords | undefined;
 
   /** `index`: a spatial index of the same cameras, when the caller already has one. */
-  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number; records?: DispatchRecords; index?: CameraIndex<RegistryCamera> } = {}) {
+  /** `region`: the 시군구 the map and the roads cover (default Seoul's 25). */
+  constructor(cameras: Iterable<RegistryCamera>, options: { seed?: number; records?: DispatchRecords; index?: CameraIndex<RegistryCamera>; region?: DistrictSet } = {}) {
     this.#registry = [...cameras];
+    this.#region = options.region ?? seoulDistrictSet();
     this.#cameras = options.index ?? new CameraIndex(this.#registry);
     this.#seed = options.seed ?? 1;
     this.#records = options.records;
@@ -79,13 +83,14 @@ export class GeoService {
 
   /** Names the road network: edge ids are stable within one. */
   get #networkId(): string {
-    return `synthetic-seoul/seed-${this.#seed}`;
+    const seoul = this.#region === seoulDistrictSet();
+    return `synthetic-${seoul ? 'seoul' : this.#region.codes.join('+')}/seed-${this.#seed}`;
   }
 
   districtsGeoJson(): { type: 'FeatureCollection'; features: unknown[] } {
     return {
       type: 'FeatureCollection',
-      features: seoulDistricts().map((d) => ({
+      features: this.#region.districts.map((d) => ({
         type: 'Feature',
         properties: { code: d.code, name: d.name, nameEn: d.nameEn },
         geometry: { type: 'MultiPolygon', coordinates: d.polygons }
@@ -249,21 +254,21 @@ export class GeoService {
   /** Generated on first use (≈0.3 s) or by warm(), so a hub that never routes never pays for it. */
   #network(): { router: Router; stations: StationDirectory; layersJson: string } {
     if (!this.#roads) {
-      const ways = generateSeoulRoads({ seed: this.#seed });
+      const ways = generateRoads({ seed: this.#seed, region: this.#region });
       const graph = importRoadNetwork(ways, { attribution: SYNTHETIC_ATTRIBUTION });
-      const stations = new StationDirectory(placeStations(ways, { seed: this.#seed }));
+      const stations = new StationDirectory(placeStations(ways, { seed: this.#seed, region: this.#region }));
       // The ways themselves are not kept: the router has its graph, the map its JSON.
-      this.#roads = { router: new Router(graph), stations, layersJson: layersJson(ways, stations) };
+      this.#roads = { router: new Router(graph), stations, layersJson: layersJson(ways, stations, this.#region) };
     }
     return this.#roads;
   }
 }
 
-function layersJson(ways: SeoulRoadsCollection, stations: StationDirectory): string {
+function layersJson(ways: RoadsCollection, stations: StationDirectory, region: DistrictSet): string {
   const round = ([lon, lat]: [number, number]): [number, number] => [Math.round(lon * 1e5) / 1e5, Math.round(lat * 1e5) / 1e5];
   const layers: MapLayers = {
     roads: ways.features.map((f) => ({ highway: f.properties.highway, name: f.properties.name, oneway: f.properties.oneway === 'yes', line: f.geometry.coordinates.map(round) })),
-    water: [hanRiver().polygon().map(round)],
+    water: crossesHan(region) ? [hanRiver().polygon().map(round)] : [],
     stations: stations.stations.map((s) => ({ id: s.id, kind: s.kind, name: s.name, district: s.district, lat: s.location.lat, lon: s.location.lon })),
     attribution: SYNTHETIC_ATTRIBUTION
   };

@@ -111,7 +111,7 @@ test('each kind of bad cell is reported with row, column, code and the value', (
     [{ ...BASE, WGS84위도: '95' }, 'WGS84위도', 'ERR_OUT_OF_RANGE'],
     [{ ...BASE, WGS84위도: '0', WGS84경도: '0' }, 'WGS84위도', 'ERR_OUT_OF_RANGE'],
     [{ ...BASE, WGS84위도: '127.0364', WGS84경도: '37.5006' }, 'WGS84위도', 'ERR_COORDINATES_SWAPPED'],
-    [{ ...BASE, WGS84위도: '35.1796', WGS84경도: '129.0756' }, 'WGS84위도', 'ERR_OUTSIDE_SEOUL'],
+    [{ ...BASE, WGS84위도: '35.1796', WGS84경도: '129.0756' }, 'WGS84위도', 'ERR_OUTSIDE_REGION'],
     [{ ...BASE, 설치목적구분: '감시' }, '설치목적구분', 'ERR_UNKNOWN_CATEGORY'],
     [{ ...BASE, 설치목적구분: '' }, '설치목적구분', 'ERR_REQUIRED'],
     [{ ...BASE, 관리기관명: '' }, '관리기관명', 'ERR_REQUIRED'],
@@ -125,7 +125,7 @@ test('each kind of bad cell is reported with row, column, code and the value', (
     [{ ...BASE, 데이터기준일자: '2025-02-30' }, '데이터기준일자', 'ERR_BAD_DATE'],
     [{ ...BASE, 데이터기준일자: '' }, '데이터기준일자', 'ERR_REQUIRED']
   ];
-  const r = failed(importCctvStandard(csv(rows.map(([cells]) => cells))));
+  const r = failed(importCctvStandard(csv(rows.map(([cells]) => cells)), { outside: 'error' }));
   assert.equal(r.total, rows.length);
   rows.forEach(([, column, code], i) => {
     const e = r.errors[i]!;
@@ -133,7 +133,7 @@ test('each kind of bad cell is reported with row, column, code and the value', (
     assert.match(e.reason, /\(.+\)/, 'Korean, then English in parentheses');
   });
   assert.equal(r.errors[1]!.value, '37,5006');
-  assert.match(r.errors[6]!.reason, /outside Seoul/);
+  assert.match(r.errors[6]!.reason, /outside the region/);
 });
 
 test('lenient where files differ harmlessly: date and pixel spellings, spaces in the purpose', () => {
@@ -262,15 +262,15 @@ test('all or nothing: one bad row among many fails the import; errors are capped
   assert.equal(failed(importCctvStandard(csv(Array.from({ length: 20 }, () => ({ ...BASE, 설치목적구분: '모름' }))), { maxErrors: 5 })).errors.length, 5);
 });
 
-test("outsideSeoul 'skip' takes Seoul's rows from a national file and counts the rest", () => {
+test("rows outside the region are skipped: Seoul's rows from a national file, the rest counted", () => {
   const busan = { ...BASE, 관리기관명: '부산광역시 중구청', 소재지도로명주소: '부산광역시 중구 중앙대로 120', WGS84위도: '35.1796', WGS84경도: '129.0756' };
   const brokenBusan = { ...busan, WGS84위도: '' };
   const brokenSeoul = { ...BASE, WGS84위도: '' };
-  const r = succeeded(importCctvStandard(csv([BASE, busan, brokenBusan]), { outsideSeoul: 'skip' }));
+  const r = succeeded(importCctvStandard(csv([BASE, busan, brokenBusan]), { outside: 'skip' }));
   assert.equal(r.cameras.length, 1);
-  assert.equal(r.stats.skippedOutsideSeoul, 2);
+  assert.equal(r.stats.skippedOutsideRegion, 2);
   // A Seoul address with unusable coordinates is still an error.
-  assert.equal(failed(importCctvStandard(csv([brokenSeoul, busan]), { outsideSeoul: 'skip' })).errors[0]!.row, 2);
+  assert.equal(failed(importCctvStandard(csv([brokenSeoul, busan]), { outside: 'skip' })).errors[0]!.row, 2);
 });
 
 test('a camera just past the generalised boundary is given to the nearest 구 within the tolerance', () => {
@@ -282,12 +282,13 @@ test('a camera just past the generalised boundary is given to the nearest 구 wi
   const r = succeeded(importCctvStandard(csv([{ ...BASE, 관리기관명: '서울특별시 강서구청', WGS84위도: lat, WGS84경도: lon }])));
   assert.equal(r.cameras[0]!.district.code, '11500');
   assert.equal(r.stats.snappedToBorder, 1);
-  assert.equal(failed(importCctvStandard(csv([{ ...BASE, WGS84위도: lat, WGS84경도: lon }]), { borderToleranceM: 0 })).errors[0]!.code, 'ERR_OUTSIDE_SEOUL');
+  assert.equal(failed(importCctvStandard(csv([{ ...BASE, WGS84위도: lat, WGS84경도: lon }]), { borderToleranceM: 0, outside: 'error' })).errors[0]!.code, 'ERR_OUTSIDE_REGION');
 });
 
 test('a camera run by one 구청 standing in another 구 is kept, and counted', () => {
-  // 서초구 side of 강남대로, run by 강남구청.
-  const r = succeeded(importCctvStandard(csv([{ ...BASE, WGS84위도: '37.4960', WGS84경도: '127.0250' }])));
+  // 서초구 side of 강남대로, with a 서초구 address, run by 강남구청.
+  const seocho = { 소재지도로명주소: '서울특별시 서초구 강남대로 373', 소재지지번주소: '서울특별시 서초구 서초동 1305' };
+  const r = succeeded(importCctvStandard(csv([{ ...BASE, ...seocho, WGS84위도: '37.4960', WGS84경도: '127.0250' }])));
   assert.equal(r.cameras[0]!.district.code, '11650');
   assert.equal(r.stats.agencyDistrictMismatch, 1);
 });

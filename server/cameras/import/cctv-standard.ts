@@ -3,23 +3,31 @@
  * `{ ok: true, cameras }` comes back, or nothing is imported and the errors say where (spreadsheet
  * row, column, reason — the first 100, and how many in all).
  *
+ * Both header variants are read: the current one (WGS84위도, WGS84경도, 설치연월; newer files add
+ * 개방자치단체코드 and 관리번호) and the older one (위도, 경도, 설치년월). Errors name the column as
+ * the file writes it.
+ *
  * Rules, row by row:
  * - 관리기관명, 설치목적구분, 카메라대수, WGS84위도, WGS84경도 and 데이터기준일자 are required, and
  *   at least one of 소재지도로명주소 / 소재지지번주소. Other standard columns may be empty.
  * - Coordinates are decimal degrees; they must be in Korea (33–39°N, 124–132°E). Swapped
  *   latitude/longitude is named as such.
- * - The 자치구 comes from the coordinates (`districtAt`). A point outside every 구 but within
- *   `borderToleranceM` of a border is given to the nearest 구 (the boundaries are generalised).
- *   Otherwise, with `outsideSeoul: 'error'` (the default: a Seoul-only import) the row is an
- *   error; with `'skip'` (the national file) it is left out and counted. In skip mode a row with
- *   unusable coordinates is skipped too unless its address says 서울.
+ * - The 시군구 comes from the coordinates, within the deployment's `region` (default Seoul; or
+ *   `'infer'`: every 시군구 of Korea, the cameras' own 시군구 becoming the region). A point outside
+ *   every 시군구 but within `borderToleranceM` of a border is given to the nearest one (the
+ *   boundaries are generalised). Near a border the address wins: when the address names another
+ *   시군구 of the region and the point is within `addressToleranceM` of it, the camera is filed there.
+ * - A row outside the region is left out and counted (`outside: 'skip'`, the default: a national
+ *   file holds every city), or is an error (`'error'`). A row with unusable coordinates is skipped
+ *   too unless its address names the region's 시도.
  * - 설치목적구분 must be one of `CATEGORIES` (spaces ignored).
  * - 방향각 and 화각 (optional extra columns) come together or not at all.
  * - 카메라ID (optional extra column) must be unique; without it an id is derived from the row's
  *   content, so re-importing the same file gives the same ids.
  */
 import { createHash } from 'node:crypto';
-import { nearestDistrict, SEOUL_DISTRICTS, type District, type DistrictRef } from '../../geo/districts.ts';
+import { allDistricts, seoulDistrictSet, type District, type DistrictRef, type DistrictSet } from '../../geo/districts.ts';
+import { SIDO, sidoOfAddress, sigunguKey } from '../../geo/sido.ts';
 import { parseCsv } from './csv.ts';
 import { decodeText, EncodingError, type TextEncodingName } from './encoding.ts';
 import {
@@ -35,10 +43,14 @@ import {
 } from './types.ts';
 
 export interface ImportOptions {
-  /** Rows outside Seoul: an error (default) or left out and counted. */
-  outsideSeoul?: 'error' | 'skip';
+  /** The deployment's 시군구 (default Seoul's 25), or `'infer'`: whichever the cameras stand in. */
+  region?: DistrictSet | 'infer';
+  /** Rows outside the region: left out and counted (default) or an error. */
+  outside?: 'error' | 'skip';
   /** Metres past a 구 border a camera may stand and still be given to that 구. Default 30; 0 disables. */
   borderToleranceM?: number;
+  /** Metres from the 시군구 its address names within which the address wins over the point. Default 300; 0 disables. */
+  addressToleranceM?: number;
   /** Errors listed in the result (all are counted). Default 100. */
   maxErrors?: number;
   /** Accepted 설치목적구분 values with their English labels. Default `CATEGORIES`. */
@@ -48,16 +60,22 @@ export interface ImportOptions {
 const KOREA = { minLat: 33, maxLat: 39, minLon: 124, maxLon: 132 };
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const SEOUL_NAMES = Object.values(SEOUL_DISTRICTS).map((d) => d.name);
+/** The older header variant's names for standard columns. */
+const OLDER_NAMES: Readonly<Partial<Record<Column, string>>> = { WGS84위도: '위도', WGS84경도: '경도', 설치연월: '설치년월' };
 
 /** Reads the file's bytes (UTF-8 with or without BOM, or CP949) or already-decoded text. */
 export function importCctvStandard(input: Uint8Array | string, options: ImportOptions = {}): ImportResult {
-  const outsideSeoul = options.outsideSeoul ?? 'error';
+  const outside = options.outside ?? 'skip';
+  const region = options.region === 'infer' ? allDistricts() : (options.region ?? seoulDistrictSet());
   const toleranceM = options.borderToleranceM ?? 30;
+  const addressToleranceM = options.addressToleranceM ?? 300;
   const maxErrors = options.maxErrors ?? 100;
   const categories = options.categories ?? CATEGORIES;
-  if (outsideSeoul !== 'error' && outsideSeoul !== 'skip') throw new RangeError(`outsideSeoul must be 'error' or 'skip' (got ${String(outsideSeoul)})`);
+  if (outside !== 'error' && outside !== 'skip') throw new RangeError(`outside must be 'error' or 'skip' (got ${String(outside)})`);
   if (!(toleranceM >= 0)) throw new RangeError(`borderToleranceM must be 0 or more (got ${toleranceM})`);
+  if (!(addressToleranceM >= 0)) throw new RangeError(`addressToleranceM must be 0 or more (got ${addressToleranceM})`);
+  const named = new NamedDistricts(region);
+  const regionSido = new Set(region.codes.map((c) => c.slice(0, 2)));
   if (!(Number.isInteger(maxErrors) && maxErrors >= 0)) throw new RangeError(`maxErrors must be a whole number ≥ 0 (got ${maxErrors})`);
   const categoryByKey = new Map(Object.entries(categories).map(([ko, en]) => [ko.replace(/\s+/g, ''), { ko, en }]));
 
@@ -67,8 +85,9 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
     rows: 0,
     cameras: 0,
     blankRows: 0,
-    skippedOutsideSeoul: 0,
+    skippedOutsideRegion: 0,
     snappedToBorder: 0,
+    addressOverPoint: 0,
     agencyDistrictMismatch: 0,
     byDistrict: {},
     byCategory: {},
@@ -130,6 +149,14 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
     if (index.has(key)) report(1, key, 'ERR_DUPLICATE_COLUMN', `같은 열이 두 번 있습니다 (column appears twice: ${index.get(key)! + 1} and ${i + 1})`);
     else index.set(key, i);
   });
+  // The older variant: its names stand for the current ones (unless the file has both).
+  const written = new Map<string, string>();
+  for (const [column, older] of Object.entries(OLDER_NAMES)) {
+    if (!index.has(column) && index.has(older)) {
+      index.set(column, index.get(older)!);
+      written.set(column, older);
+    }
+  }
   for (const column of STANDARD_COLUMNS) {
     if (!index.has(column)) report(1, column, 'ERR_MISSING_COLUMN', `머리글에 '${column}' 열이 없습니다 (the header has no '${column}' column)`);
   }
@@ -141,7 +168,7 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
   const derivedIds = new Map<string, number>();
   const hasExtra = Object.fromEntries(EXTRA_COLUMNS.map((c) => [c, index.has(c)])) as Record<(typeof EXTRA_COLUMNS)[number], boolean>;
 
-  const rd = new RowReader(index, report);
+  const rd = new RowReader(index, written, report);
   // Cameras keep only their own copies of text (not slices pinning the whole file), and share
   // the values many cameras have in common (agency, dates, district).
   const intern = new Interner();
@@ -172,20 +199,24 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
     const coords = readCoordinates(rd.cell('WGS84위도'), rd.cell('WGS84경도'));
     let district: DistrictRef | null = null;
     if (coords.ok) {
-      const found = nearestDistrict(coords.lat, coords.lon, toleranceM);
-      if (found) {
+      const found = region.nearest(coords.lat, coords.lon, toleranceM);
+      const byAddress = named.of(roadAddress) ?? named.of(lotAddress);
+      if (byAddress && byAddress.code !== found?.district.code && region.distanceTo(byAddress.code, coords.lat, coords.lon) <= addressToleranceM) {
+        district = sharedRef(byAddress);
+        stats.addressOverPoint++;
+      } else if (found) {
         district = sharedRef(found.district);
         if (found.distanceM > 0) stats.snappedToBorder++;
-      } else if (outsideSeoul === 'skip') {
-        stats.skippedOutsideSeoul++;
+      } else if (outside === 'skip') {
+        stats.skippedOutsideRegion++;
         continue;
       } else {
-        rd.fail('WGS84위도', 'ERR_OUTSIDE_SEOUL', `서울 자치구 밖의 위치입니다 (outside Seoul's 25 districts: ${coords.lat}, ${coords.lon})`, `${coords.lat}, ${coords.lon}`);
+        rd.fail('WGS84위도', 'ERR_OUTSIDE_REGION', `지역 밖의 위치입니다 (outside the region's ${region.codes.length} 시군구: ${coords.lat}, ${coords.lon})`, `${coords.lat}, ${coords.lon}`);
       }
     } else {
-      const saysSeoul = (roadAddress ?? lotAddress ?? '').startsWith('서울');
-      if (outsideSeoul === 'skip' && !saysSeoul) {
-        stats.skippedOutsideSeoul++;
+      const sido = sidoOfAddress(roadAddress ?? lotAddress ?? '');
+      if (outside === 'skip' && !(sido && regionSido.has(sido.code))) {
+        stats.skippedOutsideRegion++;
         continue;
       }
       rd.fail(coords.column, coords.code, coords.reason, coords.value);
@@ -283,10 +314,8 @@ export function importCctvStandard(input: Uint8Array | string, options: ImportOp
     cameras.push(camera);
     stats.byDistrict[district.code] = (stats.byDistrict[district.code] ?? 0) + 1;
     stats.byCategory[category.ko] = (stats.byCategory[category.ko] ?? 0) + 1;
-    if (agency.includes('서울')) {
-      const named = SEOUL_NAMES.find((n) => agency.includes(n));
-      if (named && named !== district.name) stats.agencyDistrictMismatch++;
-    }
+    const agencyDistrict = named.inAgency(agency, district.code.slice(0, 2));
+    if (agencyDistrict && agencyDistrict.code !== district.code) stats.agencyDistrictMismatch++;
   }
   stats.ms.validate = performance.now() - t2;
   return finish(cameras);
@@ -322,10 +351,13 @@ class RowReader {
   #row = 0;
   #fields: readonly string[] = [];
   readonly #index: ReadonlyMap<string, number>;
+  readonly #written: ReadonlyMap<string, string>;
   readonly #report: Report;
 
-  constructor(index: ReadonlyMap<string, number>, report: Report) {
+  /** `written`: the file's own name of a column, where it differs (the older variant's 위도 …). */
+  constructor(index: ReadonlyMap<string, number>, written: ReadonlyMap<string, string>, report: Report) {
     this.#index = index;
+    this.#written = written;
     this.#report = report;
   }
 
@@ -341,7 +373,7 @@ class RowReader {
   }
 
   fail(column: Column, code: ImportErrorCode, reason: string, value?: string): void {
-    this.#report(this.#row, column, code, reason, value);
+    this.#report(this.#row, this.#written.get(column) ?? column, code, reason, value);
   }
 
   required(column: Column, what: string): string | null {
@@ -440,5 +472,41 @@ function validDate(y: number, m: number, d: number): string | null {
 
 /** "서울특별시 강남구 테헤란로 152" → "강남구 테헤란로 152" */
 function shortAddress(address: string): string {
-  return address.replace(/^서울(특별시|시)?\s+/, '');
+  return sidoOfAddress(address) ? address.trimStart().replace(/^\S+\s+/, '') : address;
+}
+
+/**
+ * The region's 시군구 by the words an address names them with: "광주광역시 서구 …" is 29140 and
+ * "부산광역시 서구 …" 26140, so the 시도 comes first; "경기도 성남시 수정구 …" is found by 수정구.
+ */
+class NamedDistricts {
+  readonly #byKey = new Map<string, District>();
+
+  constructor(region: DistrictSet) {
+    for (const d of region.districts) this.#byKey.set(`${d.code.slice(0, 2)}:${sigunguKey(d.name)}`, d);
+  }
+
+  /** The 시군구 the address names (its 시도, then one of the next two words), or null. */
+  of(address: string | null): District | null {
+    if (!address) return null;
+    const sido = sidoOfAddress(address);
+    if (!sido) return null;
+    const words = address.trim().split(/\s+/);
+    for (const word of words.slice(1, 3)) {
+      const d = this.#byKey.get(`${sido.code}:${word}`);
+      if (d) return d;
+    }
+    return null;
+  }
+
+  /** The 시군구 a 관리기관명 of that 시도 names ("서울특별시 강남구청" → 강남구), or null. */
+  inAgency(agency: string, sidoCode: string): District | null {
+    const sido = SIDO.get(sidoCode);
+    if (!sido || !sido.aliases.some((a) => agency.startsWith(a))) return null;
+    for (const word of agency.split(/\s+/).slice(1)) {
+      const d = this.#byKey.get(`${sidoCode}:${word.replace(/청$/, '')}`);
+      if (d) return d;
+    }
+    return null;
+  }
 }

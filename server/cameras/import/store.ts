@@ -40,7 +40,7 @@ export function ensureCameraTable(db: Db): void {
  * Replaces every stored camera with `cameras`, atomically. Throws (and keeps the old set) on any
  * failure. `sourceKey` says what they were imported from (see `storedSourceKey`).
  */
-export function storeCameras(db: Db, cameras: readonly ImportedCamera[], sourceKey?: string): { stored: number; ms: number } {
+export function storeCameras(db: Db, cameras: readonly ImportedCamera[], sourceKey?: string, meta: StoredMeta = {}): { stored: number; ms: number } {
   const t0 = performance.now();
   ensureCameraTable(db);
   const insert = db.prepare(`
@@ -54,11 +54,25 @@ export function storeCameras(db: Db, cameras: readonly ImportedCamera[], sourceK
   const replace = db.transaction((list: readonly ImportedCamera[]) => {
     db.prepare('DELETE FROM cameras').run();
     for (const c of list) insert.run(toRow(c));
-    if (sourceKey === undefined) db.prepare("DELETE FROM cameras_meta WHERE key = 'source'").run();
-    else db.prepare("INSERT OR REPLACE INTO cameras_meta (key, value) VALUES ('source', ?)").run(sourceKey);
+    db.prepare("DELETE FROM cameras_meta").run();
+    if (sourceKey !== undefined) db.prepare("INSERT INTO cameras_meta (key, value) VALUES ('source', ?)").run(sourceKey);
+    db.prepare("INSERT INTO cameras_meta (key, value) VALUES ('import', ?)").run(JSON.stringify(meta));
   });
   replace(cameras);
   return { stored: cameras.length, ms: performance.now() - t0 };
+}
+
+/** What an import knew beyond its cameras: the region's 시군구 and the rows it left out. */
+export interface StoredMeta {
+  region?: readonly string[];
+  skippedOutsideRegion?: number;
+}
+
+/** The meta stored with the cameras (empty if none). */
+export function storedMeta(db: Db): StoredMeta {
+  ensureCameraTable(db);
+  const row = db.prepare("SELECT value FROM cameras_meta WHERE key = 'import'").get() as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as StoredMeta) : {};
 }
 
 /** What the stored cameras were imported from, as given to `storeCameras`; null if not known. */

@@ -1,15 +1,17 @@
 /**
- * A SYNTHETIC Seoul CCTV registry in the 전국CCTV표준데이터 CSV format, for tests, benchmarks
- * and demos at city scale. None of it describes real cameras: ids start with "SYN-", addresses
- * are on "합성데이터로" / in "합성동", 촬영방면정보 starts with "[합성]", and the phone number is
- * 02-0000-0000. Only 관리기관명 names the real 구청 (so scope rules by district can be tried).
+ * A SYNTHETIC CCTV registry of a city (Seoul by default; any set of 시군구) in the
+ * 전국CCTV표준데이터 CSV format, for tests, benchmarks and demos at city scale. None of it
+ * describes real cameras: ids start with "SYN-", addresses are on "합성데이터로" / in "합성동",
+ * 촬영방면정보 starts with "[합성]", and the phone number is the area code then 0000-0000. Only
+ * 관리기관명 names the real 구청 (so scope rules by district can be tried).
  *
- * ~68,000 cameras (Seoul's public CCTV count is of that order) are shared among the 25 구 half by
- * population, half by area, and placed inside the real (simplified) boundaries: on poles of one
- * to four cameras facing different ways, poles clustered around a few centres per 구 plus a
- * uniform spread. Everything follows from the seed.
+ * ~68,000 cameras for Seoul (its public CCTV count is of that order; Gwangju's ≈10,000) are
+ * shared among the 구 half by population, half by area, and placed inside the real (simplified)
+ * boundaries: on poles of one to four cameras facing different ways, poles clustered around a few
+ * centres per 구 plus a uniform spread. Everything follows from the seed.
  */
-import { districtAt, seoulDistricts, type District } from '../../geo/districts.ts';
+import { seoulDistrictSet, type District, type DistrictSet } from '../../geo/districts.ts';
+import { SIDO } from '../../geo/sido.ts';
 import { formatCsv } from './csv.ts';
 import { EXTRA_COLUMNS, STANDARD_COLUMNS } from './types.ts';
 import { seededRandom } from '../../geo/random.ts';
@@ -21,21 +23,27 @@ export interface SyntheticOptions {
   seed?: number;
   /** Cameras in all. Default 68,000. */
   total?: number;
+  /** The 시군구 to fill. Default Seoul's 25 자치구. */
+  region?: DistrictSet;
   /** 데이터기준일자. Default 2025-06-30. */
   dataDate?: string;
 }
 
 /**
  * Residents per 구, thousands (주민등록인구, 2024, rounded) — only to share the synthetic cameras
- * out plausibly.
+ * out plausibly (Seoul, then Gwangju; a 구 not listed is shared out by area alone).
  */
 const POPULATION_K: Readonly<Record<string, number>> = {
   '11110': 139, '11140': 121, '11170': 209, '11200': 279, '11215': 335,
   '11230': 338, '11260': 378, '11290': 428, '11305': 285, '11320': 301,
   '11350': 491, '11380': 461, '11410': 306, '11440': 369, '11470': 428,
   '11500': 556, '11530': 400, '11545': 229, '11560': 373, '11590': 381,
-  '11620': 489, '11650': 407, '11680': 557, '11710': 654, '11740': 466
+  '11620': 489, '11650': 407, '11680': 557, '11710': 654, '11740': 466,
+  '29110': 103, '29140': 276, '29155': 210, '29170': 418, '29200': 391
 };
+
+/** 지역번호 for the phone column, by 시도. */
+const AREA_CODES: Readonly<Record<string, string>> = { '11': '02', '26': '051', '27': '053', '28': '032', '29': '062', '30': '042', '31': '052' };
 
 /** Share of poles by 설치목적구분 (생활방범 most, as in the published Seoul files). */
 const CATEGORY_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
@@ -60,12 +68,13 @@ const POLE_SIZE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
 const DIRECTIONS = ['북', '북동', '동', '남동', '남', '남서', '서', '북서'] as const;
 
 /** How many cameras each 구 gets (largest remainder, so they add up to `total`). */
-export function districtQuotas(total: number, districts: readonly District[] = seoulDistricts()): Map<string, number> {
+export function districtQuotas(total: number, districts: readonly District[] = seoulDistrictSet().districts): Map<string, number> {
   const popSum = districts.reduce((s, d) => s + (POPULATION_K[d.code] ?? 0), 0);
   const areaSum = districts.reduce((s, d) => s + d.areaKm2, 0);
+  const popShare = (d: District) => (popSum > 0 ? (POPULATION_K[d.code] ?? 0) / popSum : d.areaKm2 / areaSum);
   const exact = districts.map((d) => ({
     code: d.code,
-    value: total * (0.5 * ((POPULATION_K[d.code] ?? 0) / popSum) + 0.5 * (d.areaKm2 / areaSum))
+    value: total * (0.5 * popShare(d) + 0.5 * (d.areaKm2 / areaSum))
   }));
   const quotas = new Map(exact.map((e) => [e.code, Math.floor(e.value)]));
   let left = total - [...quotas.values()].reduce((s, n) => s + n, 0);
@@ -78,11 +87,12 @@ export function districtQuotas(total: number, districts: readonly District[] = s
 }
 
 /** Header and rows of the synthetic registry (standard columns, then 카메라ID, 방향각, 화각). */
-export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
+export function syntheticRows(options: SyntheticOptions = {}): string[][] {
   const random = seededRandom(options.seed ?? 20240112);
   const total = options.total ?? 68_000;
   const dataDate = options.dataDate ?? '2025-06-30';
-  const districts = seoulDistricts();
+  const region = options.region ?? seoulDistrictSet();
+  const districts = region.districts;
   const quotas = districtQuotas(total, districts);
   const rows: string[][] = [[...STANDARD_COLUMNS, ...EXTRA_COLUMNS]];
 
@@ -99,7 +109,9 @@ export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
   for (const d of districts) {
     const quota = quotas.get(d.code)!;
     const [minLon, minLat, maxLon, maxLat] = d.bbox;
-    const inside = (lat: number, lon: number) => districtAt(lat, lon)?.code === d.code;
+    const inside = (lat: number, lon: number) => region.at(lat, lon)?.code === d.code;
+    const sido = SIDO.get(d.code.slice(0, 2))?.name ?? '';
+    const phone = `${AREA_CODES[d.code.slice(0, 2)] ?? '000'}-0000-0000`;
     const uniformPoint = (): [number, number] => {
       for (;;) {
         const lat = round6(minLat + random() * (maxLat - minLat));
@@ -129,8 +141,8 @@ export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
       const category = pick(CATEGORY_WEIGHTS);
       const rotating = category === '재난재해' ? random() < 0.6 : category === '생활방범' ? random() < 0.08 : false;
       const base = random() * 360;
-      const road = `서울특별시 ${d.name} 합성데이터로${int(1, 120)}길 ${int(1, 300)}`;
-      const lot = `서울특별시 ${d.name} 합성동 ${int(1, 999)}-${int(1, 60)}`;
+      const road = `${sido} ${d.name} 합성데이터로${int(1, 120)}길 ${int(1, 300)}`;
+      const lot = `${sido} ${d.name} 합성동 ${int(1, 999)}-${int(1, 60)}`;
       const pixels = pick([['200', 0.7], ['500', 0.15], ['130', 0.1], ['41', 0.05]] as const);
       const installed = `${int(2008, 2024)}-${String(int(1, 12)).padStart(2, '0')}`;
       const retention = pick([['30', 0.85], ['14', 0.05], ['60', 0.1]] as const);
@@ -140,7 +152,7 @@ export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
         const fov = rotating ? 360 : category === '교통단속' || category === '교통정보수집' ? int(40, 70) : int(60, 110);
         const view = rotating ? '[합성] 360도 회전형' : `[합성] ${DIRECTIONS[Math.round(facing / 45) % 8]} 방향`;
         rows.push([
-          `서울특별시 ${d.name}청`,
+          `${sido} ${d.name}청`,
           road,
           lot,
           category,
@@ -149,7 +161,7 @@ export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
           view,
           retention,
           installed,
-          '02-0000-0000',
+          phone,
           lat.toFixed(6),
           lon.toFixed(6),
           dataDate,
@@ -164,9 +176,13 @@ export function syntheticSeoulRows(options: SyntheticOptions = {}): string[][] {
 }
 
 /** The synthetic registry as CSV text (RFC 4180, CRLF). Write it as UTF-8, with a BOM for Excel if wanted. */
-export function syntheticSeoulCsv(options: SyntheticOptions = {}): string {
-  return formatCsv(syntheticSeoulRows(options));
+export function syntheticCsv(options: SyntheticOptions = {}): string {
+  return formatCsv(syntheticRows(options));
 }
+
+/** Seoul's (the default): `syntheticRows` without a region. */
+export const syntheticSeoulRows = (options: Omit<SyntheticOptions, 'region'> = {}): string[][] => syntheticRows(options);
+export const syntheticSeoulCsv = (options: Omit<SyntheticOptions, 'region'> = {}): string => syntheticCsv(options);
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;

@@ -57,7 +57,7 @@ export interface ImportedCamera {
   name: string;
   /** e.g. "Crime prevention camera, Gangnam-gu (cctv-11680-3f2a9c01d4)". */
   nameEn: string;
-  /** The 자치구 the camera stands in (from its coordinates, not from 관리기관명). */
+  /** The 시군구 the camera stands in (from its coordinates or, near a border, its address; never from 관리기관명). */
   district: DistrictRef;
   /** 설치목적구분, as the standard writes it (생활방범, 교통단속 …). */
   category: string;
@@ -100,7 +100,7 @@ export type ImportErrorCode =
   | 'ERR_NOT_A_NUMBER'
   | 'ERR_OUT_OF_RANGE'
   | 'ERR_COORDINATES_SWAPPED'
-  | 'ERR_OUTSIDE_SEOUL'
+  | 'ERR_OUTSIDE_REGION'
   | 'ERR_UNKNOWN_CATEGORY'
   | 'ERR_BAD_DATE'
   | 'ERR_BAD_ID'
@@ -125,10 +125,12 @@ export interface ImportStats {
   rows: number;
   cameras: number;
   blankRows: number;
-  /** Rows left out because they are outside Seoul (only with `outsideSeoul: 'skip'`). */
-  skippedOutsideSeoul: number;
+  /** Rows left out because they are outside the region (only with `outside: 'skip'`). */
+  skippedOutsideRegion: number;
   /** Cameras just outside every 구 boundary, given to the nearest within `borderToleranceM`. */
   snappedToBorder: number;
+  /** Cameras filed under the 시군구 their address names rather than the one their point lies in (near a border). */
+  addressOverPoint: number;
   /** Cameras whose 관리기관명 names a different 구 than the one they stand in (allowed; counted). */
   agencyDistrictMismatch: number;
   byDistrict: Record<string, number>;

@@ -17,6 +17,7 @@ import Polygon from 'ol/geom/Polygon.js';
 import VectorLayer from 'ol/layer/Vector.js';
 import VectorSource from 'ol/source/Vector.js';
 import { defaults as defaultControls } from 'ol/control/defaults.js';
+import { containsCoordinate, getCenter, isEmpty } from 'ol/extent.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import { unByKey } from 'ol/Observable.js';
 import type BaseLayer from 'ol/layer/Base.js';
@@ -29,6 +30,7 @@ import { CameraLayers } from './camera-layers.ts';
 const ROUTE_COLOR = '#ff8a3d';
 const DETOUR_COLOR = '#22d3ee';
 
+/** Where the map opens (the default region); it moves to the hub's region when the districts arrive. */
 export const SEOUL_CENTER: LatLon = { lat: 37.55, lon: 126.99 };
 
 const ROAD_WIDTH: Readonly<Record<string, number>> = { trunk: 3.5, primary: 3, secondary: 2.2, tertiary: 1.6, residential: 1 };
@@ -178,6 +180,11 @@ export class IncidentMap {
     const features = new GeoJSON().readFeatures(geojson, { dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
     this.#districts.clear();
     this.#districts.addFeatures(features);
+    // The hub's region may be another city (GTH_REGION=gwangju): go there unless the view already is.
+    const extent = this.#districts.getExtent();
+    const view = this.#map.getView();
+    const center = view.getCenter();
+    if (extent && !isEmpty(extent) && center && !containsCoordinate(extent, center)) view.setCenter(getCenter(extent));
   }
 
   setBase(layers: MapLayers): void {

@@ -1,8 +1,9 @@
 /**
  * SYNTHETIC 119 안전센터 and 112 지구대 for the demo — 합성 데이터, 실제 위치 아님.
  *
- * Per 자치구: 2–4 fire stations (`○○소방서 △△119안전센터`) and 2–3 police stations (the 구's
- * `○○경찰서`, then `○○경찰서 △△지구대`), named after real 동 of that 구 but placed at invented
+ * Per 시군구: 2–4 fire stations (`○○소방서 △△119안전센터`) and 2–3 police stations (the 구's
+ * `○○경찰서`, then `○○경찰서 △△지구대`), named after real 동 of that 구 (Seoul and Gwangju; 중앙,
+ * 동부 … elsewhere) and its real 소방서 and 경찰서 (Gwangju's 광주서부…) but placed at invented
  * spots: spread over the 구 (best of several random candidates, farthest from those already
  * placed) and snapped onto a vertex of the synthetic road network inside the same 구, so every
  * station is on a road and inside its 구. Deterministic from the seed and the roads.
@@ -11,8 +12,8 @@
  * time afterwards.
  */
 import { distanceM, pointInRings, type Ring } from '../geometry.ts';
-import { districtAt, seoulDistricts, type District } from '../districts.ts';
-import type { SeoulRoadsCollection } from './generate.ts';
+import { seoulDistrictSet, type District, type DistrictSet } from '../districts.ts';
+import type { RoadsCollection } from './generate.ts';
 import { seededRandom } from '../random.ts';
 
 export type StationKind = 'fire' | 'police';
@@ -57,10 +58,25 @@ const DONGS: Readonly<Record<string, readonly string[]>> = {
   강동구: ['천호', '길동', '암사', '고덕']
 };
 
-const stemOf = (d: District) => (d.name === '중구' ? '중부' : d.name.replace(/구$/, ''));
+/** Gwangju's, by code (its 구 names — 동구, 서구 … — are shared with other cities). */
+const GWANGJU_DONGS: Readonly<Record<string, readonly string[]>> = {
+  '29110': ['충장', '계림', '학동', '산수'],
+  '29140': ['치평', '상무', '화정', '풍암'],
+  '29155': ['봉선', '주월', '월산', '효덕'],
+  '29170': ['용봉', '운암', '두암', '일곡'],
+  '29200': ['첨단', '수완', '송정', '하남']
+};
 
-/** Places the stations on a generated network (see generateSeoulRoads). */
-export function placeStations(roads: SeoulRoadsCollection, options: { seed: number }): Station[] {
+/** Gwangju's 소방서 and 경찰서 are named by quarter ("광주서부경찰서"). */
+const GWANGJU_STEMS: Readonly<Record<string, string>> = { '29110': '광주동부', '29140': '광주서부', '29155': '광주남부', '29170': '광주북부', '29200': '광산' };
+
+const stemOf = (d: District) => GWANGJU_STEMS[d.code] ?? (d.name === '중구' ? '중부' : sigunguStem(d.name));
+const sigunguStem = (name: string) => name.split(/\s+/).pop()!.replace(/[구군시]$/, '');
+const dongsOf = (d: District) => (d.code.startsWith('11') ? DONGS[d.name] : GWANGJU_DONGS[d.code]) ?? ['중앙', '동부', '서부', '남부'];
+
+/** Places the stations on a generated network (see generateRoads). */
+export function placeStations(roads: RoadsCollection, options: { seed: number; region?: DistrictSet }): Station[] {
+  const region = options.region ?? seoulDistrictSet();
   const random = seededRandom(options.seed ^ 0x5157);
   // Road vertices (no bridges) grouped by 구.
   const vertices = new Map<string, { lat: number; lon: number }[]>();
@@ -71,7 +87,7 @@ export function placeStations(roads: SeoulRoadsCollection, options: { seed: numb
       const key = `${lon},${lat}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const d = districtAt(lat, lon);
+      const d = region.at(lat, lon);
       if (d === null) continue;
       let list = vertices.get(d.code);
       if (!list) vertices.set(d.code, (list = []));
@@ -79,11 +95,11 @@ export function placeStations(roads: SeoulRoadsCollection, options: { seed: numb
     }
   }
   const stations: Station[] = [];
-  for (const d of seoulDistricts()) {
+  for (const d of region.districts) {
     const onRoads = vertices.get(d.code) ?? [];
     if (onRoads.length === 0) continue;
     const rings: Ring[] = d.polygons.flat();
-    const dongs = DONGS[d.name] ?? ['중앙', '동부', '서부', '남부'];
+    const dongs = dongsOf(d);
     const placed: { lat: number; lon: number }[] = [];
     const pick = (): { lat: number; lon: number } => {
       let best: { lat: number; lon: number } | null = null;
@@ -109,8 +125,9 @@ export function placeStations(roads: SeoulRoadsCollection, options: { seed: numb
       stations.push(station('fire', d, k, `${stemOf(d)}소방서 ${dongs[k]}119안전센터`, pick()));
     }
     const policeCount = 2 + Math.floor(random() * 2);
+    const police = GWANGJU_STEMS[d.code] === '광산' ? '광주광산' : stemOf(d);
     for (let k = 0; k < policeCount; k++) {
-      const name = k === 0 ? `${stemOf(d)}경찰서` : `${stemOf(d)}경찰서 ${dongs[(dongs.length - k) % dongs.length]}지구대`;
+      const name = k === 0 ? `${police}경찰서` : `${police}경찰서 ${dongs[(dongs.length - k) % dongs.length]}지구대`;
       stations.push(station('police', d, k, name, pick()));
     }
   }

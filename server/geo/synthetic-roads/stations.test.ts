@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { districtAt, seoulDistricts } from '../districts.ts';
 import { distanceM } from '../geometry.ts';
-import { generateSeoulRoads } from './generate.ts';
+import { generateRoads } from './generate.ts';
 import { StationDirectory, placeStations } from './stations.ts';
 
-const roads = generateSeoulRoads({ seed: 1 });
+const roads = generateRoads({ seed: 1 });
 const stations = placeStations(roads, { seed: 1 });
 const directory = new StationDirectory(stations);
 

@@ -1,8 +1,10 @@
 /**
- * A SYNTHETIC road network of Seoul for the demo — 합성 데이터, 실제 도로망 아님.
+ * A SYNTHETIC road network of a city for the demo (Seoul, Gwangju, any set of 시군구) — 합성
+ * 데이터, 실제 도로망 아님.
  *
- * Real shapes, invented streets: the roads fill the real 자치구 boundaries (districts.ts) and stop
- * at the Han (river.ts), which they cross only on the real bridges at their real positions; the
+ * Real shapes, invented streets: the roads fill the real 시군구 boundaries (districts.ts); in
+ * Seoul they stop at the Han (river.ts), which they cross only on the real bridges at their real
+ * positions (elsewhere no river is drawn); the
  * streets themselves are a warped, jittered lattice with a hierarchy, named in Korean. The output
  * is OSM-tagged GeoJSON (`highway`, `oneway`, `maxspeed`, `name`, `@id`), so the same importer
  * and router serve real and synthetic data (importRoadNetwork → Router).
@@ -13,12 +15,13 @@
  *   50 km/h), the rest local streets (residential, 30 km/h), ~7 % of their blocks left out and
  *   ~15 % of them one-way.
  * - A lattice node is land when it (and each carriageway vertex around it) lies in a 구 and
- *   outside the river band; a block is kept when both ends are land and its midpoint is in Seoul.
+ *   outside the river band; a block is kept when both ends are land and its midpoint is in the region.
  * - Deterministic from the seed: jitter is hashed from (seed, i, j), never drawn in walk order.
  * - Every feature carries `synthetic: true`; the collection carries a `properties` note.
  */
-import { districtAt, seoulDistricts, type District } from '../districts.ts';
-import { toLonLat, toXY, type XY } from './plane.ts';
+import { seoulDistrictSet, type District, type DistrictSet } from '../districts.ts';
+import { SIDO } from '../sido.ts';
+import { planeAt, SEOUL_PLANE, toXY, type Plane, type XY } from './plane.ts';
 import { hanRiver, type HanRiver } from './river.ts';
 import { hashUnit } from '../random.ts';
 
@@ -48,7 +51,7 @@ export interface RoadFeature {
   geometry: { type: 'LineString'; coordinates: [lon: number, lat: number][] };
 }
 
-export interface SeoulRoadsCollection {
+export interface RoadsCollection {
   type: 'FeatureCollection';
   /** Foreign member (GeoJSON allows it): what this is, how it was made. */
   properties: {
@@ -65,6 +68,8 @@ export interface SeoulRoadsCollection {
 
 export interface GenerateOptions {
   seed: number;
+  /** The 시군구 to fill (default Seoul's 25). The Han and its bridges are drawn when all are in Seoul. */
+  region?: DistrictSet;
   /** Lattice spacing, metres (default 220; 150–600 accepted). */
   spacingM?: number;
 }
@@ -86,6 +91,10 @@ type LineKind = 'trunk' | 'primary' | 'collector' | 'local';
 
 interface Lattice {
   seed: number;
+  region: DistrictSet;
+  plane: Plane;
+  /** Names a road outside every 구 (the region's 시도, shortened). */
+  stem: string;
   s: number;
   x0: number;
   y0: number;
@@ -105,8 +114,8 @@ function lineKind(k: number): LineKind {
 
 const isDual = (k: number) => lineKind(k) === 'trunk';
 
-function districtStem(d: District | null): string {
-  if (d === null) return '서울';
+function districtStem(d: District | null, fallback: string): string {
+  if (d === null) return fallback;
   return d.name === '중구' ? '중앙' : d.name.replace(/구$/, '');
 }
 
@@ -116,13 +125,14 @@ function vertexXY(L: Lattice, i: number, j: number, r: number, c: number): XY {
   return { x: L.base[n]! + c * DUAL_OFFSET_M, y: L.base[n + 1]! + r * DUAL_OFFSET_M };
 }
 
-function buildLattice(seed: number, s: number, river: HanRiver, districts: readonly District[]): Lattice {
-  const minLon = Math.min(...districts.map((d) => d.bbox[0]));
-  const minLat = Math.min(...districts.map((d) => d.bbox[1]));
-  const maxLon = Math.max(...districts.map((d) => d.bbox[2]));
-  const maxLat = Math.max(...districts.map((d) => d.bbox[3]));
-  const lo = toXY(minLat, minLon);
-  const hi = toXY(maxLat, maxLon);
+function buildLattice(seed: number, s: number, river: HanRiver | null, region: DistrictSet): Lattice {
+  const [minLon, minLat, maxLon, maxLat] = region.bbox;
+  // Seoul keeps its own plane (the river is measured on it); elsewhere one through the middle.
+  const plane = river ? SEOUL_PLANE : planeAt((minLat + maxLat) / 2, (minLon + maxLon) / 2);
+  const sido = SIDO.get(region.codes[0]!.slice(0, 2));
+  const stem = sido?.aliases[1] ?? '합성';
+  const lo = plane.toXY(minLat, minLon);
+  const hi = plane.toXY(maxLat, maxLon);
   const x0 = lo.x - s;
   const y0 = lo.y - s;
   const ni = Math.ceil((hi.x - x0) / s) + 2;
@@ -144,20 +154,20 @@ function buildLattice(seed: number, s: number, river: HanRiver, districts: reado
       base[2 * n + 1] = y;
     }
   }
-  const L: Lattice = { seed, s, x0, y0, ni, nj, base, land };
-  const bandClearance = river.halfWidthM + 2 * DUAL_OFFSET_M;
+  const L: Lattice = { seed, region, plane, stem, s, x0, y0, ni, nj, base, land };
+  const bandClearance = river ? river.halfWidthM + 2 * DUAL_OFFSET_M : 0;
   for (let j = 0; j < nj; j++) {
     for (let i = 0; i < ni; i++) {
       const rs = isDual(j) ? [-1, 1] : [0];
       const cs = isDual(i) ? [-1, 1] : [0];
       const centre = vertexXY(L, i, j, 0, 0);
-      if (river.measure(centre.x, centre.y).distanceM <= bandClearance) continue;
+      if (river && river.measure(centre.x, centre.y).distanceM <= bandClearance) continue;
       let ok = true;
       for (const r of rs) {
         for (const c of cs) {
           const p = vertexXY(L, i, j, r, c);
-          const [lon, lat] = toLonLat(p.x, p.y);
-          if (districtAt(lat, lon) === null) ok = false;
+          const [lon, lat] = plane.toLonLat(p.x, p.y);
+          if (region.at(lat, lon) === null) ok = false;
         }
       }
       if (ok) land[j * ni + i] = 1;
@@ -183,8 +193,8 @@ function findRuns(L: Lattice): Run[] {
     if (lineKind(line) === 'local' && hashUnit(L.seed, i1, j1, axis === 'row' ? 5 : 6) < LOCAL_DROP) return false;
     const a = vertexXY(L, i1, j1, 0, 0);
     const b = vertexXY(L, i2, j2, 0, 0);
-    const [lon, lat] = toLonLat((a.x + b.x) / 2, (a.y + b.y) / 2);
-    return districtAt(lat, lon) !== null;
+    const [lon, lat] = L.plane.toLonLat((a.x + b.x) / 2, (a.y + b.y) / 2);
+    return L.region.at(lat, lon) !== null;
   };
   for (const axis of ['row', 'col'] as const) {
     const lines = axis === 'row' ? L.nj : L.ni;
@@ -220,7 +230,7 @@ function runVertices(L: Lattice, run: Run, side: number): XY[] {
   return out;
 }
 
-function majorName(axis: 'row' | 'col', line: number, district: District | null): string {
+function majorName(axis: 'row' | 'col', line: number, district: District | null, fallback: string): string {
   const stems = axis === 'row' ? ROW_STEMS : COL_STEMS;
   const kind = lineKind(line);
   const major = kind === 'trunk' || kind === 'primary';
@@ -228,21 +238,29 @@ function majorName(axis: 'row' | 'col', line: number, district: District | null)
   const k = major ? Math.floor(line / ARTERIAL_EVERY) : stems.length - 1 - Math.floor((line - 3) / ARTERIAL_EVERY);
   const wrapped = ((k % stems.length) + stems.length) % stems.length;
   const stem = stems[wrapped]! + (k >= stems.length || k < 0 ? '2' : '');
-  return major ? `${stem}대로` : `${districtStem(district)}${stem}로`;
+  return major ? `${stem}대로` : `${districtStem(district, fallback)}${stem}로`;
+}
+
+/** Whether the region is in Seoul, where the roads meet the Han (river.ts). */
+export function crossesHan(region: DistrictSet): boolean {
+  return region.codes.every((c) => c.startsWith('11'));
 }
 
 /**
  * Generates the synthetic network. ~0.5–1 s for the default spacing (the districts' first load
  * included); the same seed and spacing give the same collection, byte for byte.
  */
-export function generateSeoulRoads(options: GenerateOptions): SeoulRoadsCollection {
+export function generateRoads(options: GenerateOptions): RoadsCollection {
   const started = performance.now();
   const seed = options.seed;
   const s = options.spacingM ?? 220;
   if (!Number.isInteger(seed)) throw new RangeError('seed must be an integer');
   if (!(s >= 150 && s <= 600)) throw new RangeError('spacingM must be within [150, 600]');
-  const river = hanRiver();
-  const L = buildLattice(seed, s, river, seoulDistricts());
+  const region = options.region ?? seoulDistrictSet();
+  const river = crossesHan(region) ? hanRiver() : null;
+  const L = buildLattice(seed, s, river, region);
+  const { toLonLat } = L.plane;
+  const districtAt = (lat: number, lon: number) => region.at(lat, lon);
   const features: RoadFeature[] = [];
   let wayNo = 0;
   const feature = (coords: XY[], props: Omit<RoadProperties, '@id' | 'synthetic' | 'district'>, idPrefix = 'synthetic/way/'): RoadFeature => {
@@ -267,7 +285,7 @@ export function generateSeoulRoads(options: GenerateOptions): SeoulRoadsCollecti
     const [mlon, mlat] = toLonLat(mp.x, mp.y);
     const district = districtAt(mlat, mlon);
     if (kind === 'trunk') {
-      const name = majorName(run.axis, run.line, district);
+      const name = majorName(run.axis, run.line, district, L.stem);
       // Right-hand traffic: eastbound on the south carriageway, northbound on the east one.
       const forward = runVertices(L, run, run.axis === 'row' ? -1 : 1);
       const backward = runVertices(L, run, run.axis === 'row' ? 1 : -1).reverse();
@@ -282,16 +300,16 @@ export function generateSeoulRoads(options: GenerateOptions): SeoulRoadsCollecti
     }
     const coords = runVertices(L, run, 0);
     if (kind === 'primary') {
-      feature(coords, { highway: 'primary', name: majorName(run.axis, run.line, district), maxspeed: hashUnit(seed, run.line, 7) < 0.5 ? '60' : '70' });
+      feature(coords, { highway: 'primary', name: majorName(run.axis, run.line, district, L.stem), maxspeed: hashUnit(seed, run.line, 7) < 0.5 ? '60' : '70' });
     } else if (kind === 'collector') {
-      feature(coords, { highway: hashUnit(seed, run.line, 8) < 0.5 ? 'secondary' : 'tertiary', name: majorName(run.axis, run.line, district), maxspeed: '50' });
+      feature(coords, { highway: hashUnit(seed, run.line, 8) < 0.5 ? 'secondary' : 'tertiary', name: majorName(run.axis, run.line, district, L.stem), maxspeed: '50' });
     } else {
       // A 길 is named after the major road it branches from: the nearest major crossing line.
       const crossK = Math.round(run.from / 3) * 3;
       const [si, sj] = run.axis === 'row' ? [crossK, run.line] : [run.line, crossK];
       const sp = vertexXY(L, Math.min(si, L.ni - 1), Math.min(sj, L.nj - 1), 0, 0);
       const [slon, slat] = toLonLat(sp.x, sp.y);
-      const parent = majorName(run.axis === 'row' ? 'col' : 'row', crossK, districtAt(slat, slon) ?? district);
+      const parent = majorName(run.axis === 'row' ? 'col' : 'row', crossK, districtAt(slat, slon) ?? district, L.stem);
       const name = `${parent} ${(run.line % 60) + 1}길`;
       const oneway = coords.length >= 3 && hashUnit(seed, run.line, run.from, 9) < LOCAL_ONEWAY;
       if (oneway && hashUnit(seed, run.line, run.from, 10) < 0.5) coords.reverse();
@@ -299,7 +317,7 @@ export function generateSeoulRoads(options: GenerateOptions): SeoulRoadsCollecti
     }
   }
 
-  const bridges = addBridges(features, river, feature);
+  const bridges = river ? addBridges(features, river, feature) : [];
   return {
     type: 'FeatureCollection',
     properties: {

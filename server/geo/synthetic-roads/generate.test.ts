@@ -5,14 +5,14 @@ import { districtAt, districtByCode, seoulDistricts } from '../districts.ts';
 import { pointInRings } from '../geometry.ts';
 import { importRoadNetwork, type RoadGraph } from '../../routing/road-network.ts';
 import { Router } from '../../routing/router.ts';
-import { BRIDGE_ID_PREFIX, SYNTHETIC_ATTRIBUTION, SYNTHETIC_NOTE, generateSeoulRoads, type SeoulRoadsCollection } from './generate.ts';
+import { BRIDGE_ID_PREFIX, SYNTHETIC_ATTRIBUTION, SYNTHETIC_NOTE, generateRoads, type RoadsCollection } from './generate.ts';
 import { HAN_BRIDGES, hanRiver, isSouthBankDistrict } from './river.ts';
 import { seededRandom } from '../random.ts';
 
-let cached: { roads: SeoulRoadsCollection; graph: RoadGraph } | null = null;
-function network(): { roads: SeoulRoadsCollection; graph: RoadGraph } {
+let cached: { roads: RoadsCollection; graph: RoadGraph } | null = null;
+function network(): { roads: RoadsCollection; graph: RoadGraph } {
   if (cached === null) {
-    const roads = generateSeoulRoads({ seed: 1 });
+    const roads = generateRoads({ seed: 1 });
     cached = { roads, graph: importRoadNetwork(roads, { attribution: SYNTHETIC_ATTRIBUTION }) };
   }
   return cached;
@@ -36,7 +36,7 @@ function mainNodesBySide(graph: RoadGraph): { north: number[]; south: number[] }
 test('generation and import: sizes and timing (printed, not asserted)', (t) => {
   hanRiver(); // the districts and the river once, outside the timing
   const t0 = performance.now();
-  const roads = generateSeoulRoads({ seed: 1 });
+  const roads = generateRoads({ seed: 1 });
   const t1 = performance.now();
   const graph = importRoadNetwork(roads, { attribution: SYNTHETIC_ATTRIBUTION });
   const t2 = performance.now();
@@ -54,11 +54,11 @@ test('generation and import: sizes and timing (printed, not asserted)', (t) => {
 });
 
 test('deterministic from the seed', () => {
-  const strip = (c: SeoulRoadsCollection) => JSON.stringify({ ...c, properties: { ...c.properties, generatedMs: 0 } });
+  const strip = (c: RoadsCollection) => JSON.stringify({ ...c, properties: { ...c.properties, generatedMs: 0 } });
   const a = strip(network().roads);
-  assert.equal(strip(generateSeoulRoads({ seed: 1 })), a);
-  assert.notEqual(strip(generateSeoulRoads({ seed: 2 })), a);
-  assert.throws(() => generateSeoulRoads({ seed: 1.5 }), RangeError);
+  assert.equal(strip(generateRoads({ seed: 1 })), a);
+  assert.notEqual(strip(generateRoads({ seed: 2 })), a);
+  assert.throws(() => generateRoads({ seed: 1.5 }), RangeError);
 });
 
 test('labelled synthetic: every feature and the collection', () => {
