@@ -13,7 +13,10 @@
  *   4:4:4, any other codec). A typed reason, never an outage.
  */
 
-export type IngestPath = 'passthrough' | 'transcode';
+import type { MediaPath } from '../../server/protocol/events.ts';
+
+/** How a stream reaches browsers (the wire's name for it). */
+export type IngestPath = MediaPath;
 
 export interface StreamCodec {
   /** RTP encoding name, upper case: H264, H265, … */

@@ -10,7 +10,7 @@
  * detaches the video and releases the lease.
  */
 import { stripAgeMs } from '$strip';
-import type { CameraState } from '$protocol/events.ts';
+import type { CameraState, MediaPath } from '$protocol/events.ts';
 import type { AppError } from '$lib/errors/app-error.ts';
 import type { FeedStatus } from './camera-feed.ts';
 import type { FeedLease } from './media-session.ts';
@@ -24,6 +24,8 @@ export interface TileStatus {
   cameraState: CameraState | null;
   error: AppError | null;
   retryAt: number | null;
+  /** The path of the picture on screen (원본 / 변환), null while there is none. */
+  path: MediaPath | null;
 }
 
 /** The tile's elements a stream draws into. */
@@ -123,7 +125,7 @@ export class TileStream {
     // picture that stopped moving is not live, whatever the hub thinks of the camera.
     if (state === 'live' && !this.#framing) state = 'connecting';
     else if (state === 'live' && this.#stall.stalled(performance.now())) state = 'stalled';
-    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt };
+    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt, path: this.#framing ? feed.path : null };
   }
 
   stats(): TileStats {
