@@ -36,8 +36,9 @@ export interface TranscoderStats {
   pid: number | undefined;
   framesIn: number;
   framesOut: number;
-  /** Median time from a frame's last packet in to its re-encoded last packet out, over recent frames, ms. */
+  /** Time from a frame's last packet in to its re-encoded last packet out, over recent frames, ms: median and 95th percentile. */
   delayMs: number | null;
+  delayP95Ms: number | null;
 }
 
 type TranscoderEvents = {
@@ -90,7 +91,8 @@ export class Transcoder extends EventEmitter<TranscoderEvents> {
       pid: this.#child?.pid,
       framesIn: this.#framesIn,
       framesOut: this.#framesOut,
-      delayMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null
+      delayMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null,
+      delayP95Ms: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null
     };
   }
 

@@ -64,6 +64,8 @@ export interface TileStats {
   stalls: number;
   /** Whether the tile shows a held still (the last picture) instead of the video. */
   holding: boolean;
+  /** The path of the picture on screen (원본 passthrough / 변환 transcode), null while there is none. */
+  path: MediaPath | null;
 }
 
 export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
@@ -149,7 +151,8 @@ export class TileStream {
       height: this.#height,
       hasStrip: this.#hasStrip,
       stalls: this.#stalls,
-      holding: !this.#still.hidden
+      holding: !this.#still.hidden,
+      path: this.status.path
     };
   }
 
