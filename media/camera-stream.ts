@@ -55,6 +55,8 @@ type StreamEvents = {
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
+/** A transcode that died is started again after this long, while viewers need it. */
+const TRANSCODE_RETRY_MS = 1_000;
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -75,6 +77,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** The current session's transcode, while leases are held. */
   #transcoder: Transcoder | undefined;
   #transcodeLeases = 0;
+  /** Restarts a transcode that died while viewers still need it. */
+  #transcodeRetry: NodeJS.Timeout | undefined;
   /** SSRC of the current session's RTP (to ask the camera for a keyframe). */
   #cameraSsrc: number | undefined;
   /** Pipe producers on other routers, by source producer id and router id. */
@@ -302,9 +306,11 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     const transcoder = new Transcoder({ cameraId: this.cameraId, codec: plan.codec.codec, router: this.#options.router, listenIp: this.#options.listenIp, log: this.#options.log });
     this.#transcoder = transcoder;
     transcoder.once('@close', (error) => {
-      if (this.#transcoder !== transcoder) return;
+      if (this.#transcoder !== transcoder) return; // Closed by this stream.
       this.#transcoder = undefined;
-      if (error) this.#log.warn('transcode ended', { error: error.message });
+      this.#log.warn('transcode died; restarting', { error: error?.message, inMs: TRANSCODE_RETRY_MS });
+      this.#transcodeRetry = setTimeout(() => this.#startTranscode(), TRANSCODE_RETRY_MS);
+      this.#transcodeRetry.unref();
     });
     transcoder.producer().then(
       (producer) => {
@@ -317,6 +323,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   #stopTranscode(): void {
+    clearTimeout(this.#transcodeRetry);
     const transcoder = this.#transcoder;
     this.#transcoder = undefined;
     transcoder?.close();

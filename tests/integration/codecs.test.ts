@@ -118,6 +118,24 @@ test('H.264 with B-frames and H.265 Main play through the transcode as constrain
   socket.disconnect();
 });
 
+test('a transcode that dies while viewers need it is started again, and they get its new picture', async () => {
+  const { socket, caps } = await viewer();
+  const camera = cameraOf('h265');
+  const first = await watchForConsumer(socket, caps, camera.id);
+  assert.equal(first.path, 'transcode');
+  const pid = streamOf('h265').transcoderStats?.pid;
+  assert.ok(pid);
+  const closed = nextEvent(socket, 'consumer:closed', (event) => event.consumerId === first.id, 10_000);
+  const next = nextEvent(socket, 'camera:consumer', (event) => event.cameraId === camera.id && event.id !== first.id, 30_000);
+  process.kill(pid, 'SIGKILL');
+  await closed;
+  const [again] = await next;
+  assert.equal(again.path, 'transcode');
+  assert.notEqual(again.producerId, first.producerId);
+  assert.notEqual(streamOf('h265').transcoderStats?.pid, pid);
+  socket.disconnect();
+});
+
 test('an H.265 Main 10 camera is a typed CODEC_UNSUPPORTED naming the codec: not offline, not retried', async () => {
   const { socket, caps } = await viewer();
   const camera = cameraOf('h265-main10');
