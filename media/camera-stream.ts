@@ -57,6 +57,8 @@ const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
 /** A transcode that died is started again after this long, while viewers need it. */
 const TRANSCODE_RETRY_MS = 1_000;
+/** The RTCP sender SSRC of the hub's own keyframe requests to a camera (any value will do). */
+const KEYFRAME_SENDER_SSRC = 0x6774680a;
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -319,7 +321,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       () => transcoder.close()
     );
     // The decoder needs a keyframe to start; the camera would otherwise make it wait a GOP.
-    this.#client.sendRtcp(keyframeRequest(0x6774680a, ssrc, 'pli'));
+    this.#client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, ssrc, 'pli'));
   }
 
   #stopTranscode(): void {

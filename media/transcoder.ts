@@ -53,11 +53,6 @@ const DECODERS: Record<string, string> = {
 const DELAY_SAMPLES = 90;
 const FIRST_PACKET_TIMEOUT_MS = 10_000;
 
-/** Whether the transcoder has a decoder for this encoding name. */
-export function canTranscode(codec: string): boolean {
-  return codec in DECODERS;
-}
-
 export class Transcoder extends EventEmitter<TranscoderEvents> {
   readonly #options: TranscoderOptions;
   readonly #log: Logger;
@@ -76,7 +71,7 @@ export class Transcoder extends EventEmitter<TranscoderEvents> {
 
   constructor(options: TranscoderOptions) {
     super();
-    if (!canTranscode(options.codec)) throw new Error(`no decoder for ${options.codec}`);
+    if (!(options.codec in DECODERS)) throw new Error(`no decoder for ${options.codec}`);
     this.#options = options;
     this.#log = options.log.child({ camera: options.cameraId, transcoder: true });
   }
