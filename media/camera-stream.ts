@@ -4,6 +4,11 @@
  * current Producer; close() ends all of them, and mediasoup closes every consumer with them.
  *
  * Packets are forwarded as they arrive, never re-parsed, so the ingest adds no frame delay.
+ * What the camera sends decides the path (see ingest/codec.ts): H.264 a browser can decode is
+ * forwarded as it is (`passthrough`); H.265 or H.264 with B-frames goes through a Transcoder,
+ * started while a viewer holds a transcode lease (`acquireTranscode`) — also for a passthrough
+ * camera whose viewer's browser refuses its profile — and closed with the last lease or the
+ * camera session; a codec the hub cannot serve leaves the stream `unsupported`, not retried.
  * Each RTSP session gets a fresh Producer: a camera that reboots comes back with a new RTP
  * session, and a new Producer tells every browser to start a new decoder instead of showing a
  * corrupted picture across the sequence-number jump.
@@ -14,7 +19,10 @@ import type { types as ms } from 'mediasoup';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
 import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
+import { describeCodec, planIngest, type IngestPath, type IngestPlan } from './ingest/codec.ts';
+import { keyframeRequest } from './ingest/h264.ts';
 import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
+import { Transcoder, type TranscoderStats } from './transcoder.ts';
 
 export interface CameraStreamOptions {
   cameraId: string;
@@ -29,12 +37,17 @@ export interface CameraStreamOptions {
 }
 
 /** Every state an ingest reports (never `idle`: that is the absence of an ingest). */
-export const INGEST_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline'] as const satisfies readonly CameraState[];
+export const INGEST_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline', 'unsupported'] as const satisfies readonly CameraState[];
+
+/** A viewer's hold on the camera's transcode: it runs while any is held. */
+export interface TranscodeLease {
+  release(): void;
+}
 
 type StreamEvents = {
   state: [state: CameraState, retryAt: number | undefined];
-  /** A new picture source (first connect, or after the camera came back). */
-  producer: [producer: ms.Producer];
+  /** A new picture source on a path (first connect, the camera came back, a transcode started). */
+  producer: [producer: ms.Producer, path: IngestPath];
   /** Private: the owner removes the stream from its map. */
   '@close': [];
 };
@@ -42,6 +55,10 @@ type StreamEvents = {
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
+/** A transcode that died is started again after this long, while viewers need it. */
+const TRANSCODE_RETRY_MS = 1_000;
+/** The RTCP sender SSRC of the hub's own keyframe requests to a camera (any value will do). */
+const KEYFRAME_SENDER_SSRC = 0x6774680a;
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -57,7 +74,16 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #socket: Socket | undefined;
   #transport: ms.PlainTransport | undefined;
   #producer: ms.Producer | undefined;
-  /** Pipe producers of the current Producer on other routers, by router id. */
+  /** What the camera sends and how it is served, from the current session's SDP. */
+  #plan: IngestPlan | undefined;
+  /** The current session's transcode, while leases are held. */
+  #transcoder: Transcoder | undefined;
+  #transcodeLeases = 0;
+  /** Restarts a transcode that died while viewers still need it. */
+  #transcodeRetry: NodeJS.Timeout | undefined;
+  /** SSRC of the current session's RTP (to ask the camera for a keyframe). */
+  #cameraSsrc: number | undefined;
+  /** Pipe producers on other routers, by source producer id and router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
   #sessions = 0;
   /** performance.now() of the last RTP packet of the current session. */
@@ -82,6 +108,15 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   get producer(): ms.Producer | undefined {
     return this.#producer;
+  }
+
+  /** How the current (or last) session is served; undefined before the camera described itself. */
+  get plan(): IngestPlan | undefined {
+    return this.#plan;
+  }
+
+  get transcoderStats(): TranscoderStats | undefined {
+    return this.#transcoder?.stats;
   }
 
   get router(): ms.Router {
@@ -124,24 +159,42 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     void this.#connect();
   }
 
-  /** The current Producer as seen from `router`: itself, or piped there once and shared. */
-  producerOn(router: ms.Router): Promise<ms.Producer | undefined> {
-    const producer = this.#producer;
-    if (!producer || producer.closed) return Promise.resolve(undefined);
-    if (router.id === this.#options.router.id) return Promise.resolve(producer);
-    let piped = this.#piped.get(router.id);
+  /**
+   * The current Producer of `path` as seen from `router`: itself, or piped there once and
+   * shared. A transcode's Producer exists while a TranscodeLease is held and the camera plays.
+   */
+  async producerOn(router: ms.Router, path: IngestPath = 'passthrough'): Promise<ms.Producer | undefined> {
+    const producer = path === 'passthrough' ? this.#producer : await this.#transcoder?.producer().catch(() => undefined);
+    if (!producer || producer.closed) return undefined;
+    if (router.id === this.#options.router.id) return producer;
+    const key = `${producer.id}:${router.id}`;
+    let piped = this.#piped.get(key);
     if (!piped) {
       piped = this.#options.router
         .pipeToRouter({ producerId: producer.id, router })
         .then((result) => result.pipeProducer)
         .catch((error: Error) => {
           this.#log.warn('pipe to router failed', { error: error.message });
-          this.#piped.delete(router.id);
+          this.#piped.delete(key);
           return undefined;
         });
-      this.#piped.set(router.id, piped);
+      this.#piped.set(key, piped);
     }
     return piped;
+  }
+
+  /** Holds the camera's transcode (started now if the camera plays); release it when done. */
+  acquireTranscode(): TranscodeLease {
+    this.#transcodeLeases++;
+    this.#startTranscode();
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--this.#transcodeLeases === 0) this.#stopTranscode();
+      }
+    };
   }
 
   close(): void {
@@ -150,6 +203,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     clearTimeout(this.#retryTimer);
     clearInterval(this.#stallTimer);
     this.#client?.close();
+    this.#stopTranscode();
     this.#producer?.close();
     this.#transport?.close();
     this.#socket?.close();
@@ -166,15 +220,29 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     try {
       const track = await client.start();
       if (this.#closed || client.closed) return;
+      const plan = planIngest(describeCodec(track.codec, track.fmtp));
+      this.#plan = plan;
+      if (plan.path === 'unsupported') {
+        this.#unsupported(client, plan);
+        return;
+      }
       this.#sessions++;
-      this.#relay(client, track);
+      this.#relay(client, track, plan);
     } catch (error) {
       this.#onSessionEnd(client, error instanceof Error ? error : new Error(String(error)));
       client.close();
     }
   }
 
-  #relay(client: RtspClient, track: RtspTrack): void {
+  /** Nothing to retry: the camera works, the hub cannot serve what it sends. */
+  #unsupported(client: RtspClient, plan: IngestPlan): void {
+    this.#log.warn('camera codec unsupported', { codec: plan.codec.label });
+    this.#client = undefined;
+    client.close();
+    this.#setState('unsupported', undefined);
+  }
+
+  #relay(client: RtspClient, track: RtspTrack, plan: Exclude<IngestPlan, { path: 'unsupported' }>): void {
     const socket = this.#socket!;
     const port = this.#transport!.tuple.localPort;
     const ip = this.#options.listenIp;
@@ -189,11 +257,17 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       this.#lastRtpAt = performance.now();
       if (this.#state === 'stalled') this.#setState('live', undefined);
       const packetSsrc = packet.readUInt32BE(8);
+      if (plan.path === 'transcode') {
+        if (packetSsrc !== this.#cameraSsrc) this.#newSession(packetSsrc);
+        this.#transcoder?.push(packet);
+        return;
+      }
+      this.#transcoder?.push(packet);
       if (packetSsrc !== ssrc) {
         // First packet, or the camera started a new RTP session on the same connection.
         ssrc = packetSsrc;
         early = [packet];
-        void this.#produce(track, packetSsrc).then((ok) => {
+        void this.#produce(track, plan.profileLevelId, packetSsrc).then((ok) => {
           const queued = early ?? [];
           early = undefined;
           if (ok) for (const p of queued) forward(p);
@@ -211,9 +285,57 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     });
   }
 
-  async #produce(track: RtspTrack, ssrc: number): Promise<boolean> {
+  /** The camera's RTP (re)started with `ssrc`; the transcode of the old session ends with it. */
+  #newSession(ssrc: number): void {
+    this.#cameraSsrc = ssrc;
+    this.#stopTranscode();
+    this.#piped.clear();
+    this.#onLive();
+    this.#startTranscode();
+  }
+
+  #onLive(): void {
+    this.#outage = undefined;
+    this.#setState('live', undefined);
+    this.#watchRtp();
+  }
+
+  #startTranscode(): void {
+    const plan = this.#plan;
+    if (this.#transcoder || this.#transcodeLeases === 0 || this.#closed || plan === undefined || plan.path === 'unsupported') return;
+    const ssrc = this.#cameraSsrc;
+    if (!this.#client || ssrc === undefined) return; // Started when the camera's RTP flows.
+    const transcoder = new Transcoder({ cameraId: this.cameraId, codec: plan.codec.codec, router: this.#options.router, listenIp: this.#options.listenIp, log: this.#options.log });
+    this.#transcoder = transcoder;
+    transcoder.once('@close', (error) => {
+      if (this.#transcoder !== transcoder) return; // Closed by this stream.
+      this.#transcoder = undefined;
+      this.#log.warn('transcode died; restarting', { error: error?.message, inMs: TRANSCODE_RETRY_MS });
+      this.#transcodeRetry = setTimeout(() => this.#startTranscode(), TRANSCODE_RETRY_MS);
+      this.#transcodeRetry.unref();
+    });
+    transcoder.producer().then(
+      (producer) => {
+        if (this.#transcoder === transcoder) this.emit('producer', producer, 'transcode');
+      },
+      () => transcoder.close()
+    );
+    // The decoder needs a keyframe to start; the camera would otherwise make it wait a GOP.
+    this.#client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, ssrc, 'pli'));
+  }
+
+  #stopTranscode(): void {
+    clearTimeout(this.#transcodeRetry);
+    const transcoder = this.#transcoder;
+    this.#transcoder = undefined;
+    transcoder?.close();
+  }
+
+  async #produce(track: RtspTrack, profileLevelId: string, ssrc: number): Promise<boolean> {
     this.#producer?.close();
     this.#piped.clear();
+    this.#cameraSsrc = ssrc;
+    this.#stopTranscode();
     const transport = this.#transport;
     if (!transport || this.#closed) return false;
     try {
@@ -227,7 +349,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
               clockRate: track.clockRate,
               parameters: {
                 'packetization-mode': Number(track.fmtp['packetization-mode'] ?? 1),
-                'profile-level-id': track.profileLevelId ?? '42e01f',
+                'profile-level-id': profileLevelId,
                 'level-asymmetry-allowed': 1
               },
               rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }]
@@ -243,11 +365,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         return false;
       }
       this.#producer = producer;
-      this.#outage = undefined;
-      this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
-      this.#setState('live', undefined);
-      this.#watchRtp();
-      this.emit('producer', producer);
+      this.#log.info('camera live', { producer: producer.id, ssrc, codec: this.#plan?.codec.label, profile: track.profileLevelId, negotiatedAs: profileLevelId });
+      this.#onLive();
+      this.emit('producer', producer, 'passthrough');
+      this.#startTranscode();
       return true;
     } catch (error) {
       const client = this.#client;
@@ -264,6 +385,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#client = undefined;
     clearInterval(this.#stallTimer);
     this.#stallTimer = undefined;
+    this.#cameraSsrc = undefined;
+    this.#stopTranscode();
     this.#producer?.close();
     this.#producer = undefined;
     this.#piped.clear();

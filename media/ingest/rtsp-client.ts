@@ -1,5 +1,5 @@
 /**
- * A minimal RTSP 1.0 client (RFC 2326) for pulling one H.264 track from an IP camera over TCP
+ * A minimal RTSP 1.0 client (RFC 2326) for pulling one video track from an IP camera over TCP
  * interleaved RTP — the transport that works through any firewall and never loses packets to
  * UDP drops. RTP and RTCP packets are handed out untouched: the hub forwards them without
  * re-parsing, which is what keeps the ingest from adding delay.
@@ -76,7 +76,7 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     return this.#sdp;
   }
 
-  /** Connects, negotiates the first H.264 track and starts playing. Resolves with that track. */
+  /** Connects, negotiates the video track (H.264 first) and starts playing. Resolves with that track. */
   async start(): Promise<RtspTrack> {
     await this.#connect();
     const base = this.#baseUrl();
@@ -85,8 +85,9 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     const contentBase = describe.headers.get('content-base') ?? describe.headers.get('content-location') ?? base;
     this.#sdp = describe.body;
     const sdp = parseSdp(describe.body);
-    const video = sdp.video.find((v) => v.codec === 'H264');
-    if (!video) throw new RtspError(`camera offers no H.264 video (offered: ${sdp.video.map((v) => v.codec).join(', ') || 'none'})`);
+    // H.264 if offered, else H.265, else whatever video there is: the caller decides what it can serve.
+    const video = sdp.video.find((v) => v.codec === 'H264') ?? sdp.video.find((v) => v.codec === 'H265') ?? sdp.video[0];
+    if (!video) throw new RtspError('camera offers no video');
 
     const sessionBase = resolveControl(contentBase, sdp.control);
     const trackUrl = resolveControl(contentBase, video.control);

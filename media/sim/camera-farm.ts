@@ -18,7 +18,7 @@ import { SIM_HOST, SimCamera, type SimCameraExit, type SimCameraSpec, type SimCa
 /** Cameras started at once: one per core (at least two). */
 const START_CONCURRENCY = Math.max(2, availableParallelism());
 
-export type { SimCameraExit, SimCameraSpec, SimCameraStats } from './sim-camera.ts';
+export { SIM_CODECS, type SimCameraExit, type SimCameraSpec, type SimCameraStats, type SimCodec } from './sim-camera.ts';
 export { SimError, type SimErrorCode } from './errors.ts';
 
 export interface CameraFarmOptions {

@@ -13,11 +13,12 @@ when its parent dies (PR_SET_PDEATHSIG), so a crashed farm leaves no camera behi
 Pipeline (one shared pipeline for all RTSP clients, built when the first client arrives):
 
     appsrc (newest frame only, arrival timestamps) -> clockoverlay (name + wall clock,
-    bottom-left, clear of the timestamp strip) -> x264enc (ultrafast, zerolatency, no
-    B-frames, GOP <= 1 s) -> constrained baseline -> rtph264pay (SPS/PPS before every IDR)
+    bottom-left, clear of the timestamp strip) -> the --codec's encoder (default x264enc
+    ultrafast, zerolatency, no B-frames, GOP <= 1 s, constrained baseline) -> its RTP
+    payloader (parameter sets before every IDR)
 
-An RTCP PLI or FIR from a client reaches x264enc as an upstream force-key-unit event
-(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR with the next frame.
+An RTCP PLI or FIR from a client reaches the encoder as an upstream force-key-unit event
+(rtpsession -> payloader -> encoder), so a client that asks gets an IDR with the next frame.
 The SETUP reply names the SSRC, so a client can send its PLI right after PLAY.
 
 Transports: RTSP over TCP (interleaved; TCP_NODELAY set on each client socket) and UDP
@@ -63,7 +64,33 @@ def parse_args():
     parser.add_argument("--gop", type=int, default=0, help="frames between IDRs (default: fps)")
     parser.add_argument("--bitrate", type=int, default=1000, help="kbit/s")
     parser.add_argument("--font", default="NanumGothic Bold 14")
+    parser.add_argument("--codec", default="h264-baseline", choices=sorted(ENCODERS),
+                        help="what the camera sends (see ENCODERS)")
     return parser.parse_args()
+
+
+# What a simulated camera sends: the encoder (fed I420 from the clock overlay) and the RTP
+# payloader. The H.264 kinds are the profiles IP cameras ship with; B-frames cost a frame of
+# reordering delay and browsers' WebRTC decoders do not take them, and H.265 needs a transcode
+# in the hub (Main 10 is what it cannot serve). Every encoder obeys keyframe requests.
+X264 = "x264enc speed-preset=ultrafast key-int-max={gop} threads=1 bitrate={bitrate} vbv-buf-capacity=1000"
+X265 = ("x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
+        " option-string=\"repeat-headers=1:pools=1:frame-threads=1\"")
+H264_PAY = "rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency"
+H265_PAY = "rtph265pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency"
+# x264 writes the lowest profile its tools need (ultrafast alone is constrained baseline):
+# CABAC makes a stream Main, the 8x8 transform High, as on real cameras.
+MAIN_TOOLS = 'option-string="cabac=1"'
+HIGH_TOOLS = 'option-string="cabac=1:8x8dct=1"'
+ENCODERS = {
+    "h264-baseline": f"{X264} tune=zerolatency bframes=0 ! video/x-h264,profile=constrained-baseline,stream-format=avc,alignment=au ! {H264_PAY}",
+    "h264-main": f"{X264} {MAIN_TOOLS} tune=zerolatency bframes=0 ! video/x-h264,profile=main,stream-format=avc,alignment=au ! {H264_PAY}",
+    "h264-high": f"{X264} {HIGH_TOOLS} tune=zerolatency bframes=0 ! video/x-h264,profile=high,stream-format=avc,alignment=au ! {H264_PAY}",
+    # No zerolatency tune: it turns B-frames off. No lookahead, so only the reordering delays.
+    "h264-bframes": f"{X264} {HIGH_TOOLS} bframes=2 b-adapt=false rc-lookahead=0 sync-lookahead=0 ! video/x-h264,profile=high,stream-format=avc,alignment=au ! {H264_PAY}",
+    "h265": f"{X265} ! video/x-h265,profile=main,stream-format=byte-stream,alignment=au ! {H265_PAY}",
+    "h265-main10": f"videoconvert ! video/x-raw,format=I420_10LE ! {X265} ! video/x-h265,profile=main-10,stream-format=byte-stream,alignment=au ! {H265_PAY}",
+}
 
 
 def gst_quote(text):
@@ -144,10 +171,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
             f" ! clockoverlay text={gst_quote(args.name)} time-format=\"%Y-%m-%d %H:%M:%S\""
             f" font-desc={gst_quote(args.font)} halignment=left valignment=bottom"
             f" shaded-background=true draw-outline=false draw-shadow=false"
-            f" ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0"
-            f" threads=1 bitrate={args.bitrate} vbv-buf-capacity=1000"
-            f" ! video/x-h264,profile=constrained-baseline,stream-format=avc,alignment=au"
-            f" ! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency )"
+            f" ! {ENCODERS[args.codec].format(gop=gop, bitrate=args.bitrate)} )"
         )
         self.set_launch(self.launch)
         self.set_shared(True)

@@ -19,6 +19,14 @@ import { FramePainter, cameraSeed } from './frames.ts';
 export const SIM_HOST = '127.0.0.1';
 export const SIM_PATH = '/stream';
 
+/**
+ * What a simulated camera sends (rtsp_camera.py's ENCODERS): constrained-baseline H.264 (the
+ * default), the Main and High profiles IP cameras default to, High with B-frames, H.265 Main
+ * and H.265 Main 10. Every kind obeys keyframe requests.
+ */
+export const SIM_CODECS = ['h264-baseline', 'h264-main', 'h264-high', 'h264-bframes', 'h265', 'h265-main10'] as const;
+export type SimCodec = (typeof SIM_CODECS)[number];
+
 export interface SimCameraSpec {
   /** Stable id (the hub's camera id). */
   id: string;
@@ -31,6 +39,8 @@ export interface SimCameraSpec {
   height?: number;
   /** Encoder bitrate, kbit/s. */
   bitrateKbps?: number;
+  /** Default `h264-baseline`. */
+  codec?: SimCodec;
 }
 
 export interface SimCameraOptions {
@@ -79,6 +89,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   readonly fps: number;
   readonly width: number;
   readonly height: number;
+  readonly codec: SimCodec;
   readonly #bitrateKbps: number;
   readonly #options: SimCameraOptions;
   readonly #painter: FramePainter;
@@ -106,6 +117,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     this.width = spec.width ?? 640;
     this.height = spec.height ?? 360;
     this.#bitrateKbps = spec.bitrateKbps ?? 1000;
+    this.codec = spec.codec ?? 'h264-baseline';
     this.#port = spec.port;
     this.#options = options;
     this.#painter = new FramePainter({ width: this.width, height: this.height, seed: cameraSeed(spec.id) });
@@ -186,7 +198,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
         SCRIPT,
         ...['--address', SIM_HOST, '--port', String(this.#port), '--path', SIM_PATH],
         ...['--name', this.name, '--width', String(this.width), '--height', String(this.height)],
-        ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps)],
+        ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps), '--codec', this.codec],
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], env },
     );
@@ -341,5 +353,6 @@ function validateSpec(spec: SimCameraSpec): void {
       problems.push(`${key} ${value} must be an even integer 96–1920`);
     }
   }
+  if (spec.codec !== undefined && !SIM_CODECS.includes(spec.codec)) problems.push(`codec ${String(spec.codec)} must be one of ${SIM_CODECS.join(', ')}`);
   if (problems.length) throw new SimError('ERR_SIM_INVALID_SPEC', `camera ${spec.id}: ${problems.join('; ')}`, spec.id);
 }

@@ -40,20 +40,24 @@ export type ErrorCode = (typeof ErrorCodes)[number];
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** CODEC_UNSUPPORTED: what cannot be served, named for people ("H.265 Main 10"). */
+  codec?: string;
 }
 
 /** The one error type the hub throws on purpose; anything else becomes INTERNAL at the edge. */
 export class HubError extends Error {
   readonly code: ErrorCode;
+  readonly codec: string | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, options: { codec?: string } = {}) {
     super(message);
     this.name = 'HubError';
     this.code = code;
+    this.codec = options.codec;
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return this.codec === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, codec: this.codec };
   }
 }
 

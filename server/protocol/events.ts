@@ -15,9 +15,17 @@ export type Ack<T> = (result: Result<T>) => void;
 /**
  * What a viewer sees of a camera's ingest. `idle`: nobody is watching, so it is not pulled.
  * `stalled`: the camera's session is up but no RTP has come for a second (a tile decides its
- * own `stalled` from the frames it presents; this one is for lists and badges).
+ * own `stalled` from the frames it presents; this one is for lists and badges). `unsupported`:
+ * the camera answers, but sends a codec the hub cannot serve (not retried; see CODEC_UNSUPPORTED).
  */
-export type CameraState = 'idle' | 'connecting' | 'live' | 'stalled' | 'reconnecting' | 'offline';
+export type CameraState = 'idle' | 'connecting' | 'live' | 'stalled' | 'reconnecting' | 'offline' | 'unsupported';
+
+/**
+ * How a picture reaches the browser: the camera's own stream (`passthrough`, 원본), or re-encoded
+ * by the hub as constrained-baseline H.264 (`transcode`, 변환) — H.265, B-frames, or a browser
+ * that does not take the camera's profile.
+ */
+export type MediaPath = 'passthrough' | 'transcode';
 
 export interface CameraInfo {
   id: string;
@@ -87,6 +95,7 @@ export interface ConsumerOptions {
   producerId: string;
   kind: ms.MediaKind;
   rtpParameters: ms.RtpParameters;
+  path: MediaPath;
 }
 
 /**

@@ -17,11 +17,13 @@ import type {
   CameraInfo,
   CameraListResponse,
   JoinResponse,
+  MediaPath,
   ServerToClientEvents,
   TransportOptions,
   WatchResponse
 } from '../protocol/events.ts';
 import type { RequestOf } from '../protocol/schemas.ts';
+import type { CameraStream, TranscodeLease } from '../../media/camera-stream.ts';
 import type { CameraStreams, StreamLease } from '../../media/camera-streams.ts';
 import type { WorkerPool } from '../../media/workers.ts';
 
@@ -67,6 +69,12 @@ interface Watch {
   startedAt: number;
   rtpCapabilities: ms.RtpCapabilities;
   consumer: ms.Consumer | undefined;
+  /** The path this viewer's picture takes, once decided. */
+  path: MediaPath | undefined;
+  /** Held while this viewer's picture comes through the camera's transcode. */
+  transcode: TranscodeLease | undefined;
+  /** Consumes run one after another, so two producer events cannot race to two consumers. */
+  consuming: Promise<void>;
   detach: () => void;
   closed: boolean;
 }
@@ -241,6 +249,11 @@ export class Viewer {
     if (this.#watches.size >= this.#deps.maxWatches) {
       this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`, incidentId);
     }
+    const running = streams.get(camera);
+    if (running?.state === 'unsupported') {
+      const reason = unsupportedCodec(running);
+      this.#refuse(cameraId, reason.code, reason.message, incidentId, undefined, reason.codec);
+    }
     // Fail closed: no record, no picture.
     try {
       this.#deps.audit.append(this.#record('view.start', 'allowed', camera.id, decision, incidentId));
@@ -251,9 +264,16 @@ export class Viewer {
 
     const lease = streams.acquire(camera);
     const stream = lease.stream;
-    const onState = (state: WatchResponse['state'], retryAt: number | undefined) =>
+    const onState = (state: WatchResponse['state'], retryAt: number | undefined) => {
       this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
-    const onProducer = () => this.#consumeSafely(watch);
+      if (state === 'unsupported') this.#endWatch(watch, unsupportedCodec(stream));
+      // A camera that needs a transcode has no producer of its own: its coming live is the cue.
+      else if (state === 'live' && !watch.consumer) this.#consumeSafely(watch);
+    };
+    // A new picture on the path this viewer takes (any path while undecided).
+    const onProducer = (_producer: ms.Producer, path: MediaPath) => {
+      if (watch.path === undefined || watch.path === path) this.#consumeSafely(watch);
+    };
     stream.on('state', onState);
     stream.on('producer', onProducer);
     const watch: Watch = {
@@ -264,6 +284,9 @@ export class Viewer {
       startedAt: Date.now(),
       rtpCapabilities: rtpCapabilities as ms.RtpCapabilities,
       consumer: undefined,
+      path: undefined,
+      transcode: undefined,
+      consuming: Promise.resolve(),
       closed: false,
       detach: () => {
         stream.off('state', onState);
@@ -271,7 +294,7 @@ export class Viewer {
       }
     };
     this.#watches.set(cameraId, watch);
-    if (stream.producer) this.#consumeSafely(watch);
+    if (stream.state === 'live') this.#consumeSafely(watch);
     return this.#watchResponse(watch);
   }
 
@@ -331,10 +354,10 @@ export class Viewer {
   }
 
   /** Records the refusal (best effort: a refusal is safe even unrecorded) and throws it. */
-  #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string, why?: string): never {
-    this.#log.warn('watch refused', { camera: cameraId, code, why });
+  #refuse(cameraId: string, code: WireError['code'], message: string, incidentId?: string, why?: string, codec?: string): never {
+    this.#log.warn('watch refused', { camera: cameraId, code, why, ...(codec ? { codec } : {}) });
     this.#deps.record({ ...this.#record('view.refused', 'refused', cameraId, undefined, incidentId), code, ...(why ? { detail: { why } } : {}) });
-    throw new HubError(code, message);
+    throw new HubError(code, message, codec === undefined ? {} : { codec });
   }
 
   /** A view's audit record; its incident is the one it is for, else the one whose grant allows it. */
@@ -368,37 +391,64 @@ export class Viewer {
     return this.#transport;
   }
 
-  /** Consuming runs after the watch was answered: its failures are logged, never left unhandled. */
+  /** Consuming runs after the watch was answered, one at a time per watch: failures are logged, never left unhandled. */
   #consumeSafely(watch: Watch): void {
-    this.#consume(watch).catch((error: unknown) => {
-      this.#log.warn('consume failed', { camera: watch.camera.id, error: error instanceof Error ? error.message : String(error) });
-      this.#deps.send('consumer:closed', {
-        cameraId: watch.camera.id,
-        consumerId: '',
-        reason: { code: 'CODEC_UNSUPPORTED', message: '이 브라우저로 영상을 받을 수 없습니다 (cannot consume with these capabilities)' }
-      });
-    });
+    watch.consuming = watch.consuming.then(() =>
+      this.#consume(watch).catch((error: unknown) => {
+        this.#log.warn('consume failed', { camera: watch.camera.id, error: error instanceof Error ? error.message : String(error) });
+        if (!watch.closed) this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '이 브라우저로 영상을 받을 수 없습니다 (cannot consume with these capabilities)', codec: BROWSER_REFUSED });
+      })
+    );
   }
 
+  /**
+   * Picks this viewer's path: the camera's own stream when its browser takes the negotiated
+   * profile, else the camera's transcode (constrained baseline, shared by every viewer that
+   * needs it), else CODEC_UNSUPPORTED.
+   */
   async #consume(watch: Watch): Promise<void> {
     const transport = this.#transport;
     const router = this.#router?.router;
-    if (!transport || !router || watch.closed) return;
-    const producer = await watch.lease.stream.producerOn(router);
-    if (!producer || watch.closed || transport.closed) return;
-    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
-      this.#deps.send('consumer:closed', {
-        cameraId: watch.camera.id,
-        consumerId: '',
-        reason: { code: 'CODEC_UNSUPPORTED', message: '브라우저가 이 카메라의 코덱을 재생할 수 없습니다 (codec not supported by this browser)' }
-      });
+    const stream = watch.lease.stream;
+    const plan = stream.plan;
+    // Not described yet (a producer event follows), or unsupported (the state event ends the watch).
+    if (!transport || !router || watch.closed || !plan || plan.path === 'unsupported') return;
+    if (plan.path === 'passthrough') {
+      const producer = await stream.producerOn(router);
+      if (!producer || watch.closed || transport.closed) return;
+      if (router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
+        watch.path = 'passthrough';
+        watch.transcode?.release();
+        watch.transcode = undefined;
+        await this.#consumeFrom(watch, producer, 'passthrough');
+        return;
+      }
+    }
+    if (!offersConstrainedBaseline(watch.rtpCapabilities)) {
+      this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '브라우저가 H.264를 재생할 수 없습니다 (this browser offers no H.264 decoder)', codec: BROWSER_REFUSED });
       return;
     }
+    watch.path = 'transcode';
+    watch.transcode ??= stream.acquireTranscode();
+    const producer = await stream.producerOn(router, 'transcode');
+    // Not running yet: the stream's producer event brings it.
+    if (!producer || watch.closed || transport.closed) return;
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
+      this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '브라우저가 변환 영상도 재생할 수 없습니다 (codec not supported by this browser)', codec: BROWSER_REFUSED });
+      return;
+    }
+    await this.#consumeFrom(watch, producer, 'transcode');
+  }
+
+  async #consumeFrom(watch: Watch, producer: ms.Producer, path: MediaPath): Promise<void> {
+    const transport = this.#transport;
+    // Already consuming this very producer (a second event for it).
+    if (!transport || (watch.consumer && !watch.consumer.closed && watch.consumer.producerId === producer.id)) return;
     const consumer = await transport.consume({
       producerId: producer.id,
       rtpCapabilities: watch.rtpCapabilities,
       paused: true,
-      appData: { cameraId: watch.camera.id }
+      appData: { cameraId: watch.camera.id, path }
     });
     if (watch.closed) {
       consumer.close();
@@ -420,13 +470,17 @@ export class Viewer {
       id: consumer.id,
       producerId: producer.id,
       kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters
+      rtpParameters: consumer.rtpParameters,
+      path
     });
   }
 
   #endWatch(watch: Watch, reason?: WireError): void {
+    if (watch.closed) return;
     watch.closed = true;
     watch.detach();
+    watch.transcode?.release();
+    watch.transcode = undefined;
     const consumer = watch.consumer;
     watch.consumer = undefined;
     consumer?.close();
@@ -438,4 +492,25 @@ export class Viewer {
     // Queued: closing an incident ends many views at once, and an fsync each would hold the loop that relays RTP.
     this.#deps.record({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
   }
+}
+
+/** The codec named when the browser, not the camera, is what refuses. */
+const BROWSER_REFUSED = 'browser: no H.264';
+
+/** Why a camera's stream cannot be served, for the tile: its codec, named. */
+function unsupportedCodec(stream: CameraStream): WireError & { codec: string } {
+  const codec = stream.plan?.codec.label ?? 'unknown codec';
+  return { code: 'CODEC_UNSUPPORTED', message: `${codec}: 허브가 재생할 수 없는 코덱입니다 (a codec the hub cannot serve)`, codec };
+}
+
+/** Whether a receiver offers H.264 constrained baseline with packetization-mode 1 (what the transcode sends). */
+function offersConstrainedBaseline(capabilities: ms.RtpCapabilities): boolean {
+  return (capabilities.codecs ?? []).some((codec) => {
+    const parameters = codec.parameters ?? {};
+    return (
+      codec.mimeType.toLowerCase() === 'video/h264' &&
+      String(parameters['packetization-mode'] ?? '0') === '1' &&
+      /^42/i.test(String(parameters['profile-level-id'] ?? '42'))
+    );
+  });
 }

@@ -14,7 +14,7 @@ import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/log.ts';
 import type { ServerToClientEvents } from '../../server/protocol/events.ts';
 import { connectClient, request, type HubClient } from './client.ts';
-import { CameraFarm } from '../../media/sim/camera-farm.ts';
+import { CameraFarm, type SimCodec } from '../../media/sim/camera-farm.ts';
 import { createTestIssuer, userClaims, type TestIssuer } from './tokens.ts';
 
 export { request, type HubClient };
@@ -58,9 +58,10 @@ export interface TestSite {
 
 /**
  * `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로),
- * in a row from 37.5 N 127 E — or at `sites` (one per camera) where a test needs real places.
+ * in a row from 37.5 N 127 E — or at `sites` (one per camera) where a test needs real places;
+ * camera i sends `codecs[i]` (default constrained-baseline H.264).
  */
-export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number; sites?: readonly TestSite[] }): Promise<TestHub> {
+export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number; sites?: readonly TestSite[]; codecs?: readonly SimCodec[] }): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gth-hub-'));
   const farm = new CameraFarm();
   const clients = new Set<HubClient>();
@@ -71,7 +72,8 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       id: `cam-${codeOf(i)}-${String(i + 1).padStart(3, '0')}`,
       name: `테스트 카메라 ${i + 1}`,
       port: 0,
-      ...(options.cameraFps ? { fps: options.cameraFps } : {})
+      ...(options.cameraFps ? { fps: options.cameraFps } : {}),
+      ...(options.codecs?.[i] ? { codec: options.codecs[i] } : {})
     }));
     await farm.start(specs);
     const cameras: RegistryCamera[] = specs.map((spec, i) => {

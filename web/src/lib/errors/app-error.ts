@@ -24,24 +24,27 @@ export type AppErrorCode = ErrorCode | ClientErrorCode;
 
 export class AppError extends Error {
   readonly code: AppErrorCode;
+  /** CODEC_UNSUPPORTED: the codec at issue, as the hub named it ("H.265 Main 10"). */
+  readonly codec: string | undefined;
 
-  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown; codec?: string }) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
+    this.codec = options?.codec;
   }
 
   static fromWire(error: WireError): AppError {
-    return new AppError(error.code, error.message);
+    return new AppError(error.code, error.message, error.codec === undefined ? undefined : { codec: error.codec });
   }
 }
 
 /** Reads a `{ code, message }` from anything the wire handed over; null if it is not one. */
 export function parseWireError(value: unknown): WireError | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { code, message } = value as { code?: unknown; message?: unknown };
+  const { code, message, codec } = value as { code?: unknown; message?: unknown; codec?: unknown };
   if (!isErrorCode(code)) return null;
-  return { code, message: typeof message === 'string' ? message : code };
+  return { code, message: typeof message === 'string' ? message : code, ...(typeof codec === 'string' ? { codec } : {}) };
 }
 
 /** Anything thrown → an AppError (unknown errors keep their message and become UNKNOWN). */

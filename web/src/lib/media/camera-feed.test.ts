@@ -81,7 +81,7 @@ function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?:
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-const consumerOptions = (id: string): ConsumerOptions => ({ cameraId: 'cam-1', id, producerId: 'p-1', kind: 'video', rtpParameters: { codecs: [] } as never });
+const consumerOptions = (id: string, path: ConsumerOptions['path'] = 'passthrough'): ConsumerOptions => ({ cameraId: 'cam-1', id, producerId: 'p-1', kind: 'video', rtpParameters: { codecs: [] } as never, path });
 
 afterEach(() => {
   for (const made of feeds.splice(0)) made.close({ unwatch: false });
@@ -119,6 +119,32 @@ test('the camera drops: offline with the reason, then live again on the next str
   assert.equal(f.status.error, null);
 });
 
+test('the feed says which path its picture takes, and none between pictures', async () => {
+  const { feed: f } = feed();
+  f.start();
+  f.handleConsumer(consumerOptions('c-1', 'transcode'));
+  await settle();
+  assert.equal(f.status.path, 'transcode');
+  f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code: 'CAMERA_OFFLINE', message: 'camera dropped' } });
+  assert.equal(f.status.path, null);
+  f.handleConsumer(consumerOptions('c-2'));
+  await settle();
+  assert.equal(f.status.path, 'passthrough');
+});
+
+test('a codec the hub cannot serve ends the feed as unsupported, with the codec named, never offline or retried', async () => {
+  const { feed: f, hub } = feed({ retryPolicy: retryAtOnce });
+  f.start();
+  await settle();
+  f.handleState({ cameraId: 'cam-1', state: 'unsupported' });
+  f.handleConsumerClosed({ cameraId: 'cam-1', consumerId: '', reason: { code: 'CODEC_UNSUPPORTED', message: 'H.265 Main 10: cannot serve', codec: 'H.265 Main 10' } });
+  assert.equal(f.status.state, 'unsupported');
+  assert.equal(f.status.error?.codec, 'H.265 Main 10');
+  assert.equal(f.status.retryAt, null);
+  await settle();
+  assert.equal(hub.called('camera:watch'), 1, 'not watched again');
+});
+
 test('tiles hear that the track is going before it is stopped, so they can keep its last frame', async () => {
   const { feed: f, consumers } = feed();
   f.start();
@@ -137,7 +163,8 @@ test('out of scope is denied for good, an expired token is expired', async () =>
   for (const [code, state] of [
     ['CAMERA_OUT_OF_SCOPE', 'denied'],
     ['AUTH_TOKEN_EXPIRED', 'expired'],
-    ['CAMERA_UNKNOWN', 'offline']
+    ['CAMERA_UNKNOWN', 'offline'],
+    ['CODEC_UNSUPPORTED', 'unsupported']
   ] as const) {
     const hub = new ScriptedHub();
     hub.answers.set('camera:watch', () => Promise.reject(new AppError(code, 'no')));

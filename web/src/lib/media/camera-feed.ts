@@ -5,7 +5,7 @@
  * the hub's pushes for this camera here; a tile holds a lease on it (see `TileStream`).
  */
 import type { types as mc } from 'mediasoup-client';
-import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions } from '$protocol/events.ts';
+import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions, MediaPath } from '$protocol/events.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient, RequestPayload } from '$lib/signaling/index.ts';
 import { EMPTY_RECEIVER_STATS, readInboundVideo, type ReceiverStats } from './receiver-stats.ts';
@@ -23,6 +23,8 @@ export interface FeedStatus {
   retryAt: number | null;
   /** The current picture, or null between streams. */
   track: MediaStreamTrack | null;
+  /** How the current picture comes: the camera's own stream or the hub's transcode (null between streams). */
+  path: MediaPath | null;
 }
 
 /** What a feed needs from its session: narrow, so the feed never holds its parent. */
@@ -49,6 +51,7 @@ export class CameraFeed {
   #closed = false;
 
   #consumer: mc.Consumer | null = null;
+  #path: MediaPath | null = null;
   /** consumer:closed can overtake a consume() in flight; remember recent ids. */
   readonly #closedConsumerIds = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
@@ -89,7 +92,8 @@ export class CameraFeed {
       cameraState: this.#cameraState,
       error: this.#error,
       retryAt: this.#terminal ? null : this.#retryAt,
-      track: this.#consumer?.track ?? null
+      track: this.#consumer?.track ?? null,
+      path: this.#consumer ? this.#path : null
     };
   }
 
@@ -215,6 +219,7 @@ export class CameraFeed {
       return;
     }
     this.#consumer = consumer;
+    this.#path = options.path;
     this.#stats = EMPTY_RECEIVER_STATS;
     consumer.on('transportclose', () => this.#dropConsumer(consumer));
     consumer.on('trackended', () => this.#dropConsumer(consumer));
@@ -262,6 +267,7 @@ export class CameraFeed {
     if (this.#terminal) return this.#terminal;
     if (this.#retryState) return this.#retryState;
     if (this.#cameraState === 'offline') return 'offline';
+    if (this.#cameraState === 'unsupported') return 'unsupported';
     if (this.#cameraState === 'reconnecting') return 'reconnecting';
     if (this.#consumer) return 'live';
     if (this.#error?.code === 'CAMERA_OFFLINE') return 'offline';

@@ -5,11 +5,15 @@
  */
 import { accessVerdict, type AppErrorCode } from '$lib/errors/app-error.ts';
 
-export const TILE_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline', 'denied', 'expired'] as const;
+export const TILE_STATES = ['connecting', 'live', 'stalled', 'reconnecting', 'offline', 'denied', 'expired', 'unsupported'] as const;
 export type TileState = (typeof TILE_STATES)[number];
 
-/** The state a tile stays in after a refusal that retrying will not fix (see `accessVerdict`). */
+/**
+ * The state a tile stays in after a refusal that retrying will not fix (see `accessVerdict`);
+ * a codec that cannot be served is `unsupported`, never `offline`.
+ */
 export function terminalStateFor(code: AppErrorCode): TileState {
+  if (code === 'CODEC_UNSUPPORTED') return 'unsupported';
   return accessVerdict(code) ?? 'offline';
 }
 

@@ -10,7 +10,7 @@
  * detaches the video and releases the lease.
  */
 import { stripAgeMs } from '$strip';
-import type { CameraState } from '$protocol/events.ts';
+import type { CameraState, MediaPath } from '$protocol/events.ts';
 import type { AppError } from '$lib/errors/app-error.ts';
 import type { FeedStatus } from './camera-feed.ts';
 import type { FeedLease } from './media-session.ts';
@@ -24,6 +24,8 @@ export interface TileStatus {
   cameraState: CameraState | null;
   error: AppError | null;
   retryAt: number | null;
+  /** The path of the picture on screen (원본 / 변환), null while there is none. */
+  path: MediaPath | null;
 }
 
 /** The tile's elements a stream draws into. */
@@ -62,6 +64,8 @@ export interface TileStats {
   stalls: number;
   /** Whether the tile shows a held still (the last picture) instead of the video. */
   holding: boolean;
+  /** The path of the picture on screen (원본 passthrough / 변환 transcode), null while there is none. */
+  path: MediaPath | null;
 }
 
 export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
@@ -123,7 +127,7 @@ export class TileStream {
     // picture that stopped moving is not live, whatever the hub thinks of the camera.
     if (state === 'live' && !this.#framing) state = 'connecting';
     else if (state === 'live' && this.#stall.stalled(performance.now())) state = 'stalled';
-    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt };
+    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt, path: this.#framing ? feed.path : null };
   }
 
   stats(): TileStats {
@@ -147,7 +151,8 @@ export class TileStream {
       height: this.#height,
       hasStrip: this.#hasStrip,
       stalls: this.#stalls,
-      holding: !this.#still.hidden
+      holding: !this.#still.hidden,
+      path: this.status.path
     };
   }
 
