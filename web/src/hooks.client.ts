@@ -5,6 +5,7 @@
  */
 import type { ClientInit } from '@sveltejs/kit';
 import { loadToken } from '$lib/auth/token-store.ts';
+// Imported by path, not through $lib/state: the app's entry should not evaluate the page managers.
 import { openEarlyConnection } from '$lib/state/early-connection.ts';
 
 export const init: ClientInit = () => {
