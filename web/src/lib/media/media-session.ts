@@ -27,19 +27,6 @@ interface FeedEntry {
   releaseTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/**
- * Sends `media:join` and `transport:create` back to back, without waiting for the join's answer
- * in between: the hub answers a socket's requests in order and its join is synchronous, so the
- * transport is asked for by a joined session, one round trip sooner. A refused join refuses the
- * transport too (NOT_JOINED); that answer is awaited by no one but never left unhandled.
- */
-export function joinAndCreate(client: HubClient): { join: Promise<JoinResponse>; created: Promise<TransportOptions> } {
-  const join = client.request('media:join', {});
-  const created = client.request('transport:create', {});
-  created.catch(() => undefined);
-  return { join, created };
-}
-
 export class MediaSession {
   readonly #client: HubClient;
   readonly #device: mc.Device;
@@ -55,8 +42,8 @@ export class MediaSession {
 
   /**
    * Loads the device for the session's router and takes the receive transport the hub is
-   * creating (`created`, asked for with the join: see `joinAndCreate`), together: the hub builds
-   * the transport while the browser matches its codecs (probed since `warmDevice()`).
+   * creating (`created`, asked for with the join: see `joinAndCreate` in join.ts), together:
+   * the hub builds the transport while the browser matches its codecs (see `warmDevice()`).
    */
   static async open(client: HubClient, join: JoinResponse, created: Promise<TransportOptions>, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
     let device: mc.Device;

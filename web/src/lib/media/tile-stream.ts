@@ -265,9 +265,12 @@ export class TileStream {
       // The new stream is on screen: the held picture can go.
       this.#still.hidden = true;
       this.#onStatus(this.status);
-    } else if (stallEnded) {
-      this.#onStatus(this.status);
+      this.#countFrame(metadata);
+      // Not this frame: the reader's first read sets up its canvas (tens of ms in Chromium),
+      // which would hold back the tile's "live" until it is done. It starts on the next one.
+      return;
     }
+    if (stallEnded) this.#onStatus(this.status);
     this.#countFrame(metadata);
     this.#readStrip(metadata);
   };

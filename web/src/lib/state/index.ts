@@ -1,3 +1,4 @@
+export { takeEarlyConnection, type EarlyConnection } from './early-connection.ts';
 export { Clock } from './clock.svelte.ts';
 export { GridManager, type PlaceResult, type TileProbe } from './grid.svelte.ts';
 export { DEFAULT_LAYOUT, formatGridQuery, isLayout, layoutFor, LAYOUTS, parseGridQuery, type GridQuery, type Layout } from './grid-query.ts';

@@ -14,6 +14,7 @@ import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, Se
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
 import { joinAndCreate, MediaSession, terminalStateFor, warmDevice, type TileState } from '$lib/media/index.ts';
 import { HubClient, type PushName } from '$lib/signaling/index.ts';
+import type { EarlyConnection } from './early-connection.ts';
 
 export type SessionStatus =
   /** Not started. */
@@ -98,6 +99,8 @@ export class SessionManager {
   readonly #seen = new SvelteMap<string, CameraInfo>();
   /** Pages' own handlers for hub events, attached to each client this session makes. */
   readonly #listeners: Array<(client: HubClient) => () => void> = [];
+  /** The connection taken over at start, until its first join is taken. */
+  #early: EarlyConnection | null = null;
 
   constructor(options: SessionManagerOptions = {}) {
     this.#options = { retryDelayMs: 2_000, expiryGraceMs: 5_000, directory: false, ...options };
@@ -155,11 +158,16 @@ export class SessionManager {
     if (this.#client) this.#offs.push(attach(this.#client));
   }
 
-  /** Connects with the token `token()` returns (read again on every reconnect). */
-  start(token: () => string | null): void {
+  /**
+   * Connects with the token `token()` returns (read again on every reconnect), or takes over
+   * `early`, a connection opened for this page as the app started (early-connection.ts) with
+   * the same token source, and the join it may have sent already.
+   */
+  start(token: () => string | null, early: EarlyConnection | null = null): void {
     if (this.#client) return;
-    const client = new HubClient({ token, ...(this.#options.url ? { url: this.#options.url } : {}) });
+    const client = early?.client ?? new HubClient({ token, ...(this.#options.url ? { url: this.#options.url } : {}) });
     this.#client = client;
+    this.#early = early;
     this.status = 'connecting';
     this.error = null;
     // The browser's codec probe runs while the socket connects and joins (see media/device.ts).
@@ -182,7 +190,10 @@ export class SessionManager {
       client.on('cameras:changed', () => this.#relistSoon(client)),
       ...this.#listeners.map((attach) => attach(client))
     );
-    client.connect();
+    // A connection taken over is connected or on its way (connecting it again would send a
+    // second handshake); once connected, it joins here.
+    if (!early) client.connect();
+    else if (client.connected) void this.#join(client);
   }
 
   /**
@@ -213,7 +224,10 @@ export class SessionManager {
     this.status = 'joining';
     let media: MediaSession | null = null;
     try {
-      const { join: joining, created } = joinAndCreate(client);
+      // The first join may be on its way already, sent by the early connection.
+      const early = this.#early?.takeJoin() ?? null;
+      this.#early = null;
+      const { join: joining, created } = early ?? joinAndCreate(client);
       const join = await joining;
       if (epoch !== this.#epoch) return;
       this.info = join.session;
@@ -281,6 +295,8 @@ export class SessionManager {
 
   #lost(client: HubClient, reason: string): void {
     this.#epoch++;
+    // A join sent on the lost connection is answered by no one.
+    this.#early = null;
     this.#closeMedia();
     if (this.#finished()) return;
     this.status = 'reconnecting';
@@ -348,6 +364,7 @@ export class SessionManager {
 
   #teardown(): void {
     this.#epoch++;
+    this.#early = null;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#expiryTimer);
     clearTimeout(this.#relistTimer);
