@@ -46,7 +46,9 @@ test('a camera password never reaches a browser, a log line, the audit or /metri
         simulator: { cameras: 0, basePort: 0 },
         cameras,
         auth: { audience: 'golden-time-hub', issuers: [fire.config], devTokenTtlSec: 3600, reloadIntervalMs: 200 },
-        ingest: { idleGraceMs: 200, retryInitialMs: 100, retryMaxMs: 300, retryFastMs: 100, retryFastForMs: 500 }
+        ingest: { idleGraceMs: 200, retryInitialMs: 100, retryMaxMs: 300, retryFastMs: 100, retryFastForMs: 500 },
+        // On an address of its own (no token), with the camera labels a deployment may ask for.
+        metrics: { listen: { host: '127.0.0.1', port: 0 }, cameraLabels: true, workerPids: false }
       }
     );
     const hub = await startHub(config, { log: createLogger('debug', {}, (line) => logs.push(line)) });
@@ -80,8 +82,9 @@ test('a camera password never reaches a browser, a log line, the audit or /metri
       assert.equal(incident.status, 201, incident.text);
       assert.match(incident.text, /cam-11680-001/, 'the incident answer lists the camera');
       assert.equal((await http('/healthz')).status, 200);
-      const metrics = await http('/metrics');
-      assert.match(metrics.text, /gth_ingest_state/);
+      const metrics = await (await fetch(hub.metricsUrl!)).text();
+      received.push(metrics);
+      assert.match(metrics, /gth_ingest_state\{stream="cam-11680-001"/, 'ingests are labelled with their camera');
       socket.disconnect();
     } finally {
       await hub.close();
