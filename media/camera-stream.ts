@@ -1,12 +1,24 @@
 /**
  * One camera's live stream inside the hub: pulls the camera over RTSP and re-publishes it as a
- * mediasoup Producer. Owns the RTSP session, the UDP relay socket, the PlainTransport and the
- * current Producer; close() ends all of them, and mediasoup closes every consumer with them.
+ * mediasoup Producer. Owns the RTSP session, its PlainTransport (and, over TCP, the UDP relay
+ * socket), the current Producer and the keyframe tap; close() ends all of them, and mediasoup
+ * closes every consumer with them.
  *
- * Packets are forwarded as they arrive, never re-parsed, so the ingest adds no frame delay.
- * Each RTSP session gets a fresh Producer: a camera that reboots comes back with a new RTP
- * session, and a new Producer tells every browser to start a new decoder instead of showing a
- * corrupted picture across the sequence-number jump.
+ * Two ways in, per camera (`transport`):
+ * - `udp`: the RTSP SETUP names the PlainTransport's own ports, so the camera's RTP goes
+ *   straight into the mediasoup worker and no packet is forwarded by JavaScript; the
+ *   PlainTransport sends its RTCP (PLI/FIR for a new viewer) to the camera's RTCP port. If no
+ *   packet arrives within `udpFallbackMs` (a firewall, NAT) the stream falls back to TCP.
+ * - `tcp`: RTP interleaved on the RTSP connection, relayed as-is to the PlainTransport over
+ *   loopback UDP, RTCP relayed back on the connection.
+ * Either way packets are never re-parsed on the forwarding path, so the ingest adds no frame
+ * delay. Each RTSP session gets a fresh PlainTransport and Producer: a camera that reboots comes
+ * back with a new RTP session, and a new Producer tells every browser to start a new decoder
+ * instead of showing a corrupted picture across the sequence-number jump.
+ *
+ * The keyframe tap keeps the latest keyframe (see KeyframeCatcher) so a tile can show a still at
+ * once: over TCP it reads the relayed packets; over UDP a DirectTransport consumer hands the
+ * worker's packets to it (this tap is also how a UDP ingest notices silence).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -14,7 +26,10 @@ import type { types as ms } from 'mediasoup';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
 import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
-import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
+import { KeyframeCatcher, type Keyframe } from './ingest/keyframe.ts';
+import { RtspClient, RtspError, type RtspTrack } from './ingest/rtsp-client.ts';
+
+export type IngestTransport = 'udp' | 'tcp';
 
 export interface CameraStreamOptions {
   cameraId: string;
@@ -26,6 +41,21 @@ export interface CameraStreamOptions {
   rtspTimeoutMs?: number;
   /** RTP silence after which a live stream is reported `stalled`, ms (default 1000). */
   stallAfterMs?: number;
+  /** How media comes in (default udp). */
+  transport?: IngestTransport;
+  /** A UDP session that delivers nothing for this long falls back to TCP for good, ms (default 2000). */
+  udpFallbackMs?: number;
+  /** A session that delivers nothing for this long is ended and retried, ms (default 5000). */
+  dataTimeoutMs?: number;
+}
+
+/** What passed through JavaScript, for tests and benchmarks. */
+export interface IngestCounters {
+  /** RTP packets this process forwarded to the worker (TCP relay only). */
+  rtpRelayed: number;
+  /** RTP packets the keyframe tap read (TCP: the relayed ones; UDP: the DirectTransport consumer's). */
+  rtpTapped: number;
+  keyframes: number;
 }
 
 /** Every state an ingest reports (never `idle`: that is the absence of an ingest). */
@@ -35,6 +65,8 @@ type StreamEvents = {
   state: [state: CameraState, retryAt: number | undefined];
   /** A new picture source (first connect, or after the camera came back). */
   producer: [producer: ms.Producer];
+  /** A complete keyframe arrived (the latest picture a tile can show at once). */
+  keyframe: [keyframe: Keyframe];
   /** Private: the owner removes the stream from its map. */
   '@close': [];
 };
@@ -42,6 +74,21 @@ type StreamEvents = {
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
+const DEFAULT_UDP_FALLBACK_MS = 2_000;
+const DEFAULT_DATA_TIMEOUT_MS = 5_000;
+
+/** One RTSP session's resources: closed together when the session ends. */
+interface Session {
+  client: RtspClient;
+  transport: ms.PlainTransport | undefined;
+  /** TCP only: the loopback socket RTP is relayed through. */
+  relay: Socket | undefined;
+  catcher: KeyframeCatcher | undefined;
+  /** performance.now() of the session's last RTP packet (or of its start). */
+  lastRtpAt: number;
+  packets: number;
+  fallbackTimer: NodeJS.Timeout | undefined;
+}
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -53,15 +100,16 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** The retry schedule of the current outage; none while live. */
   #outage: RetrySchedule | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
-  #client: RtspClient | undefined;
-  #socket: Socket | undefined;
-  #transport: ms.PlainTransport | undefined;
+  #session: Session | undefined;
+  #transportKind: IngestTransport;
   #producer: ms.Producer | undefined;
+  /** The keyframe tap's transport (UDP ingest), one per stream. */
+  #tap: Promise<ms.DirectTransport> | undefined;
+  #keyframe: Keyframe | undefined;
+  readonly #counters: IngestCounters = { rtpRelayed: 0, rtpTapped: 0, keyframes: 0 };
   /** Pipe producers of the current Producer on other routers, by router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
   #sessions = 0;
-  /** performance.now() of the last RTP packet of the current session. */
-  #lastRtpAt = 0;
   /** Checks for RTP silence while a session plays. */
   #stallTimer: NodeJS.Timeout | undefined;
 
@@ -70,6 +118,21 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.cameraId = options.cameraId;
     this.#options = options;
     this.#log = options.log.child({ camera: options.cameraId });
+    this.#transportKind = options.transport ?? 'udp';
+  }
+
+  /** How media comes in now (`udp` may have fallen back to `tcp`). */
+  get transport(): IngestTransport {
+    return this.#transportKind;
+  }
+
+  get counters(): Readonly<IngestCounters> {
+    return this.#counters;
+  }
+
+  /** The latest complete keyframe, kept across reconnects. */
+  get keyframe(): Keyframe | undefined {
+    return this.#keyframe;
   }
 
   get state(): CameraState {
@@ -98,30 +161,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   async start(): Promise<void> {
-    const socket = createSocket('udp4');
-    this.#socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    // RTCP from mediasoup (receiver reports, PLI/FIR for a new viewer) goes back to the camera.
-    socket.on('message', (packet) => this.#client?.sendRtcp(packet));
-    socket.on('error', (error) => this.#log.warn('relay socket error', { error: error.message }));
-
-    const transport = await this.#options.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: this.#options.listenIp },
-      rtcpMux: true,
-      comedia: true
-    });
-    if (this.#closed) {
-      transport.close();
-      return;
-    }
-    this.#transport = transport;
-    void this.#connect();
+    await this.#connect();
   }
 
   /** The current Producer as seen from `router`: itself, or piped there once and shared. */
@@ -149,10 +189,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearInterval(this.#stallTimer);
-    this.#client?.close();
-    this.#producer?.close();
-    this.#transport?.close();
-    this.#socket?.close();
+    if (this.#session) closeSession(this.#session);
+    this.#session = undefined;
+    this.#producer = undefined;
+    void this.#tap?.then((tap) => tap.close());
     this.#setState('offline', undefined);
     this.emit('@close');
     this.removeAllListeners();
@@ -160,43 +200,119 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs });
-    this.#client = client;
-    client.once('close', (error) => this.#onSessionEnd(client, error));
+    const kind = this.#transportKind;
+    const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs, dataTimeoutMs: this.#options.dataTimeoutMs });
+    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, lastRtpAt: 0, packets: 0, fallbackTimer: undefined };
+    this.#session = session;
+    client.once('close', (error) => this.#onSessionEnd(session, error));
     try {
-      const track = await client.start();
-      if (this.#closed || client.closed) return;
-      this.#sessions++;
-      this.#relay(client, track);
+      if (kind === 'udp') await this.#startUdp(session);
+      else await this.#startTcp(session);
     } catch (error) {
-      this.#onSessionEnd(client, error instanceof Error ? error : new Error(String(error)));
-      client.close();
+      this.#onSessionEnd(session, error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  #relay(client: RtspClient, track: RtspTrack): void {
-    const socket = this.#socket!;
-    const port = this.#transport!.tuple.localPort;
+  /** SETUP with the PlainTransport's own ports: RTP and RTCP flow between camera and worker. */
+  async #startUdp(session: Session): Promise<void> {
+    const transport = await this.#openTransport(session, 'udp');
+    let track: RtspTrack;
+    try {
+      track = await session.client.start({ kind: 'udp', rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort });
+    } catch (error) {
+      // 461 Unsupported Transport, or a reply without server ports: this camera speaks TCP only.
+      if (error instanceof RtspError && (error.status === 461 || error.udpRefused)) this.#fallBackToTcp(error.message);
+      throw error;
+    }
+    if (this.#session !== session) throw new RtspError('session replaced');
+    // Without the SSRC the worker cannot route the packets to a Producer (no MID/RID on a camera stream).
+    if (track.ssrc === undefined || !track.udp) {
+      this.#fallBackToTcp('the SETUP reply named no SSRC');
+      throw new RtspError('SETUP over UDP: the camera named no SSRC');
+    }
+    await transport.connect({ ip: track.udp.address, port: track.udp.rtpPort, rtcpPort: track.udp.rtcpPort });
+    this.#sessions++;
+    session.catcher = new KeyframeCatcher(track.fmtp['sprop-parameter-sets']);
+    session.lastRtpAt = performance.now();
+    const producer = await this.#produce(session, track, track.ssrc);
+    if (!producer) return;
+    await this.#tapProducer(session, producer);
+    const fallbackMs = this.#options.udpFallbackMs ?? DEFAULT_UDP_FALLBACK_MS;
+    session.fallbackTimer = setTimeout(() => {
+      if (this.#session !== session || session.packets > 0) return;
+      this.#fallBackToTcp(`no RTP over UDP within ${fallbackMs} ms`);
+      session.client.close();
+      this.#onSessionEnd(session, new RtspError(`no RTP over UDP within ${fallbackMs} ms`));
+    }, fallbackMs);
+  }
+
+  /** RTP interleaved on the RTSP connection, relayed as-is to a comedia PlainTransport. */
+  async #startTcp(session: Session): Promise<void> {
+    const relay = createSocket('udp4');
+    session.relay = relay;
+    await new Promise<void>((resolve, reject) => {
+      relay.once('error', reject);
+      relay.bind(0, '127.0.0.1', () => {
+        relay.off('error', reject);
+        resolve();
+      });
+    });
+    // RTCP from mediasoup (receiver reports, PLI/FIR for a new viewer) goes back to the camera.
+    relay.on('message', (packet) => session.client.sendRtcp(packet));
+    relay.on('error', (error) => this.#log.warn('relay socket error', { error: error.message }));
+    const transport = await this.#openTransport(session, 'tcp');
+    const track = await session.client.start({ kind: 'tcp' });
+    if (this.#session !== session) throw new RtspError('session replaced');
+    this.#sessions++;
+    this.#relay(session, track, transport.tuple.localPort);
+  }
+
+  /**
+   * The session's PlainTransport. UDP: RTP and RTCP on separate ports (cameras do not mux), the
+   * camera's ports set by connect() once SETUP names them. TCP: one muxed port, learnt from the relay.
+   */
+  async #openTransport(session: Session, kind: IngestTransport): Promise<ms.PlainTransport> {
+    const transport = await this.#options.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: this.#options.listenIp },
+      rtcpMux: kind === 'tcp',
+      comedia: kind === 'tcp'
+    });
+    session.transport = transport;
+    if (this.#session !== session) throw new RtspError('session replaced');
+    return transport;
+  }
+
+  #fallBackToTcp(why: string): void {
+    if (this.#transportKind === 'tcp') return;
+    this.#transportKind = 'tcp';
+    this.#log.warn('RTSP over UDP failed, falling back to TCP for this camera', { why });
+  }
+
+  #relay(session: Session, track: RtspTrack, port: number): void {
+    const { client, relay } = session;
     const ip = this.#options.listenIp;
     const forward = (packet: Buffer) => {
-      if (!this.#closed && client === this.#client) socket.send(packet, port, ip);
+      if (!this.#closed && session === this.#session) {
+        relay!.send(packet, port, ip);
+        this.#counters.rtpRelayed++;
+      }
     };
     let ssrc: number | undefined;
     let early: Buffer[] | undefined;
 
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
-      this.#lastRtpAt = performance.now();
-      if (this.#state === 'stalled') this.#setState('live', undefined);
+      this.#onRtp(session, packet);
       const packetSsrc = packet.readUInt32BE(8);
       if (packetSsrc !== ssrc) {
         // First packet, or the camera started a new RTP session on the same connection.
         ssrc = packetSsrc;
         early = [packet];
-        void this.#produce(track, packetSsrc).then((ok) => {
+        session.catcher = new KeyframeCatcher(track.fmtp['sprop-parameter-sets']);
+        void this.#produce(session, track, packetSsrc).then((producer) => {
           const queued = early ?? [];
           early = undefined;
-          if (ok) for (const p of queued) forward(p);
+          if (producer) for (const p of queued) forward(p);
         });
         return;
       }
@@ -211,11 +327,38 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     });
   }
 
-  async #produce(track: RtspTrack, ssrc: number): Promise<boolean> {
+  /** A DirectTransport consumer of the producer: the keyframe tap (and liveness) of a UDP ingest. */
+  async #tapProducer(session: Session, producer: ms.Producer): Promise<void> {
+    this.#tap ??= this.#options.router.createDirectTransport();
+    const tap = await this.#tap;
+    if (this.#closed || producer.closed) return;
+    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: this.#options.router.rtpCapabilities });
+    if (this.#closed || producer.closed || this.#session !== session) {
+      consumer.close();
+      return;
+    }
+    consumer.on('rtp', (packet) => this.#onRtp(session, packet));
+  }
+
+  /** Every RTP packet of a session, read once: liveness and the keyframe tap. */
+  #onRtp(session: Session, packet: Buffer): void {
+    if (session !== this.#session) return;
+    session.lastRtpAt = performance.now();
+    session.packets++;
+    this.#counters.rtpTapped++;
+    if (this.#state === 'stalled') this.#setState('live', undefined);
+    const keyframe = session.catcher?.push(packet);
+    if (!keyframe) return;
+    this.#keyframe = keyframe;
+    this.#counters.keyframes++;
+    this.emit('keyframe', keyframe);
+  }
+
+  async #produce(session: Session, track: RtspTrack, ssrc: number): Promise<ms.Producer | undefined> {
     this.#producer?.close();
     this.#piped.clear();
-    const transport = this.#transport;
-    if (!transport || this.#closed) return false;
+    const transport = session.transport;
+    if (!transport || this.#closed || session !== this.#session) return undefined;
     try {
       const producer = await transport.produce({
         kind: 'video',
@@ -238,34 +381,31 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         },
         appData: { cameraId: this.cameraId }
       });
-      if (this.#closed) {
+      if (this.#closed || session !== this.#session) {
         producer.close();
-        return false;
+        return undefined;
       }
       this.#producer = producer;
       this.#outage = undefined;
-      this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId });
+      this.#log.info('camera live', { producer: producer.id, ssrc, profile: track.profileLevelId, transport: this.#transportKind });
       this.#setState('live', undefined);
       this.#watchRtp();
       this.emit('producer', producer);
-      return true;
+      return producer;
     } catch (error) {
-      const client = this.#client;
-      if (client) {
-        this.#onSessionEnd(client, error as Error);
-        client.close();
-      }
-      return false;
+      this.#onSessionEnd(session, error as Error);
+      return undefined;
     }
   }
 
-  #onSessionEnd(client: RtspClient, error: Error | undefined): void {
-    if (this.#closed || client !== this.#client) return;
-    this.#client = undefined;
+  /** Ends a session (idempotent) and schedules the next attempt. */
+  #onSessionEnd(session: Session, error: Error | undefined): void {
+    closeSession(session);
+    if (this.#closed || session !== this.#session) return;
+    this.#session = undefined;
     clearInterval(this.#stallTimer);
     this.#stallTimer = undefined;
-    this.#producer?.close();
-    this.#producer = undefined;
+    this.#producer = undefined; // Closed with the session's transport.
     this.#piped.clear();
     const now = Date.now();
     const outage = (this.#outage ??= this.#options.backoff.schedule(now));
@@ -285,13 +425,22 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     }, delay);
   }
 
-  /** While a session plays: `stalled` after a second without RTP (the RTSP session may stay up). */
+  /**
+   * While a session plays: `stalled` after a second without RTP (the RTSP session may stay up);
+   * a session silent for `dataTimeoutMs` is ended and retried (over TCP the RTSP client does that).
+   */
   #watchRtp(): void {
     if (this.#stallTimer !== undefined) return;
     const stallAfterMs = this.#options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    const dataTimeoutMs = this.#options.dataTimeoutMs ?? DEFAULT_DATA_TIMEOUT_MS;
     this.#stallTimer = setInterval(() => {
-      if (this.#state === 'live' && performance.now() - this.#lastRtpAt >= stallAfterMs) {
-        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(performance.now() - this.#lastRtpAt) });
+      const session = this.#session;
+      if (!session) return;
+      const silentMs = performance.now() - session.lastRtpAt;
+      if (session.relay === undefined && silentMs >= dataTimeoutMs) {
+        this.#onSessionEnd(session, new RtspError(`no video for ${Math.round(silentMs)} ms`));
+      } else if (this.#state === 'live' && silentMs >= stallAfterMs) {
+        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(silentMs) });
         this.#setState('stalled', undefined);
       }
     }, stallAfterMs / 4);
@@ -304,4 +453,13 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#retryAt = retryAt;
     this.emit('state', state, retryAt);
   }
+}
+
+/** Closes everything one RTSP session holds; the Producer closes with its transport. Idempotent. */
+function closeSession(session: Session): void {
+  clearTimeout(session.fallbackTimer);
+  session.client.close();
+  session.transport?.close();
+  session.relay?.close();
+  session.relay?.removeAllListeners('message');
 }

@@ -14,10 +14,11 @@ Pipeline (one shared pipeline for all RTSP clients, built when the first client 
 
     appsrc (newest frame only, arrival timestamps) -> clockoverlay (name + wall clock,
     bottom-left, clear of the timestamp strip) -> x264enc (ultrafast, zerolatency, no
-    B-frames, GOP <= 1 s) -> constrained baseline -> rtph264pay (SPS/PPS before every IDR)
+    B-frames, GOP = --gop frames, default 1 s) -> constrained baseline -> rtph264pay (SPS/PPS before every IDR)
 
 An RTCP PLI or FIR from a client reaches x264enc as an upstream force-key-unit event
-(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR with the next frame.
+(rtpsession -> rtph264pay -> x264enc), so a client that asks gets an IDR with the next frame;
+with --ignore-keyframe-requests that event is dropped before x264enc (a keyframe-deaf camera).
 The SETUP reply names the SSRC, so a client can send its PLI right after PLAY.
 
 Transports: RTSP over TCP (interleaved; TCP_NODELAY set on each client socket) and UDP
@@ -63,6 +64,8 @@ def parse_args():
     parser.add_argument("--gop", type=int, default=0, help="frames between IDRs (default: fps)")
     parser.add_argument("--bitrate", type=int, default=1000, help="kbit/s")
     parser.add_argument("--font", default="NanumGothic Bold 14")
+    parser.add_argument("--ignore-keyframe-requests", action="store_true",
+                        help="drop PLI/FIR (force-key-unit) like many real cameras: IDRs only every --gop")
     return parser.parse_args()
 
 
@@ -136,6 +139,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         super().__init__()
         self.feed = feed
         self.media = None
+        self.ignore_keyframe_requests = args.ignore_keyframe_requests
         gop = args.gop or args.fps
         caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
         self.launch = (
@@ -144,7 +148,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
             f" ! clockoverlay text={gst_quote(args.name)} time-format=\"%Y-%m-%d %H:%M:%S\""
             f" font-desc={gst_quote(args.font)} halignment=left valignment=bottom"
             f" shaded-background=true draw-outline=false draw-shadow=false"
-            f" ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0"
+            f" ! x264enc name=enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0"
             f" threads=1 bitrate={args.bitrate} vbv-buf-capacity=1000"
             f" ! video/x-h264,profile=constrained-baseline,stream-format=avc,alignment=au"
             f" ! rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency )"
@@ -164,10 +168,25 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         appsrc = element.get_by_name("src")
         self.feed.attach(appsrc)
         media.connect("unprepared", lambda _m: self.feed.detach(appsrc))
+        if self.ignore_keyframe_requests:
+            deaf_to_keyframe_requests(element.get_by_name("enc"))
         # The sinks the server adds for each transport must never wait on the clock: see
         # never_sync(). The pipeline exists by now (media-configure follows construction).
         element.get_parent().connect("deep-element-added", lambda _bin, _sub, child: never_sync(child))
         log("media configured")
+
+
+def deaf_to_keyframe_requests(encoder):
+    """Drops force-key-unit events before they reach x264enc: PLI/FIR get no IDR."""
+
+    def drop(_pad, info):
+        event = info.get_event()
+        structure = event.get_structure() if event is not None else None
+        if structure is not None and structure.get_name() == "GstForceKeyUnit":
+            return Gst.PadProbeReturn.DROP
+        return Gst.PadProbeReturn.OK
+
+    encoder.get_static_pad("src").add_probe(Gst.PadProbeType.EVENT_UPSTREAM, drop)
 
 
 def never_sync(element):

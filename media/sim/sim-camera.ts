@@ -31,6 +31,16 @@ export interface SimCameraSpec {
   height?: number;
   /** Encoder bitrate, kbit/s. */
   bitrateKbps?: number;
+  /** How a camera keys its stream (default: an IDR every second, and on every PLI/FIR). */
+  keyframes?: SimKeyframes;
+}
+
+/** A real camera's keyframe habits: its GOP, and whether it answers keyframe requests. */
+export interface SimKeyframes {
+  /** Frames between IDRs (default: fps, one per second); 60 at 15 fps is a 4 s GOP. */
+  gopFrames?: number;
+  /** Many cameras ignore RTCP PLI/FIR: a viewer then waits for the next IDR. */
+  ignoreRequests?: boolean;
 }
 
 export interface SimCameraOptions {
@@ -80,6 +90,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   readonly width: number;
   readonly height: number;
   readonly #bitrateKbps: number;
+  readonly #keyframes: SimKeyframes;
   readonly #options: SimCameraOptions;
   readonly #painter: FramePainter;
   readonly #frame: Uint8Array;
@@ -106,6 +117,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     this.width = spec.width ?? 640;
     this.height = spec.height ?? 360;
     this.#bitrateKbps = spec.bitrateKbps ?? 1000;
+    this.#keyframes = spec.keyframes ?? {};
     this.#port = spec.port;
     this.#options = options;
     this.#painter = new FramePainter({ width: this.width, height: this.height, seed: cameraSeed(spec.id) });
@@ -187,6 +199,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
         ...['--address', SIM_HOST, '--port', String(this.#port), '--path', SIM_PATH],
         ...['--name', this.name, '--width', String(this.width), '--height', String(this.height)],
         ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps)],
+        ...keyframeArgs(this.#keyframes),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], env },
     );
@@ -329,6 +342,10 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   }
 }
 
+function keyframeArgs({ gopFrames, ignoreRequests }: SimKeyframes): string[] {
+  return [...(gopFrames ? ['--gop', String(gopFrames)] : []), ...(ignoreRequests ? ['--ignore-keyframe-requests'] : [])];
+}
+
 function validateSpec(spec: SimCameraSpec): void {
   const problems: string[] = [];
   if (typeof spec.id !== 'string' || spec.id.length === 0) problems.push('id must be a non-empty string');
@@ -341,5 +358,7 @@ function validateSpec(spec: SimCameraSpec): void {
       problems.push(`${key} ${value} must be an even integer 96–1920`);
     }
   }
+  const gop = spec.keyframes?.gopFrames;
+  if (gop !== undefined && !(Number.isInteger(gop) && gop >= 1 && gop <= 600)) problems.push(`gopFrames ${gop} must be 1–600`);
   if (problems.length) throw new SimError('ERR_SIM_INVALID_SPEC', `camera ${spec.id}: ${problems.join('; ')}`, spec.id);
 }
