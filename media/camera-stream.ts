@@ -87,7 +87,11 @@ interface Session {
   /** performance.now() of the session's last RTP packet (or of its start). */
   lastRtpAt: number;
   packets: number;
+  /** UDP: the worker's RTP byte count at the last poll, and whether a poll is in flight. */
+  bytes: number;
+  polling: boolean;
   fallbackTimer: NodeJS.Timeout | undefined;
+  closed: boolean;
 }
 
 export class CameraStream extends EventEmitter<StreamEvents> {
@@ -202,7 +206,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     if (this.#closed) return;
     const kind = this.#transportKind;
     const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs, dataTimeoutMs: this.#options.dataTimeoutMs });
-    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, lastRtpAt: 0, packets: 0, fallbackTimer: undefined };
+    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, lastRtpAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
     this.#session = session;
     client.once('close', (error) => this.#onSessionEnd(session, error));
     try {
@@ -216,32 +220,29 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** SETUP with the PlainTransport's own ports: RTP and RTCP flow between camera and worker. */
   async #startUdp(session: Session): Promise<void> {
     const transport = await this.#openTransport(session, 'udp');
-    let track: RtspTrack;
+    const ports = { kind: 'udp' as const, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort };
     try {
-      track = await session.client.start({ kind: 'udp', rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort });
+      await session.client.start(ports, async (track) => {
+        if (this.#session !== session) throw new RtspError('session replaced');
+        // Without the SSRC the worker cannot route the packets to a Producer (no MID/RID on a camera stream).
+        if (track.ssrc === undefined || !track.udp) throw new RtspError('SETUP over UDP: the camera named no SSRC', undefined, true);
+        await transport.connect({ ip: track.udp.address, port: track.udp.rtpPort, rtcpPort: track.udp.rtcpPort });
+        this.#sessions++;
+        session.catcher = new KeyframeCatcher(track.fmtp['sprop-parameter-sets']);
+        session.lastRtpAt = performance.now();
+        // Producer and tap before PLAY: the camera's first packet is often its only keyframe for seconds.
+        const producer = await this.#produce(session, track, track.ssrc);
+        if (producer) await this.#tapProducer(session, producer);
+      });
     } catch (error) {
-      // 461 Unsupported Transport, or a reply without server ports: this camera speaks TCP only.
+      // 461 Unsupported Transport, or a reply without server ports or SSRC: this camera needs TCP.
       if (error instanceof RtspError && (error.status === 461 || error.udpRefused)) this.#fallBackToTcp(error.message);
       throw error;
     }
-    if (this.#session !== session) throw new RtspError('session replaced');
-    // Without the SSRC the worker cannot route the packets to a Producer (no MID/RID on a camera stream).
-    if (track.ssrc === undefined || !track.udp) {
-      this.#fallBackToTcp('the SETUP reply named no SSRC');
-      throw new RtspError('SETUP over UDP: the camera named no SSRC');
-    }
-    await transport.connect({ ip: track.udp.address, port: track.udp.rtpPort, rtcpPort: track.udp.rtcpPort });
-    this.#sessions++;
-    session.catcher = new KeyframeCatcher(track.fmtp['sprop-parameter-sets']);
-    session.lastRtpAt = performance.now();
-    const producer = await this.#produce(session, track, track.ssrc);
-    if (!producer) return;
-    await this.#tapProducer(session, producer);
     const fallbackMs = this.#options.udpFallbackMs ?? DEFAULT_UDP_FALLBACK_MS;
     session.fallbackTimer = setTimeout(() => {
       if (this.#session !== session || session.packets > 0) return;
       this.#fallBackToTcp(`no RTP over UDP within ${fallbackMs} ms`);
-      session.client.close();
       this.#onSessionEnd(session, new RtspError(`no RTP over UDP within ${fallbackMs} ms`));
     }, fallbackMs);
   }
@@ -302,6 +303,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
+      this.#onAlive(session);
       this.#onRtp(session, packet);
       const packetSsrc = packet.readUInt32BE(8);
       if (packetSsrc !== ssrc) {
@@ -340,13 +342,38 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     consumer.on('rtp', (packet) => this.#onRtp(session, packet));
   }
 
-  /** Every RTP packet of a session, read once: liveness and the keyframe tap. */
-  #onRtp(session: Session, packet: Buffer): void {
-    if (session !== this.#session) return;
+  /** Over TCP: every relayed packet is a sign of life. */
+  #onAlive(session: Session): void {
     session.lastRtpAt = performance.now();
     session.packets++;
-    this.#counters.rtpTapped++;
     if (this.#state === 'stalled') this.#setState('live', undefined);
+  }
+
+  /**
+   * Over UDP the packets bypass Node (and the tap sees nothing until a keyframe): the worker's
+   * byte count says whether RTP is flowing.
+   */
+  async #pollUdp(session: Session): Promise<void> {
+    if (session.polling || session.closed || !session.transport) return;
+    session.polling = true;
+    try {
+      const [stats] = await session.transport.getStats();
+      const bytes = stats?.rtpBytesReceived ?? 0;
+      if (bytes > session.bytes && !session.closed) {
+        session.bytes = bytes;
+        this.#onAlive(session);
+      }
+    } catch {
+      // The transport closed under the call: the session is ending anyway.
+    } finally {
+      session.polling = false;
+    }
+  }
+
+  /** The keyframe tap: reads each packet's header, copies only a keyframe's packets. */
+  #onRtp(session: Session, packet: Buffer): void {
+    if (session !== this.#session) return;
+    this.#counters.rtpTapped++;
     const keyframe = session.catcher?.push(packet);
     if (!keyframe) return;
     this.#keyframe = keyframe;
@@ -436,6 +463,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#stallTimer = setInterval(() => {
       const session = this.#session;
       if (!session) return;
+      if (session.relay === undefined) void this.#pollUdp(session);
       const silentMs = performance.now() - session.lastRtpAt;
       if (session.relay === undefined && silentMs >= dataTimeoutMs) {
         this.#onSessionEnd(session, new RtspError(`no video for ${Math.round(silentMs)} ms`));
@@ -457,9 +485,11 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
 /** Closes everything one RTSP session holds; the Producer closes with its transport. Idempotent. */
 function closeSession(session: Session): void {
+  if (session.closed) return;
+  session.closed = true;
   clearTimeout(session.fallbackTimer);
   session.client.close();
   session.transport?.close();
-  session.relay?.close();
   session.relay?.removeAllListeners('message');
+  session.relay?.close();
 }

@@ -90,8 +90,12 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     return this.#sdp;
   }
 
-  /** Connects, negotiates the first H.264 track and starts playing. Resolves with that track. */
-  async start(transport: RtspTransport = { kind: 'tcp' }): Promise<RtspTrack> {
+  /**
+   * Connects, negotiates the first H.264 track and starts playing. Resolves with that track.
+   * `beforePlay` runs between SETUP and PLAY: a receiver for UDP must be ready for the first
+   * packet, often the only keyframe for seconds.
+   */
+  async start(transport: RtspTransport = { kind: 'tcp' }, beforePlay?: (track: RtspTrack) => Promise<void>): Promise<RtspTrack> {
     await this.#connect();
     const base = this.#baseUrl();
     await this.#request('OPTIONS', base);
@@ -134,6 +138,9 @@ export class RtspClient extends EventEmitter<ClientEvents> {
       udp = { address: source ?? this.#socket?.remoteAddress ?? this.#url.hostname, rtpPort: Number(ports[1]), rtcpPort: Number(ports[2] ?? Number(ports[1]) + 1) };
     }
 
+    const track: RtspTrack = { ...video, profileLevelId: h264ProfileLevelId(video.fmtp), ssrc, ...(udp ? { udp } : {}) };
+    await beforePlay?.(track);
+
     this.#playUrl = sessionBase;
     await this.#request('PLAY', this.#playUrl, { Range: 'npt=0.000-' });
     // Over UDP no packet passes here: the owner of the ports watches for silence.
@@ -144,7 +151,7 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     }, Math.max(1000, (sessionTimeoutSec * 1000) / 2));
     this.#keepAlive.unref();
 
-    return { ...video, profileLevelId: h264ProfileLevelId(video.fmtp), ssrc, ...(udp ? { udp } : {}) };
+    return track;
   }
 
   /** Sends an RTCP packet (receiver reports, PLI/FIR keyframe requests) to the camera over TCP. */
