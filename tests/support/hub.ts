@@ -15,6 +15,7 @@ import { createLogger } from '../../server/log.ts';
 import type { ServerToClientEvents } from '../../server/protocol/events.ts';
 import { connectClient, request, type HubClient } from './client.ts';
 import { CameraFarm } from '../../media/sim/camera-farm.ts';
+import type { SimKeyframes } from '../../media/sim/sim-camera.ts';
 import { createTestIssuer, userClaims, type TestIssuer } from './tokens.ts';
 
 export { request, type HubClient };
@@ -39,7 +40,7 @@ export interface TestHub {
 const CODES = Object.keys(DEMO_DISTRICTS) as Array<keyof typeof DEMO_DISTRICTS>;
 
 /** `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로). */
-export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number }): Promise<TestHub> {
+export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number; cameraKeyframes?: SimKeyframes }): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gth-hub-'));
   const farm = new CameraFarm();
   const clients = new Set<HubClient>();
@@ -49,7 +50,8 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       id: `cam-${CODES[i % CODES.length]}-${String(i + 1).padStart(3, '0')}`,
       name: `테스트 카메라 ${i + 1}`,
       port: 0,
-      ...(options.cameraFps ? { fps: options.cameraFps } : {})
+      ...(options.cameraFps ? { fps: options.cameraFps } : {}),
+      ...(options.cameraKeyframes ? { keyframes: options.cameraKeyframes } : {})
     }));
     await farm.start(specs);
     const cameras: RegistryCamera[] = specs.map((spec, i) => {
