@@ -196,7 +196,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     if (this.#session) closeSession(this.#session);
     this.#session = undefined;
     this.#producer = undefined;
-    void this.#tap?.then((tap) => tap.close());
+    void this.#tap?.then((tap) => tap.close()).catch(() => undefined);
     this.#setState('offline', undefined);
     this.emit('@close');
     this.removeAllListeners();
@@ -304,13 +304,13 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
       this.#onAlive(session);
-      this.#onRtp(session, packet);
       const packetSsrc = packet.readUInt32BE(8);
       if (packetSsrc !== ssrc) {
         // First packet, or the camera started a new RTP session on the same connection.
         ssrc = packetSsrc;
         early = [packet];
         session.catcher = new KeyframeCatcher(track.fmtp['sprop-parameter-sets']);
+        this.#onRtp(session, packet);
         void this.#produce(session, track, packetSsrc).then((producer) => {
           const queued = early ?? [];
           early = undefined;
@@ -318,6 +318,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         });
         return;
       }
+      this.#onRtp(session, packet);
       if (early) {
         if (early.length < MAX_EARLY_PACKETS) early.push(packet);
         return;
@@ -427,9 +428,11 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   /** Ends a session (idempotent) and schedules the next attempt. */
   #onSessionEnd(session: Session, error: Error | undefined): void {
+    const current = !this.#closed && session === this.#session;
+    // Cleared first: closing the RTSP client reports its close here again.
+    if (current) this.#session = undefined;
     closeSession(session);
-    if (this.#closed || session !== this.#session) return;
-    this.#session = undefined;
+    if (!current) return;
     clearInterval(this.#stallTimer);
     this.#stallTimer = undefined;
     this.#producer = undefined; // Closed with the session's transport.
