@@ -21,6 +21,7 @@ import { waitUntil } from '../support/wait.ts';
 const log = createLogger('error');
 /** 10 s at 15 fps: any IDR inside a few seconds of the first one was asked for. */
 const LONG_GOP = 150;
+const LONG_GOP_MS = (LONG_GOP / 15) * 1000;
 let farm: CameraFarm;
 let pool: WorkerPool;
 let router: ms.Router;
@@ -77,7 +78,8 @@ for (const transport of ['udp', 'tcp'] as const) {
     const deaf = openStream(farm.url('deaf'), transport);
     try {
       const producers = await Promise.all([live(obeys), live(deaf)]);
-      await waitUntil(() => obeys.counters.keyframes > 0 && deaf.counters.keyframes > 0, 5_000, 'the first keyframes');
+      // A deaf camera whose shared RTSP media is already running sends its next IDR only on its GOP.
+      await waitUntil(() => obeys.counters.keyframes > 0 && deaf.counters.keyframes > 0, LONG_GOP_MS + 5_000, 'the first keyframes');
       // mediasoup forwards at most one keyframe request per second per producer: let the tap's pass.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       const before = [obeys.counters.keyframes, deaf.counters.keyframes];
@@ -155,7 +157,7 @@ for (const transport of ['udp', 'tcp'] as const) {
     const stream = openStream(farm.url('deaf'), transport);
     try {
       await live(stream);
-      await waitUntil(() => stream.keyframe !== undefined, 5_000, 'a keyframe');
+      await waitUntil(() => stream.keyframe !== undefined, LONG_GOP_MS + 5_000, 'a keyframe');
       const keyframe = stream.keyframe!;
       assert.match(keyframe.codec, /^avc1\.42[0-9a-f]{4}$/, 'constrained baseline, from the SPS');
       assert.deepEqual([...keyframe.data.subarray(0, 4)], [0, 0, 0, 1], 'Annex B');
