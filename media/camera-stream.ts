@@ -493,7 +493,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   /**
    * A DirectTransport consumer of the producer: the keyframe tap (and liveness) of a UDP ingest,
-   * and the input of its transcode (the only packets of a UDP ingest that reach Node).
+   * and the input of its transcode.
    */
   async #tapProducer(session: Session, producer: ms.Producer): Promise<void> {
     this.#tap ??= this.#options.router.createDirectTransport();
@@ -506,13 +506,15 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     }
     session.tapConsumer = consumer;
     consumer.on('rtp', (packet) => {
+      // A sign of life at once (the byte-count poll covers the time before the tap's first keyframe).
+      this.#onAlive(session);
       this.#transcoder?.push(packet);
       this.#onRtp(session, packet);
     });
     if (this.#transcoder) this.#requestKeyframe(session);
   }
 
-  /** Over TCP: every relayed packet is a sign of life. */
+  /** Every relayed (TCP) or tapped (UDP) packet is a sign of life. */
   #onAlive(session: Session): void {
     session.lastRtpAt = performance.now();
     session.packets++;
@@ -520,8 +522,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   /**
-   * Over UDP the packets bypass Node (and the tap sees nothing until a keyframe): the worker's
-   * byte count says whether RTP is flowing.
+   * Over UDP the tap sees nothing until a keyframe (a deaf camera's may be a GOP away): the
+   * worker's byte count says whether RTP is flowing.
    */
   async #pollUdp(session: Session): Promise<void> {
     if (session.polling || session.closed || !session.transport) return;
