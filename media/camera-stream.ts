@@ -1,17 +1,35 @@
 /**
  * One camera's live stream inside the hub: pulls the camera over RTSP and re-publishes it as a
- * mediasoup Producer. Owns the RTSP session, the UDP relay socket, the PlainTransport and the
- * current Producer; close() ends all of them, and mediasoup closes every consumer with them.
+ * mediasoup Producer. Owns the RTSP session, its PlainTransport (and, over TCP, the UDP relay
+ * socket), the current Producer and the keyframe tap; close() ends all of them, and mediasoup
+ * closes every consumer with them.
  *
- * Packets are forwarded as they arrive, never re-parsed, so the ingest adds no frame delay.
+ * Two ways in, per camera (`transport`):
+ * - `udp`: the RTSP SETUP names the PlainTransport's own ports, so the camera's RTP goes
+ *   straight into the mediasoup worker and no packet is forwarded by JavaScript; the
+ *   PlainTransport sends its RTCP (PLI/FIR for a new viewer) to the camera's RTCP port. If no
+ *   packet arrives within `udpFallbackMs` (a firewall, NAT) the stream falls back to TCP.
+ * - `tcp`: RTP interleaved on the RTSP connection, relayed as-is to the PlainTransport over
+ *   loopback UDP, RTCP relayed back on the connection.
+ * Either way packets are never re-parsed on the forwarding path, so the ingest adds no frame
+ * delay.
+ *
  * What the camera sends decides the path (see ingest/codec.ts): H.264 a browser can decode is
  * forwarded as it is (`passthrough`); H.265 or H.264 with B-frames goes through a Transcoder,
  * started while a viewer holds a transcode lease (`acquireTranscode`) — also for a passthrough
  * camera whose viewer's browser refuses its profile — and closed with the last lease or the
  * camera session; a codec the hub cannot serve leaves the stream `unsupported`, not retried.
- * Each RTSP session gets a fresh Producer: a camera that reboots comes back with a new RTP
- * session, and a new Producer tells every browser to start a new decoder instead of showing a
- * corrupted picture across the sequence-number jump.
+ * The transcoder reads the camera's packets in Node: a transcode-path camera is pulled over TCP
+ * (its packets are relayed by Node anyway, and the worker has no H.265 to produce); a
+ * passthrough camera over UDP feeds its on-demand transcode from the keyframe tap's consumer.
+ *
+ * Each RTSP session gets a fresh PlainTransport and Producer: a camera that reboots comes
+ * back with a new RTP session, and a new Producer tells every browser to start a new decoder
+ * instead of showing a corrupted picture across the sequence-number jump.
+ *
+ * The keyframe tap keeps the latest keyframe (see KeyframeCatcher) so a tile can show a still at
+ * once: over TCP it reads the relayed packets; over UDP a DirectTransport consumer hands the
+ * worker's packets to it (this tap is also how a UDP ingest notices silence).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -21,8 +39,12 @@ import type { Logger } from '../server/log.ts';
 import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
 import { describeCodec, planIngest, type IngestPath, type IngestPlan } from './ingest/codec.ts';
 import { keyframeRequest } from './ingest/h264.ts';
-import { RtspClient, type RtspTrack } from './ingest/rtsp-client.ts';
+import { KeyframeCatcher, type Keyframe } from './ingest/keyframe.ts';
+import { RtspClient, RtspError, type RtspTrack, type RtspTransport } from './ingest/rtsp-client.ts';
+import type { SdpVideo } from './ingest/sdp.ts';
 import { Transcoder, type TranscoderStats } from './transcoder.ts';
+
+export type IngestTransport = 'udp' | 'tcp';
 
 export interface CameraStreamOptions {
   cameraId: string;
@@ -34,6 +56,21 @@ export interface CameraStreamOptions {
   rtspTimeoutMs?: number;
   /** RTP silence after which a live stream is reported `stalled`, ms (default 1000). */
   stallAfterMs?: number;
+  /** How media comes in (default udp). */
+  transport?: IngestTransport;
+  /** A UDP session that delivers nothing for this long falls back to TCP for good, ms (default 2000). */
+  udpFallbackMs?: number;
+  /** A session that delivers nothing for this long is ended and retried, ms (default 5000). */
+  dataTimeoutMs?: number;
+}
+
+/** What passed through JavaScript, for tests and benchmarks. */
+export interface IngestCounters {
+  /** RTP packets this process forwarded to the worker (TCP relay only). */
+  rtpRelayed: number;
+  /** RTP packets the keyframe tap read (TCP: the relayed ones; UDP: the DirectTransport consumer's). */
+  rtpTapped: number;
+  keyframes: number;
 }
 
 /** Every state an ingest reports (never `idle`: that is the absence of an ingest). */
@@ -48,6 +85,8 @@ type StreamEvents = {
   state: [state: CameraState, retryAt: number | undefined];
   /** A new picture source on a path (first connect, the camera came back, a transcode started). */
   producer: [producer: ms.Producer, path: IngestPath];
+  /** A complete keyframe arrived (the latest picture a tile can show at once). */
+  keyframe: [keyframe: Keyframe];
   /** Private: the owner removes the stream from its map. */
   '@close': [];
 };
@@ -55,10 +94,34 @@ type StreamEvents = {
 /** Packets that arrive while the Producer is being created are replayed, so the first frame is not lost. */
 const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
+const DEFAULT_UDP_FALLBACK_MS = 2_000;
+const DEFAULT_DATA_TIMEOUT_MS = 5_000;
 /** A transcode that died is started again after this long, while viewers need it. */
 const TRANSCODE_RETRY_MS = 1_000;
 /** The RTCP sender SSRC of the hub's own keyframe requests to a camera (any value will do). */
 const KEYFRAME_SENDER_SSRC = 0x6774680a;
+
+/** The camera works; the hub cannot serve what it sends (not an outage: never retried). */
+class UnsupportedCodec extends Error {}
+
+/** One RTSP session's resources: closed together when the session ends. */
+interface Session {
+  client: RtspClient;
+  transport: ms.PlainTransport | undefined;
+  /** TCP only: the loopback socket RTP is relayed through. */
+  relay: Socket | undefined;
+  catcher: KeyframeCatcher | undefined;
+  /** UDP: the keyframe tap's consumer of the session's Producer (also feeds a transcode). */
+  tapConsumer: ms.Consumer | undefined;
+  /** performance.now() of the session's last RTP packet (or of its start). */
+  lastRtpAt: number;
+  packets: number;
+  /** UDP: the worker's RTP byte count at the last poll, and whether a poll is in flight. */
+  bytes: number;
+  polling: boolean;
+  fallbackTimer: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
 
 export class CameraStream extends EventEmitter<StreamEvents> {
   readonly cameraId: string;
@@ -70,9 +133,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** The retry schedule of the current outage; none while live. */
   #outage: RetrySchedule | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
-  #client: RtspClient | undefined;
-  #socket: Socket | undefined;
-  #transport: ms.PlainTransport | undefined;
+  #session: Session | undefined;
+  #transportKind: IngestTransport;
   #producer: ms.Producer | undefined;
   /** What the camera sends and how it is served, from the current session's SDP. */
   #plan: IngestPlan | undefined;
@@ -81,13 +143,15 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #transcodeLeases = 0;
   /** Restarts a transcode that died while viewers still need it. */
   #transcodeRetry: NodeJS.Timeout | undefined;
-  /** SSRC of the current session's RTP (to ask the camera for a keyframe). */
+  /** SSRC of the current session's RTP (to ask the camera for a keyframe over TCP). */
   #cameraSsrc: number | undefined;
+  /** The keyframe tap's transport (UDP ingest), one per stream. */
+  #tap: Promise<ms.DirectTransport> | undefined;
+  #keyframe: Keyframe | undefined;
+  readonly #counters: IngestCounters = { rtpRelayed: 0, rtpTapped: 0, keyframes: 0 };
   /** Pipe producers on other routers, by source producer id and router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
   #sessions = 0;
-  /** performance.now() of the last RTP packet of the current session. */
-  #lastRtpAt = 0;
   /** Checks for RTP silence while a session plays. */
   #stallTimer: NodeJS.Timeout | undefined;
 
@@ -96,6 +160,21 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.cameraId = options.cameraId;
     this.#options = options;
     this.#log = options.log.child({ camera: options.cameraId });
+    this.#transportKind = options.transport ?? 'udp';
+  }
+
+  /** How media comes in now (`udp` may have fallen back to `tcp`). */
+  get transport(): IngestTransport {
+    return this.#transportKind;
+  }
+
+  get counters(): Readonly<IngestCounters> {
+    return this.#counters;
+  }
+
+  /** The latest complete keyframe, kept across reconnects. */
+  get keyframe(): Keyframe | undefined {
+    return this.#keyframe;
   }
 
   get state(): CameraState {
@@ -133,30 +212,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   async start(): Promise<void> {
-    const socket = createSocket('udp4');
-    this.#socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    // RTCP from mediasoup (receiver reports, PLI/FIR for a new viewer) goes back to the camera.
-    socket.on('message', (packet) => this.#client?.sendRtcp(packet));
-    socket.on('error', (error) => this.#log.warn('relay socket error', { error: error.message }));
-
-    const transport = await this.#options.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: this.#options.listenIp },
-      rtcpMux: true,
-      comedia: true
-    });
-    if (this.#closed) {
-      transport.close();
-      return;
-    }
-    this.#transport = transport;
-    void this.#connect();
+    await this.#connect();
   }
 
   /**
@@ -202,11 +258,11 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearInterval(this.#stallTimer);
-    this.#client?.close();
     this.#stopTranscode();
-    this.#producer?.close();
-    this.#transport?.close();
-    this.#socket?.close();
+    if (this.#session) closeSession(this.#session);
+    this.#session = undefined;
+    this.#producer = undefined;
+    void this.#tap?.then((tap) => tap.close()).catch(() => undefined);
     this.#setState('offline', undefined);
     this.emit('@close');
     this.removeAllListeners();
@@ -214,51 +270,147 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs });
-    this.#client = client;
-    client.once('close', (error) => this.#onSessionEnd(client, error));
+    const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs, dataTimeoutMs: this.#options.dataTimeoutMs });
+    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, tapConsumer: undefined, lastRtpAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
+    this.#session = session;
+    client.once('close', (error) => this.#onSessionEnd(session, error));
     try {
-      const track = await client.start();
-      if (this.#closed || client.closed) return;
-      const plan = planIngest(describeCodec(track.codec, track.fmtp));
-      this.#plan = plan;
-      if (plan.path === 'unsupported') {
-        this.#unsupported(client, plan);
+      const track = await client.start(
+        (video) => this.#chooseTransport(session, video),
+        (track) => (session.relay ? Promise.resolve() : this.#beforeUdpPlay(session, track))
+      );
+      if (this.#session !== session) throw new RtspError('session replaced');
+      if (session.relay) {
+        this.#sessions++;
+        this.#relay(session, track, session.transport!.tuple.localPort);
+      } else {
+        this.#armUdpFallback(session);
+      }
+    } catch (error) {
+      if (error instanceof UnsupportedCodec) {
+        this.#unsupported(session);
         return;
       }
-      this.#sessions++;
-      this.#relay(client, track, plan);
-    } catch (error) {
-      this.#onSessionEnd(client, error instanceof Error ? error : new Error(String(error)));
-      client.close();
+      // 461 Unsupported Transport, or a reply without server ports or SSRC: this camera needs TCP.
+      if (error instanceof RtspError && !session.relay && (error.status === 461 || error.udpRefused)) this.#fallBackToTcp(error.message);
+      this.#onSessionEnd(session, error instanceof Error ? error : new Error(String(error)));
     }
   }
 
+  /**
+   * Once the camera described its video: the plan, and the transport that serves it. A
+   * transcode-path camera comes over TCP (the transcoder reads its packets in Node).
+   */
+  async #chooseTransport(session: Session, video: SdpVideo): Promise<RtspTransport> {
+    const plan = planIngest(describeCodec(video.codec, video.fmtp));
+    this.#plan = plan;
+    if (plan.path === 'unsupported') throw new UnsupportedCodec(plan.codec.label);
+    if (plan.path === 'transcode' || this.#transportKind === 'tcp') {
+      await this.#openRelay(session);
+      await this.#openTransport(session, 'tcp');
+      return { kind: 'tcp' };
+    }
+    const transport = await this.#openTransport(session, 'udp');
+    return { kind: 'udp', rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort };
+  }
+
+  /** UDP, between SETUP and PLAY: the camera's ports, the Producer and the keyframe tap. */
+  async #beforeUdpPlay(session: Session, track: RtspTrack): Promise<void> {
+    if (this.#session !== session) throw new RtspError('session replaced');
+    // Without the SSRC the worker cannot route the packets to a Producer (no MID/RID on a camera stream).
+    if (track.ssrc === undefined || !track.udp) throw new RtspError('SETUP over UDP: the camera named no SSRC', undefined, true);
+    const transport = session.transport!;
+    await transport.connect({ ip: track.udp.address, port: track.udp.rtpPort, rtcpPort: track.udp.rtcpPort });
+    this.#sessions++;
+    session.catcher = this.#catcher(track);
+    session.lastRtpAt = performance.now();
+    // Producer and tap before PLAY: the camera's first packet is often its only keyframe for seconds.
+    const producer = await this.#produce(session, track, track.ssrc);
+    if (producer) await this.#tapProducer(session, producer);
+  }
+
+  #armUdpFallback(session: Session): void {
+    const fallbackMs = this.#options.udpFallbackMs ?? DEFAULT_UDP_FALLBACK_MS;
+    session.fallbackTimer = setTimeout(() => {
+      if (this.#session !== session || session.packets > 0) return;
+      this.#fallBackToTcp(`no RTP over UDP within ${fallbackMs} ms`);
+      this.#onSessionEnd(session, new RtspError(`no RTP over UDP within ${fallbackMs} ms`));
+    }, fallbackMs);
+  }
+
+  /** TCP: the loopback socket interleaved RTP is relayed through to a comedia PlainTransport. */
+  async #openRelay(session: Session): Promise<void> {
+    const relay = createSocket('udp4');
+    session.relay = relay;
+    await new Promise<void>((resolve, reject) => {
+      relay.once('error', reject);
+      relay.bind(0, '127.0.0.1', () => {
+        relay.off('error', reject);
+        resolve();
+      });
+    });
+    // RTCP from mediasoup (receiver reports, PLI/FIR for a new viewer) goes back to the camera.
+    relay.on('message', (packet) => session.client.sendRtcp(packet));
+    relay.on('error', (error) => this.#log.warn('relay socket error', { error: error.message }));
+  }
+
+  /** The keyframe tap's reader: H.264 only (what a tile's still decodes). */
+  #catcher(track: RtspTrack): KeyframeCatcher | undefined {
+    return track.codec === 'H264' ? new KeyframeCatcher(track.fmtp['sprop-parameter-sets']) : undefined;
+  }
+
   /** Nothing to retry: the camera works, the hub cannot serve what it sends. */
-  #unsupported(client: RtspClient, plan: IngestPlan): void {
-    this.#log.warn('camera codec unsupported', { codec: plan.codec.label });
-    this.#client = undefined;
-    client.close();
+  #unsupported(session: Session): void {
+    this.#log.warn('camera codec unsupported', { codec: this.#plan?.codec.label });
+    if (this.#session === session) this.#session = undefined;
+    closeSession(session);
     this.#setState('unsupported', undefined);
   }
 
-  #relay(client: RtspClient, track: RtspTrack, plan: Exclude<IngestPlan, { path: 'unsupported' }>): void {
-    const socket = this.#socket!;
-    const port = this.#transport!.tuple.localPort;
+  /**
+   * The session's PlainTransport. UDP: RTP and RTCP on separate ports (cameras do not mux), the
+   * camera's ports set by connect() once SETUP names them. TCP: one muxed port, learnt from the relay.
+   */
+  async #openTransport(session: Session, kind: IngestTransport): Promise<ms.PlainTransport> {
+    const transport = await this.#options.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: this.#options.listenIp },
+      rtcpMux: kind === 'tcp',
+      comedia: kind === 'tcp'
+    });
+    session.transport = transport;
+    if (this.#session !== session) throw new RtspError('session replaced');
+    return transport;
+  }
+
+  #fallBackToTcp(why: string): void {
+    if (this.#transportKind === 'tcp') return;
+    this.#transportKind = 'tcp';
+    this.#log.warn('RTSP over UDP failed, falling back to TCP for this camera', { why });
+  }
+
+  #relay(session: Session, track: RtspTrack, port: number): void {
+    const { client, relay } = session;
     const ip = this.#options.listenIp;
     const forward = (packet: Buffer) => {
-      if (!this.#closed && client === this.#client) socket.send(packet, port, ip);
+      if (!this.#closed && session === this.#session) {
+        relay!.send(packet, port, ip);
+        this.#counters.rtpRelayed++;
+      }
     };
     let ssrc: number | undefined;
     let early: Buffer[] | undefined;
+    const transcodeOnly = this.#plan?.path === 'transcode';
 
     client.on('rtp', (packet) => {
       if (packet.length < 12) return;
-      this.#lastRtpAt = performance.now();
-      if (this.#state === 'stalled') this.#setState('live', undefined);
+      this.#onAlive(session);
       const packetSsrc = packet.readUInt32BE(8);
-      if (plan.path === 'transcode') {
-        if (packetSsrc !== this.#cameraSsrc) this.#newSession(packetSsrc);
+      if (packetSsrc !== ssrc) session.catcher = this.#catcher(track);
+      if (transcodeOnly) {
+        // No passthrough Producer: the packets go to the transcoder alone.
+        if (packetSsrc !== ssrc) this.#newSession(packetSsrc);
+        ssrc = packetSsrc;
+        this.#onRtp(session, packet);
         this.#transcoder?.push(packet);
         return;
       }
@@ -267,13 +419,15 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         // First packet, or the camera started a new RTP session on the same connection.
         ssrc = packetSsrc;
         early = [packet];
-        void this.#produce(track, plan.profileLevelId, packetSsrc).then((ok) => {
+        this.#onRtp(session, packet);
+        void this.#produce(session, track, packetSsrc).then((producer) => {
           const queued = early ?? [];
           early = undefined;
-          if (ok) for (const p of queued) forward(p);
+          if (producer) for (const p of queued) forward(p);
         });
         return;
       }
+      this.#onRtp(session, packet);
       if (early) {
         if (early.length < MAX_EARLY_PACKETS) early.push(packet);
         return;
@@ -281,11 +435,11 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       forward(packet);
     });
     client.on('rtcp', (packet) => {
-      if (!early) forward(packet);
+      if (!early && !transcodeOnly) forward(packet);
     });
   }
 
-  /** The camera's RTP (re)started with `ssrc`; the transcode of the old session ends with it. */
+  /** A transcode-only camera's RTP (re)started with `ssrc`; the transcode of the old session ends with it. */
   #newSession(ssrc: number): void {
     this.#cameraSsrc = ssrc;
     this.#stopTranscode();
@@ -303,8 +457,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   #startTranscode(): void {
     const plan = this.#plan;
     if (this.#transcoder || this.#transcodeLeases === 0 || this.#closed || plan === undefined || plan.path === 'unsupported') return;
-    const ssrc = this.#cameraSsrc;
-    if (!this.#client || ssrc === undefined) return; // Started when the camera's RTP flows.
+    const session = this.#session;
+    if (!session || this.#cameraSsrc === undefined) return; // Started when the camera's RTP flows.
     const transcoder = new Transcoder({ cameraId: this.cameraId, codec: plan.codec.codec, router: this.#options.router, listenIp: this.#options.listenIp, log: this.#options.log });
     this.#transcoder = transcoder;
     transcoder.once('@close', (error) => {
@@ -321,7 +475,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       () => transcoder.close()
     );
     // The decoder needs a keyframe to start; the camera would otherwise make it wait a GOP.
-    this.#client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, ssrc, 'pli'));
+    this.#requestKeyframe(session);
   }
 
   #stopTranscode(): void {
@@ -331,13 +485,82 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     transcoder?.close();
   }
 
-  async #produce(track: RtspTrack, profileLevelId: string, ssrc: number): Promise<boolean> {
+  /** Asks the camera for a keyframe: on the RTSP connection (TCP), or through the worker (UDP). */
+  #requestKeyframe(session: Session): void {
+    if (session.relay) session.client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, this.#cameraSsrc!, 'pli'));
+    else void session.tapConsumer?.requestKeyFrame().catch(() => undefined);
+  }
+
+  /**
+   * A DirectTransport consumer of the producer: the keyframe tap (and liveness) of a UDP ingest,
+   * and the input of its transcode.
+   */
+  async #tapProducer(session: Session, producer: ms.Producer): Promise<void> {
+    this.#tap ??= this.#options.router.createDirectTransport();
+    const tap = await this.#tap;
+    if (this.#closed || producer.closed) return;
+    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: this.#options.router.rtpCapabilities });
+    if (this.#closed || producer.closed || this.#session !== session) {
+      consumer.close();
+      return;
+    }
+    session.tapConsumer = consumer;
+    consumer.on('rtp', (packet) => {
+      // A sign of life at once (the byte-count poll covers the time before the tap's first keyframe).
+      this.#onAlive(session);
+      this.#transcoder?.push(packet);
+      this.#onRtp(session, packet);
+    });
+    if (this.#transcoder) this.#requestKeyframe(session);
+  }
+
+  /** Every relayed (TCP) or tapped (UDP) packet is a sign of life. */
+  #onAlive(session: Session): void {
+    session.lastRtpAt = performance.now();
+    session.packets++;
+    if (this.#state === 'stalled') this.#setState('live', undefined);
+  }
+
+  /**
+   * Over UDP the tap sees nothing until a keyframe (a deaf camera's may be a GOP away): the
+   * worker's byte count says whether RTP is flowing.
+   */
+  async #pollUdp(session: Session): Promise<void> {
+    if (session.polling || session.closed || !session.transport) return;
+    session.polling = true;
+    try {
+      const [stats] = await session.transport.getStats();
+      const bytes = stats?.rtpBytesReceived ?? 0;
+      if (bytes > session.bytes && !session.closed) {
+        session.bytes = bytes;
+        this.#onAlive(session);
+      }
+    } catch {
+      // The transport closed under the call: the session is ending anyway.
+    } finally {
+      session.polling = false;
+    }
+  }
+
+  /** The keyframe tap: reads each packet's header, copies only a keyframe's packets. */
+  #onRtp(session: Session, packet: Buffer): void {
+    if (session !== this.#session) return;
+    this.#counters.rtpTapped++;
+    const keyframe = session.catcher?.push(packet);
+    if (!keyframe) return;
+    this.#keyframe = keyframe;
+    this.#counters.keyframes++;
+    this.emit('keyframe', keyframe);
+  }
+
+  async #produce(session: Session, track: RtspTrack, ssrc: number): Promise<ms.Producer | undefined> {
     this.#producer?.close();
     this.#piped.clear();
     this.#cameraSsrc = ssrc;
     this.#stopTranscode();
-    const transport = this.#transport;
-    if (!transport || this.#closed) return false;
+    const transport = session.transport;
+    const plan = this.#plan;
+    if (!transport || this.#closed || session !== this.#session || plan?.path !== 'passthrough') return undefined;
     try {
       const producer = await transport.produce({
         kind: 'video',
@@ -349,7 +572,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
               clockRate: track.clockRate,
               parameters: {
                 'packetization-mode': Number(track.fmtp['packetization-mode'] ?? 1),
-                'profile-level-id': profileLevelId,
+                'profile-level-id': plan.profileLevelId,
                 'level-asymmetry-allowed': 1
               },
               rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }]
@@ -360,35 +583,34 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         },
         appData: { cameraId: this.cameraId }
       });
-      if (this.#closed) {
+      if (this.#closed || session !== this.#session) {
         producer.close();
-        return false;
+        return undefined;
       }
       this.#producer = producer;
-      this.#log.info('camera live', { producer: producer.id, ssrc, codec: this.#plan?.codec.label, profile: track.profileLevelId, negotiatedAs: profileLevelId });
+      this.#log.info('camera live', { producer: producer.id, ssrc, codec: plan.codec.label, profile: track.profileLevelId, negotiatedAs: plan.profileLevelId, transport: session.relay ? 'tcp' : 'udp' });
       this.#onLive();
       this.emit('producer', producer, 'passthrough');
       this.#startTranscode();
-      return true;
+      return producer;
     } catch (error) {
-      const client = this.#client;
-      if (client) {
-        this.#onSessionEnd(client, error as Error);
-        client.close();
-      }
-      return false;
+      this.#onSessionEnd(session, error as Error);
+      return undefined;
     }
   }
 
-  #onSessionEnd(client: RtspClient, error: Error | undefined): void {
-    if (this.#closed || client !== this.#client) return;
-    this.#client = undefined;
+  /** Ends a session (idempotent) and schedules the next attempt. */
+  #onSessionEnd(session: Session, error: Error | undefined): void {
+    const current = !this.#closed && session === this.#session;
+    // Cleared first: closing the RTSP client reports its close here again.
+    if (current) this.#session = undefined;
+    closeSession(session);
+    if (!current) return;
     clearInterval(this.#stallTimer);
     this.#stallTimer = undefined;
     this.#cameraSsrc = undefined;
     this.#stopTranscode();
-    this.#producer?.close();
-    this.#producer = undefined;
+    this.#producer = undefined; // Closed with the session's transport.
     this.#piped.clear();
     const now = Date.now();
     const outage = (this.#outage ??= this.#options.backoff.schedule(now));
@@ -408,13 +630,23 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     }, delay);
   }
 
-  /** While a session plays: `stalled` after a second without RTP (the RTSP session may stay up). */
+  /**
+   * While a session plays: `stalled` after a second without RTP (the RTSP session may stay up);
+   * a session silent for `dataTimeoutMs` is ended and retried (over TCP the RTSP client does that).
+   */
   #watchRtp(): void {
     if (this.#stallTimer !== undefined) return;
     const stallAfterMs = this.#options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    const dataTimeoutMs = this.#options.dataTimeoutMs ?? DEFAULT_DATA_TIMEOUT_MS;
     this.#stallTimer = setInterval(() => {
-      if (this.#state === 'live' && performance.now() - this.#lastRtpAt >= stallAfterMs) {
-        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(performance.now() - this.#lastRtpAt) });
+      const session = this.#session;
+      if (!session) return;
+      if (session.relay === undefined) void this.#pollUdp(session);
+      const silentMs = performance.now() - session.lastRtpAt;
+      if (session.relay === undefined && silentMs >= dataTimeoutMs) {
+        this.#onSessionEnd(session, new RtspError(`no video for ${Math.round(silentMs)} ms`));
+      } else if (this.#state === 'live' && silentMs >= stallAfterMs) {
+        this.#log.warn('camera stalled: no RTP', { forMs: Math.round(silentMs) });
         this.#setState('stalled', undefined);
       }
     }, stallAfterMs / 4);
@@ -427,4 +659,15 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#retryAt = retryAt;
     this.emit('state', state, retryAt);
   }
+}
+
+/** Closes everything one RTSP session holds; the Producer closes with its transport. Idempotent. */
+function closeSession(session: Session): void {
+  if (session.closed) return;
+  session.closed = true;
+  clearTimeout(session.fallbackTimer);
+  session.client.close();
+  session.transport?.close();
+  session.relay?.removeAllListeners('message');
+  session.relay?.close();
 }

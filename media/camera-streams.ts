@@ -7,12 +7,16 @@
  * Ingests are keyed by source URL, not by camera: registry cameras that stand on the same feed
  * (development maps 68,000 registry cameras onto a pool of simulated feeds) share one ingest.
  * Views, states told to browsers and audit stay per registry camera (the Viewer's business).
+ *
+ * The latest keyframe of each source outlives its ingest (a bounded cache), so a tile whose
+ * camera went offline or idle can still show the last picture with its time.
  */
 import { EventEmitter } from 'node:events';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
 import type { Backoff } from './ingest/backoff.ts';
-import { CameraStream } from './camera-stream.ts';
+import { CameraStream, type IngestTransport } from './camera-stream.ts';
+import type { Keyframe } from './ingest/keyframe.ts';
 import type { WorkerPool } from './workers.ts';
 
 export interface CameraStreamsOptions {
@@ -22,6 +26,10 @@ export interface CameraStreamsOptions {
   backoff: Backoff;
   /** RTP silence after which a live ingest is reported `stalled`, ms. */
   stallAfterMs?: number;
+  /** How each source is pulled (RTSP over UDP unless configured otherwise). */
+  transportFor?: (source: string) => IngestTransport;
+  /** A UDP ingest that gets nothing for this long falls back to TCP, ms. */
+  udpFallbackMs?: number;
   log: Logger;
 }
 
@@ -52,12 +60,16 @@ type ObserverEvents = {
 
 /** Ingest is heavier than a viewer transport when placing work on a router. */
 const INGEST_WEIGHT = 4;
+/** Sources whose last keyframe is kept after their ingest stopped (≈30–200 KB each). */
+const KEPT_KEYFRAMES = 256;
 
 export class CameraStreams {
   /** Monitoring only (metrics, logs); control flow never depends on it. */
   readonly observer = new EventEmitter<ObserverEvents>();
   readonly #options: CameraStreamsOptions;
   readonly #entries = new Map<string, Entry>();
+  /** Last keyframe per source, oldest first (insertion order is recency). */
+  readonly #keyframes = new Map<string, Keyframe>();
   #closed = false;
 
   constructor(options: CameraStreamsOptions) {
@@ -72,6 +84,11 @@ export class CameraStreams {
   /** The running stream a camera stands on, if any (monitoring and tests). */
   get(camera: { source: string }): CameraStream | undefined {
     return this.#entries.get(camera.source)?.stream;
+  }
+
+  /** The latest keyframe of the source a camera stands on, live or kept from an earlier ingest. */
+  keyframe(camera: { source: string }): Keyframe | undefined {
+    return this.#entries.get(camera.source)?.stream.keyframe ?? this.#keyframes.get(camera.source);
   }
 
   get running(): number {
@@ -118,11 +135,18 @@ export class CameraStreams {
       listenIp: this.#options.listenIp,
       backoff: this.#options.backoff,
       ...(this.#options.stallAfterMs ? { stallAfterMs: this.#options.stallAfterMs } : {}),
+      ...(this.#options.udpFallbackMs ? { udpFallbackMs: this.#options.udpFallbackMs } : {}),
+      transport: this.#options.transportFor?.(camera.source) ?? 'udp',
       log: this.#options.log
     });
     const entry: Entry = { stream, leases: 0, graceTimer: undefined };
     this.#entries.set(key, entry);
     stream.on('state', (state) => this.observer.emit('state', label, state));
+    stream.on('keyframe', (keyframe) => {
+      this.#keyframes.delete(key);
+      this.#keyframes.set(key, keyframe);
+      if (this.#keyframes.size > KEPT_KEYFRAMES) this.#keyframes.delete(this.#keyframes.keys().next().value!);
+    });
     stream.once('@close', () => {
       clearTimeout(entry.graceTimer);
       release();

@@ -160,9 +160,15 @@ export const configSchema = z
         retryInitialMs: z.number().int().min(50).default(1000),
         retryMaxMs: z.number().int().min(100).default(10000),
         /** A live camera that sends no RTP for this long is reported `stalled`. */
-        stallAfterMs: z.number().int().min(100).default(1000)
+        stallAfterMs: z.number().int().min(100).default(1000),
+        /** RTSP media transport: `udp` straight into mediasoup (no RTP through Node), or `tcp` interleaved. */
+        transport: z.enum(['udp', 'tcp']).default('udp'),
+        /** Sources pulled over TCP whatever `transport` says: source URL prefixes (a camera or a whole VMS). */
+        tcpSources: z.array(z.string().min(1)).default([]),
+        /** A UDP ingest that receives nothing for this long falls back to TCP for good. */
+        udpFallbackMs: z.number().int().min(200).default(2000)
       })
-      .default({ idleGraceMs: 15000, retryFastMs: 250, retryFastForMs: 10_000, retryInitialMs: 1000, retryMaxMs: 10000, stallAfterMs: 1000 }),
+      .default({ idleGraceMs: 15000, retryFastMs: 250, retryFastForMs: 10_000, retryInitialMs: 1000, retryMaxMs: 10000, stallAfterMs: 1000, transport: 'udp', tcpSources: [], udpFallbackMs: 2000 }),
     signaling: z
       .object({
         maxPayloadBytes: z.number().int().min(1024).default(64 * 1024),
@@ -267,6 +273,7 @@ const ENV: Record<string, (input: Record<string, unknown>, value: string) => voi
   GTH_ANNOUNCED_ADDRESS: (c, v) => (section(c, 'webrtc').announcedAddress = v),
   GTH_PUBLIC_ORIGINS: (c, v) => (section(c, 'http').publicOrigins = v.split(',').map((o) => o.trim())),
   GTH_WORKERS: (c, v) => (section(c, 'webrtc').workers = Number(v)),
+  GTH_INGEST_TRANSPORT: (c, v) => (section(c, 'ingest').transport = v),
   GTH_SIM_CAMERAS: (c, v) => (section(c, 'simulator').cameras = Number(v)),
   GTH_SIM_BASE_PORT: (c, v) => (section(c, 'simulator').basePort = Number(v)),
   GTH_REGION: (c, v) => (c.region = /^\d{5}(,\s*\d{5})*$/.test(v) ? v.split(/,\s*/) : v),

@@ -218,6 +218,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       listenIp: config.webrtc.listenIp,
       idleGraceMs: config.ingest.idleGraceMs,
       stallAfterMs: config.ingest.stallAfterMs,
+      udpFallbackMs: config.ingest.udpFallbackMs,
+      transportFor: (source) => (config.ingest.tcpSources.some((prefix) => source.startsWith(prefix)) ? 'tcp' : config.ingest.transport),
       backoff: new Backoff({
         initialMs: config.ingest.retryInitialMs,
         maxMs: config.ingest.retryMaxMs,

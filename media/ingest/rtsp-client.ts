@@ -1,8 +1,10 @@
 /**
- * A minimal RTSP 1.0 client (RFC 2326) for pulling one video track from an IP camera over TCP
- * interleaved RTP — the transport that works through any firewall and never loses packets to
- * UDP drops. RTP and RTCP packets are handed out untouched: the hub forwards them without
- * re-parsing, which is what keeps the ingest from adding delay.
+ * A minimal RTSP 1.0 client (RFC 2326) for pulling one video track (H.264 first) from an IP
+ * camera, over either transport:
+ * - TCP interleaved: works through any firewall and never loses packets to UDP drops; RTP and
+ *   RTCP packets are handed out untouched (`rtp`/`rtcp` events) for the hub to forward.
+ * - UDP: the camera sends RTP/RTCP to ports the caller owns (a mediasoup PlainTransport), so
+ *   no media passes through this client; it only holds the RTSP session open.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -11,7 +13,17 @@ import { h264ProfileLevelId, parseSdp, resolveControl, type SdpVideo } from './s
 
 export interface RtspTrack extends SdpVideo {
   profileLevelId: string | undefined;
+  /** The stream's SSRC when the SETUP reply names it (needed to receive over UDP). */
+  ssrc: number | undefined;
+  /** Over UDP: where the camera sends from (its RTP and RTCP ports). */
+  udp?: { address: string; rtpPort: number; rtcpPort: number };
 }
+
+/** How the camera delivers media: interleaved on the RTSP connection, or to our UDP ports. */
+export type RtspTransport = { kind: 'tcp' } | { kind: 'udp'; rtpPort: number; rtcpPort: number };
+
+/** Picks the transport once the camera has described its video (what it sends may decide it). */
+export type ChooseTransport = (video: SdpVideo) => Promise<RtspTransport>;
 
 export interface RtspClientOptions {
   /** Time allowed for connecting and for each response. */
@@ -35,7 +47,12 @@ type ClientEvents = {
 };
 
 export class RtspError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** The camera would not deliver over UDP (no server ports in its SETUP reply). */
+    readonly udpRefused = false
+  ) {
     super(message);
     this.name = 'RtspError';
   }
@@ -76,8 +93,12 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     return this.#sdp;
   }
 
-  /** Connects, negotiates the video track (H.264 first) and starts playing. Resolves with that track. */
-  async start(): Promise<RtspTrack> {
+  /**
+   * Connects, negotiates the video track (H.264 first) and starts playing. Resolves with that
+   * track. `choose` picks the transport after DESCRIBE; `beforePlay` runs between SETUP and PLAY:
+   * a receiver for UDP must be ready for the first packet, often the only keyframe for seconds.
+   */
+  async start(choose: ChooseTransport = async () => ({ kind: 'tcp' }), beforePlay?: (track: RtspTrack) => Promise<void>): Promise<RtspTrack> {
     await this.#connect();
     const base = this.#baseUrl();
     await this.#request('OPTIONS', base);
@@ -88,11 +109,16 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     // H.264 if offered, else H.265, else whatever video there is: the caller decides what it can serve.
     const video = sdp.video.find((v) => v.codec === 'H264') ?? sdp.video.find((v) => v.codec === 'H265') ?? sdp.video[0];
     if (!video) throw new RtspError('camera offers no video');
+    const transport = await choose(video);
 
     const sessionBase = resolveControl(contentBase, sdp.control);
     const trackUrl = resolveControl(contentBase, video.control);
     const setup = await this.#request('SETUP', trackUrl, {
-      Transport: `RTP/AVP/TCP;unicast;interleaved=${this.#rtpChannel}-${this.#rtcpChannel}`
+      Transport:
+        transport.kind === 'tcp'
+          ? `RTP/AVP/TCP;unicast;interleaved=${this.#rtpChannel}-${this.#rtcpChannel}`
+          : // RTCP need not be RTP+1: the range names both ports (mediasoup picks them apart).
+            `RTP/AVP;unicast;client_port=${transport.rtpPort}-${transport.rtcpPort}`
     });
     const sessionHeader = setup.headers.get('session');
     if (!sessionHeader) throw new RtspError('SETUP response carries no Session');
@@ -100,25 +126,40 @@ export class RtspClient extends EventEmitter<ClientEvents> {
     this.#session = sessionId.trim();
     const timeoutParam = sessionParams.map((p) => p.trim()).find((p) => p.startsWith('timeout='));
     const sessionTimeoutSec = timeoutParam ? Number(timeoutParam.slice('timeout='.length)) || 60 : 60;
-    const interleaved = /interleaved=(\d+)-(\d+)/.exec(setup.headers.get('transport') ?? '');
+    const transportReply = setup.headers.get('transport') ?? '';
+    const interleaved = /interleaved=(\d+)-(\d+)/.exec(transportReply);
     if (interleaved) {
       this.#rtpChannel = Number(interleaved[1]);
       this.#rtcpChannel = Number(interleaved[2]);
     }
 
+    const ssrcParam = /;\s*ssrc=([0-9a-fA-F]{1,8})/.exec(transportReply);
+    const ssrc = ssrcParam ? Number.parseInt(ssrcParam[1]!, 16) : undefined;
+    let udp: RtspTrack['udp'];
+    if (transport.kind === 'udp') {
+      const ports = /server_port=(\d+)(?:-(\d+))?/.exec(transportReply);
+      if (!ports) throw new RtspError('SETUP over UDP: the camera named no server_port', undefined, true);
+      const source = /;\s*source=([^;]+)/.exec(transportReply)?.[1]?.trim();
+      udp = { address: source ?? this.#socket?.remoteAddress ?? this.#url.hostname, rtpPort: Number(ports[1]), rtcpPort: Number(ports[2] ?? Number(ports[1]) + 1) };
+    }
+
+    const track: RtspTrack = { ...video, profileLevelId: h264ProfileLevelId(video.fmtp), ssrc, ...(udp ? { udp } : {}) };
+    await beforePlay?.(track);
+
     this.#playUrl = sessionBase;
     await this.#request('PLAY', this.#playUrl, { Range: 'npt=0.000-' });
-    this.#armDataTimer();
+    // Over UDP no packet passes here: the owner of the ports watches for silence.
+    if (transport.kind === 'tcp') this.#armDataTimer();
     // Keep the RTSP session alive well inside its timeout; RTCP alone is not enough for all cameras.
     this.#keepAlive = setInterval(() => {
       this.#request('GET_PARAMETER', this.#playUrl).catch(() => undefined);
     }, Math.max(1000, (sessionTimeoutSec * 1000) / 2));
     this.#keepAlive.unref();
 
-    return { ...video, profileLevelId: h264ProfileLevelId(video.fmtp) };
+    return track;
   }
 
-  /** Sends an RTCP packet (receiver reports, PLI/FIR keyframe requests) to the camera. */
+  /** Sends an RTCP packet (receiver reports, PLI/FIR keyframe requests) to the camera over TCP. */
   sendRtcp(packet: Buffer): void {
     const socket = this.#socket;
     if (!socket || this.#closed || !socket.writable) return;

@@ -14,11 +14,12 @@ Pipeline (one shared pipeline for all RTSP clients, built when the first client 
 
     appsrc (newest frame only, arrival timestamps) -> clockoverlay (name + wall clock,
     bottom-left, clear of the timestamp strip) -> the --codec's encoder (default x264enc
-    ultrafast, zerolatency, no B-frames, GOP <= 1 s, constrained baseline) -> its RTP
-    payloader (parameter sets before every IDR)
+    ultrafast, zerolatency, no B-frames, constrained baseline; GOP = --gop frames, default 1 s)
+    -> its RTP payloader (parameter sets before every IDR)
 
 An RTCP PLI or FIR from a client reaches the encoder as an upstream force-key-unit event
-(rtpsession -> payloader -> encoder), so a client that asks gets an IDR with the next frame.
+(rtpsession -> payloader -> encoder), so a client that asks gets an IDR with the next frame;
+with --ignore-keyframe-requests that event is dropped before the encoder (a keyframe-deaf camera).
 The SETUP reply names the SSRC, so a client can send its PLI right after PLAY.
 
 Transports: RTSP over TCP (interleaved; TCP_NODELAY set on each client socket) and UDP
@@ -66,15 +67,18 @@ def parse_args():
     parser.add_argument("--font", default="NanumGothic Bold 14")
     parser.add_argument("--codec", default="h264-baseline", choices=sorted(ENCODERS),
                         help="what the camera sends (see ENCODERS)")
+    parser.add_argument("--ignore-keyframe-requests", action="store_true",
+                        help="drop PLI/FIR (force-key-unit) like many real cameras: IDRs only every --gop")
     return parser.parse_args()
 
 
 # What a simulated camera sends: the encoder (fed I420 from the clock overlay) and the RTP
 # payloader. The H.264 kinds are the profiles IP cameras ship with; B-frames cost a frame of
 # reordering delay and browsers' WebRTC decoders do not take them, and H.265 needs a transcode
-# in the hub (Main 10 is what it cannot serve). Every encoder obeys keyframe requests.
-X264 = "x264enc speed-preset=ultrafast key-int-max={gop} threads=1 bitrate={bitrate} vbv-buf-capacity=1000"
-X265 = ("x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
+# in the hub (Main 10 is what it cannot serve). Every encoder obeys keyframe requests
+# unless --ignore-keyframe-requests.
+X264 = "x264enc name=enc speed-preset=ultrafast key-int-max={gop} threads=1 bitrate={bitrate} vbv-buf-capacity=1000"
+X265 = ("x265enc name=enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
         " option-string=\"repeat-headers=1:pools=1:frame-threads=1\"")
 H264_PAY = "rtph264pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency"
 H265_PAY = "rtph265pay name=pay0 pt=96 config-interval=-1 aggregate-mode=zero-latency"
@@ -163,6 +167,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         super().__init__()
         self.feed = feed
         self.media = None
+        self.ignore_keyframe_requests = args.ignore_keyframe_requests
         gop = args.gop or args.fps
         caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
         self.launch = (
@@ -188,10 +193,25 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         appsrc = element.get_by_name("src")
         self.feed.attach(appsrc)
         media.connect("unprepared", lambda _m: self.feed.detach(appsrc))
+        if self.ignore_keyframe_requests:
+            deaf_to_keyframe_requests(element.get_by_name("enc"))
         # The sinks the server adds for each transport must never wait on the clock: see
         # never_sync(). The pipeline exists by now (media-configure follows construction).
         element.get_parent().connect("deep-element-added", lambda _bin, _sub, child: never_sync(child))
         log("media configured")
+
+
+def deaf_to_keyframe_requests(encoder):
+    """Drops force-key-unit events before they reach the encoder: PLI/FIR get no IDR."""
+
+    def drop(_pad, info):
+        event = info.get_event()
+        structure = event.get_structure() if event is not None else None
+        if structure is not None and structure.get_name() == "GstForceKeyUnit":
+            return Gst.PadProbeReturn.DROP
+        return Gst.PadProbeReturn.OK
+
+    encoder.get_static_pad("src").add_probe(Gst.PadProbeType.EVENT_UPSTREAM, drop)
 
 
 def never_sync(element):

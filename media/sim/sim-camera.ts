@@ -41,6 +41,16 @@ export interface SimCameraSpec {
   bitrateKbps?: number;
   /** Default `h264-baseline`. */
   codec?: SimCodec;
+  /** How a camera keys its stream (default: an IDR every second, and on every PLI/FIR). */
+  keyframes?: SimKeyframes;
+}
+
+/** A real camera's keyframe habits: its GOP, and whether it answers keyframe requests. */
+export interface SimKeyframes {
+  /** Frames between IDRs (default: fps, one per second); 60 at 15 fps is a 4 s GOP. */
+  gopFrames?: number;
+  /** Many cameras ignore RTCP PLI/FIR: a viewer then waits for the next IDR. */
+  ignoreRequests?: boolean;
 }
 
 export interface SimCameraOptions {
@@ -91,6 +101,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   readonly height: number;
   readonly codec: SimCodec;
   readonly #bitrateKbps: number;
+  readonly #keyframes: SimKeyframes;
   readonly #options: SimCameraOptions;
   readonly #painter: FramePainter;
   readonly #frame: Uint8Array;
@@ -118,6 +129,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     this.height = spec.height ?? 360;
     this.#bitrateKbps = spec.bitrateKbps ?? 1000;
     this.codec = spec.codec ?? 'h264-baseline';
+    this.#keyframes = spec.keyframes ?? {};
     this.#port = spec.port;
     this.#options = options;
     this.#painter = new FramePainter({ width: this.width, height: this.height, seed: cameraSeed(spec.id) });
@@ -199,6 +211,8 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
         ...['--address', SIM_HOST, '--port', String(this.#port), '--path', SIM_PATH],
         ...['--name', this.name, '--width', String(this.width), '--height', String(this.height)],
         ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps), '--codec', this.codec],
+        ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps)],
+        ...keyframeArgs(this.#keyframes),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], env },
     );
@@ -341,6 +355,10 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   }
 }
 
+function keyframeArgs({ gopFrames, ignoreRequests }: SimKeyframes): string[] {
+  return [...(gopFrames ? ['--gop', String(gopFrames)] : []), ...(ignoreRequests ? ['--ignore-keyframe-requests'] : [])];
+}
+
 function validateSpec(spec: SimCameraSpec): void {
   const problems: string[] = [];
   if (typeof spec.id !== 'string' || spec.id.length === 0) problems.push('id must be a non-empty string');
@@ -354,5 +372,7 @@ function validateSpec(spec: SimCameraSpec): void {
     }
   }
   if (spec.codec !== undefined && !SIM_CODECS.includes(spec.codec)) problems.push(`codec ${String(spec.codec)} must be one of ${SIM_CODECS.join(', ')}`);
+  const gop = spec.keyframes?.gopFrames;
+  if (gop !== undefined && !(Number.isInteger(gop) && gop >= 1 && gop <= 600)) problems.push(`gopFrames ${gop} must be 1–600`);
   if (problems.length) throw new SimError('ERR_SIM_INVALID_SPEC', `camera ${spec.id}: ${problems.join('; ')}`, spec.id);
 }

@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'view.start',
   'view.stop',
   'view.refused',
+  /** A still (the camera's latest keyframe) was shown: a view of one picture. */
+  'view.still',
   'token.refreshed',
   'grant.issued',
   'grant.renewed',

@@ -119,6 +119,33 @@ export interface WatchResponse {
   grant?: { id: string; incidentId: string; expiresAt: number };
 }
 
+/**
+ * `camera:still`: the latest keyframe the hub holds of a camera, for a tile to show at once
+ * (before live video's first frame, or while the camera is offline). Allowed and recorded
+ * exactly like a watch (`view.still` in the audit).
+ */
+export interface StillRequest {
+  cameraId: string;
+  incidentId?: string;
+}
+
+export interface StillResponse {
+  cameraId: string;
+  /** null when the hub holds no keyframe of this camera (never pulled yet, or still connecting). */
+  still: Still | null;
+}
+
+export interface Still {
+  /** WebCodecs codec string from the SPS, e.g. "avc1.42c01f". */
+  codec: string;
+  /** One H.264 access unit in Annex B: SPS, PPS and the IDR slice(s); a decoder takes it alone. */
+  data: ArrayBuffer;
+  /** When the hub received it, ms since epoch (the hub's clock). */
+  capturedAt: number;
+  /** Its age when sent, ms: what a tile shows, whatever the two clocks say. */
+  ageMs: number;
+}
+
 export interface CameraStateEvent {
   cameraId: string;
   state: CameraState;
@@ -153,6 +180,8 @@ export interface ClientToServerEvents {
    */
   'camera:watch': (req: WatchRequest, ack: Ack<WatchResponse>) => void;
   'camera:unwatch': (req: { cameraId: string }, ack: Ack<Record<string, never>>) => void;
+  /** The camera's latest keyframe as a still (see StillResponse); checked and audited like a watch. */
+  'camera:still': (req: StillRequest, ack: Ack<StillResponse>) => void;
   /** Consumers start paused, so no packet is lost before the browser is ready. */
   'consumer:resume': (req: { consumerId: string }, ack: Ack<Record<string, never>>) => void;
   /**

@@ -61,6 +61,7 @@ export const requestSchemas = {
   'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
   'camera:watch': z.object({ cameraId: id, rtpCapabilities, incidentId: id.optional() }).strict(),
   'camera:unwatch': z.object({ cameraId: id }).strict(),
+  'camera:still': z.object({ cameraId: id, incidentId: id.optional() }).strict(),
   'consumer:resume': z.object({ consumerId: uuid }).strict(),
   'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict()
 } as const;

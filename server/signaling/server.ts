@@ -263,6 +263,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     handle('transport:connect', (req) => viewer.connectTransport(req));
     handle('camera:watch', (req) => viewer.watch(req));
     handle('camera:unwatch', (req) => viewer.unwatch(req));
+    handle('camera:still', (req) => viewer.still(req));
     handle('consumer:resume', (req) => viewer.resume(req));
     handle('session:refresh', async ({ token }) => {
       const next = await options.verify(token);

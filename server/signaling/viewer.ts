@@ -19,6 +19,7 @@ import type {
   JoinResponse,
   MediaPath,
   ServerToClientEvents,
+  StillResponse,
   TransportOptions,
   WatchResponse
 } from '../protocol/events.ts';
@@ -226,21 +227,9 @@ export class Viewer {
 
   /** Where a consume is authorised: decided and recorded here, before any stream is started. */
   watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): WatchResponse {
-    const { registry, streams } = this.#deps;
+    const { streams } = this.#deps;
     if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
-    const camera = registry.get(cameraId);
-    // Decided before anything else is looked at: an unknown camera and one out of scope get the same answer.
-    if (!camera) {
-      const refusal = decideUnknownCamera(this.#principal, this.#deps.policies);
-      this.#refuse(cameraId, refusal.code, refusal.message, incidentId, refusal.why);
-    }
-    const decision = this.#decide(camera);
-    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message, incidentId, decision.why);
-    if (incidentId !== undefined) {
-      const incident = this.#deps.incident(this.#principal.agency.id, incidentId);
-      if (!incident) this.#refuse(cameraId, 'INCIDENT_NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)', incidentId);
-      if (incident.status !== 'open') this.#refuse(cameraId, 'INCIDENT_CLOSED', '이미 종료된 사건입니다 (incident closed)', incidentId);
-    }
+    const { camera, decision } = this.#authorise(cameraId, incidentId);
     const existing = this.#watches.get(cameraId);
     if (existing) {
       if (existing.incidentId === incidentId) return this.#watchResponse(existing);
@@ -254,13 +243,7 @@ export class Viewer {
       const reason = unsupportedCodec(running);
       this.#refuse(cameraId, reason.code, reason.message, incidentId, undefined, reason.codec);
     }
-    // Fail closed: no record, no picture.
-    try {
-      this.#deps.audit.append(this.#record('view.start', 'allowed', camera.id, decision, incidentId));
-    } catch {
-      this.#log.error('audit write failed; view refused', { camera: cameraId });
-      throw new HubError('AUDIT_UNAVAILABLE', '열람 기록을 남길 수 없어 영상을 차단합니다 (audit unavailable, view blocked)');
-    }
+    this.#recordView('view.start', camera, decision, incidentId);
 
     const lease = streams.acquire(camera);
     const stream = lease.stream;
@@ -296,6 +279,21 @@ export class Viewer {
     this.#watches.set(cameraId, watch);
     if (stream.state === 'live') this.#consumeSafely(watch);
     return this.#watchResponse(watch);
+  }
+
+  /**
+   * The camera's latest keyframe, for a tile to show before live video: the same checks as a
+   * watch, and recorded as a view (`view.still`) whenever a picture is handed out.
+   */
+  still({ cameraId, incidentId }: RequestOf<'camera:still'>): StillResponse {
+    const { camera, decision } = this.#authorise(cameraId, incidentId);
+    const keyframe = this.#deps.streams.keyframe(camera);
+    if (!keyframe) return { cameraId, still: null };
+    this.#recordView('view.still', camera, decision, incidentId);
+    const { data, codec, capturedAt } = keyframe;
+    // A copy the size of the keyframe: Socket.IO sends an ArrayBuffer as one binary attachment.
+    const bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    return { cameraId, still: { codec, data: bytes, capturedAt, ageMs: Math.max(0, Date.now() - capturedAt) } };
   }
 
   unwatch({ cameraId }: RequestOf<'camera:unwatch'>): Record<string, never> {
@@ -343,6 +341,37 @@ export class Viewer {
 
   #decide(camera: RegistryCamera): ViewDecision {
     return decideView(this.#principal, camera, this.#context());
+  }
+
+  /** The registered camera, and the incident a view is for if one is named: open and the agency's to see. */
+  /**
+   * The camera, if this principal may see it (and the incident is theirs and open). Decided
+   * before anything else is looked at: an unknown camera and one out of scope get the same answer.
+   */
+  #authorise(cameraId: string, incidentId: string | undefined): { camera: RegistryCamera; decision: Extract<ViewDecision, { allowed: true }> } {
+    const camera = this.#deps.registry.get(cameraId);
+    if (!camera) {
+      const refusal = decideUnknownCamera(this.#principal, this.#deps.policies);
+      this.#refuse(cameraId, refusal.code, refusal.message, incidentId, refusal.why);
+    }
+    const decision = this.#decide(camera);
+    if (!decision.allowed) this.#refuse(cameraId, decision.code, decision.message, incidentId, decision.why);
+    if (incidentId !== undefined) {
+      const incident = this.#deps.incident(this.#principal.agency.id, incidentId);
+      if (!incident) this.#refuse(cameraId, 'INCIDENT_NOT_FOUND', '사건을 찾을 수 없습니다 (no such incident)', incidentId);
+      if (incident.status !== 'open') this.#refuse(cameraId, 'INCIDENT_CLOSED', '이미 종료된 사건입니다 (incident closed)', incidentId);
+    }
+    return { camera, decision };
+  }
+
+  /** Fail closed: no record, no picture. */
+  #recordView(action: 'view.start' | 'view.still', camera: RegistryCamera, decision: ViewDecision, incidentId: string | undefined): void {
+    try {
+      this.#deps.audit.append(this.#record(action, 'allowed', camera.id, decision, incidentId));
+    } catch {
+      this.#log.error('audit write failed; view refused', { camera: camera.id, action });
+      throw new HubError('AUDIT_UNAVAILABLE', '열람 기록을 남길 수 없어 영상을 차단합니다 (audit unavailable, view blocked)');
+    }
   }
 
   #watchResponse(watch: Watch): WatchResponse {

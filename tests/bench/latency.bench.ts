@@ -14,12 +14,13 @@
  * is sender → last packet of the frame in the browser (rVFC receiveTime), which FACTS.md shows is
  * the stable figure for comparing servers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, CameraInfo } from '../../server/protocol/events.ts';
 import { quantile, summary } from './stats.ts';
+import { spawnHub } from '../support/processes.ts';
 import { launchBrowser, openMonitor, readTiles, useToken, waitForTiles, type TestBrowser, type Viewer } from '../support/browser.ts';
 
 const { values } = parseArgs({
@@ -96,21 +97,8 @@ function hubCpu(hubPid: number): { hub: number; cameras: number } {
   return { hub, cameras };
 }
 
-async function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, GTH_PORT: String(PORT), GTH_SIM_CAMERAS: String(CAMERAS), GTH_LOG_LEVEL: 'warn', GTH_DATA_DIR: 'data/bench', GTH_SIM_BASE_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /→ (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited during start-up (code ${code})`)));
-  });
-  return { child, url };
+function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
+  return spawnHub({ GTH_PORT: String(PORT), GTH_SIM_CAMERAS: String(CAMERAS), GTH_LOG_LEVEL: 'warn', GTH_DATA_DIR: 'data/bench', GTH_SIM_BASE_PORT: '0' });
 }
 
 async function token(url: string, agency: string): Promise<string> {

@@ -15,6 +15,7 @@ import { createLogger } from '../../server/log.ts';
 import type { ServerToClientEvents } from '../../server/protocol/events.ts';
 import { connectClient, request, type HubClient } from './client.ts';
 import { CameraFarm, type SimCodec } from '../../media/sim/camera-farm.ts';
+import type { SimKeyframes } from '../../media/sim/sim-camera.ts';
 import { createTestIssuer, userClaims, type TestIssuer } from './tokens.ts';
 
 export { request, type HubClient };
@@ -59,9 +60,17 @@ export interface TestSite {
 /**
  * `cameras` simulated cameras spread round-robin over the demo districts (강남, 서초, 마포, 종로),
  * in a row from 37.5 N 127 E — or at `sites` (one per camera) where a test needs real places;
- * camera i sends `codecs[i]` (default constrained-baseline H.264).
+ * camera i sends `codecs[i]` (default constrained-baseline H.264); every camera keys its stream
+ * as `cameraKeyframes` says (default an IDR a second and on request).
  */
-export async function startTestHub(options: { cameras: number; config?: HubConfigInput; cameraFps?: number; sites?: readonly TestSite[]; codecs?: readonly SimCodec[] }): Promise<TestHub> {
+export async function startTestHub(options: {
+  cameras: number;
+  config?: HubConfigInput;
+  cameraFps?: number;
+  sites?: readonly TestSite[];
+  codecs?: readonly SimCodec[];
+  cameraKeyframes?: SimKeyframes;
+}): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gth-hub-'));
   const farm = new CameraFarm();
   const clients = new Set<HubClient>();
@@ -73,7 +82,8 @@ export async function startTestHub(options: { cameras: number; config?: HubConfi
       name: `테스트 카메라 ${i + 1}`,
       port: 0,
       ...(options.cameraFps ? { fps: options.cameraFps } : {}),
-      ...(options.codecs?.[i] ? { codec: options.codecs[i] } : {})
+      ...(options.codecs?.[i] ? { codec: options.codecs[i] } : {}),
+      ...(options.cameraKeyframes ? { keyframes: options.cameraKeyframes } : {})
     }));
     await farm.start(specs);
     const cameras: RegistryCamera[] = specs.map((spec, i) => {

@@ -5,7 +5,7 @@
  * the hub's pushes for this camera here; a tile holds a lease on it (see `TileStream`).
  */
 import type { types as mc } from 'mediasoup-client';
-import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions, MediaPath } from '$protocol/events.ts';
+import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions, MediaPath, Still } from '$protocol/events.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient, RequestPayload } from '$lib/signaling/index.ts';
 import { EMPTY_RECEIVER_STATS, readInboundVideo, type ReceiverStats } from './receiver-stats.ts';
@@ -115,6 +115,15 @@ export class CameraFeed {
     if (this.#closed || this.#statsTimer !== undefined) return;
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
     void this.#watch();
+  }
+
+  /** The camera's latest keyframe from the hub (checked and recorded like the watch), or null. */
+  async still(): Promise<Still | null> {
+    const answer = await this.#host.client.request('camera:still', {
+      cameraId: this.cameraId,
+      ...(this.incidentId ? { incidentId: this.incidentId } : {})
+    });
+    return answer.still;
   }
 
   // Pushes from the hub, routed by MediaSession.

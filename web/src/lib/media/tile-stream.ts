@@ -8,11 +8,17 @@
  * back with a new stream) its last frame is copied into the tile's still canvas, which covers
  * the video until a frame of the new stream is presented. `close()` stops the frame loop,
  * detaches the video and releases the lease.
+ *
+ * Picture first: on opening, the tile asks the hub for the camera's latest keyframe and, if
+ * no live frame has come meanwhile, decodes it into the still canvas, labelled with its time
+ * (a camera that ignores keyframe requests would otherwise leave the tile empty for a GOP; an
+ * offline camera shows its last picture).
  */
 import { stripAgeMs } from '$strip';
 import type { CameraState, MediaPath } from '$protocol/events.ts';
 import type { AppError } from '$lib/errors/app-error.ts';
 import type { FeedStatus } from './camera-feed.ts';
+import { drawKeyframe } from './keyframe-still.ts';
 import type { FeedLease } from './media-session.ts';
 import { median, RingBuffer } from './rolling.ts';
 import { StallWatch } from './stall-watch.ts';
@@ -26,6 +32,8 @@ export interface TileStatus {
   retryAt: number | null;
   /** The path of the picture on screen (원본 / 변환), null while there is none. */
   path: MediaPath | null;
+  /** While the tile shows a keyframe still from the hub: when that picture was taken (ms since epoch, this clock). */
+  stillTakenAt: number | null;
 }
 
 /** The tile's elements a stream draws into. */
@@ -66,6 +74,10 @@ export interface TileStats {
   holding: boolean;
   /** The path of the picture on screen (원본 passthrough / 변환 transcode), null while there is none. */
   path: MediaPath | null;
+  /** `camera:watch` request → the hub's keyframe still on screen, ms (absent if none was shown). */
+  stillShownMs?: number;
+  /** How old that still was when it arrived, ms. */
+  stillAgeMs?: number;
 }
 
 export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
@@ -107,6 +119,10 @@ export class TileStream {
   readonly #fpsWindow: Array<{ time: number; presented: number }> = [];
   #width = 0;
   #height = 0;
+  /** The keyframe still on screen: when it was taken (this clock), or null. */
+  #stillTakenAt: number | null = null;
+  #stillShownMs: number | undefined;
+  #stillAgeMs: number | undefined;
 
   constructor(lease: FeedLease, surface: TileSurface, onStatus: (status: TileStatus) => void) {
     this.cameraId = lease.feed.cameraId;
@@ -118,6 +134,7 @@ export class TileStream {
     this.#offFeed = lease.feed.onStatus((status) => this.#applyFeed(status));
     this.#applyFeed(this.#feedStatus);
     this.#requestFrame();
+    void this.#showStill();
   }
 
   get status(): TileStatus {
@@ -127,7 +144,7 @@ export class TileStream {
     // picture that stopped moving is not live, whatever the hub thinks of the camera.
     if (state === 'live' && !this.#framing) state = 'connecting';
     else if (state === 'live' && this.#stall.stalled(performance.now())) state = 'stalled';
-    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt, path: this.#framing ? feed.path : null };
+    return { state, cameraState: feed.cameraState, error: feed.error, retryAt: feed.retryAt, path: this.#framing ? feed.path : null, stillTakenAt: this.#stillTakenAt };
   }
 
   stats(): TileStats {
@@ -152,7 +169,8 @@ export class TileStream {
       hasStrip: this.#hasStrip,
       stalls: this.#stalls,
       holding: !this.#still.hidden,
-      path: this.status.path
+      path: this.status.path,
+      ...(this.#stillShownMs !== undefined ? { stillShownMs: this.#stillShownMs, stillAgeMs: this.#stillAgeMs } : {})
     };
   }
 
@@ -214,6 +232,24 @@ export class TileStream {
     });
   }
 
+  /** The hub's latest keyframe of the camera, shown until live video's first frame (never over it). */
+  async #showStill(): Promise<void> {
+    const still = await this.#lease.feed.still().catch(() => null);
+    if (!still || this.#closed || this.#framing) return;
+    const receivedAt = Date.now();
+    // Decode into a canvas of our own: the tile's still may be holding a picture meanwhile.
+    const canvas = document.createElement('canvas');
+    if (!(await drawKeyframe(still, canvas)) || this.#closed || this.#framing) return;
+    this.#still.width = canvas.width;
+    this.#still.height = canvas.height;
+    this.#still.getContext('2d', { alpha: false })?.drawImage(canvas, 0, 0);
+    this.#still.hidden = false;
+    this.#stillTakenAt = receivedAt - still.ageMs;
+    this.#stillShownMs = performance.now() - this.#lease.feed.watchStartedAt;
+    this.#stillAgeMs = still.ageMs;
+    this.#onStatus(this.status);
+  }
+
   /** Copies the video's current frame into the still and shows it over the video. */
   #holdPicture(): void {
     const video = this.#video;
@@ -264,6 +300,7 @@ export class TileStream {
       this.#firstFrameMs ??= now - this.#lease.feed.watchStartedAt;
       // The new stream is on screen: the held picture can go.
       this.#still.hidden = true;
+      this.#stillTakenAt = null;
       this.#onStatus(this.status);
       this.#countFrame(metadata);
       // Not this frame: the reader's first read sets up its canvas (tens of ms in Chromium),
