@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Revocations } from './auth/revocations.ts';
 import { COST } from './budget.ts';
 import type { AuditLog } from './audit/log.ts';
+import type { AuditWriter } from './audit/writer.ts';
 import { auditResponse } from './audit/api.ts';
 import { prepareJson, type ApiReply, type ApiRoute } from './http.ts';
 import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } from './incidents/incidents.ts';
@@ -20,6 +21,7 @@ import { RouteError } from './routing/errors.ts';
 export interface ApiDeps {
   incidents: Incidents;
   audit: AuditLog;
+  auditWriter: Pick<AuditWriter, 'append' | 'flush'>;
   revocations: Revocations;
   /** Ends the sessions of a revoked user at once. */
   afterRevocation: () => Promise<void>;
@@ -221,8 +223,10 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'GET',
       path: /^\/api\/audit(\.csv)?$/,
       cost: COST.compute,
-      handle: ({ principal, url }) => {
+      handle: async ({ principal, url }) => {
         requireRole(principal, 'auditor');
+        // Every record given before this request is in the answer.
+        await deps.auditWriter.flush();
         const reply = auditResponse(audit, url);
         return reply.filename && reply.status === 200
           ? { status: 200, text: reply.body, contentType: reply.contentType, headers: { 'content-disposition': `attachment; filename="${reply.filename}"` } }
@@ -237,7 +241,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
         const { subject } = parse(revokeSchema, body);
         // A supervisor revokes users of their own agency only.
         revocations.revoke(subject, principal.agency.id, principal.subject);
-        audit.append({ action: 'revocation', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject } });
+        await deps.auditWriter.append({ action: 'revocation', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject } });
         await deps.afterRevocation();
         return json(200, { revoked: { subject, agency: principal.agency.id } });
       }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
-import { RecordQueue } from './audit/record-queue.ts';
+import { AuditWriter } from './audit/writer.ts';
 import { openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
 import { AgencyPolicies } from './auth/policy.ts';
@@ -50,7 +50,10 @@ export interface Hub {
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
+  /** The audit trail as auditors read it. */
   audit: AuditLog;
+  /** Where the hub's records are written (in a thread of its own): `flush()` waits until every record given so far is stored. */
+  auditWriter: AuditWriter;
   incidents: Incidents;
   issuers: TrustedIssuers;
   /** Live viewer sessions (for tests and metrics). */
@@ -98,8 +101,13 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     closers.push(() => {
       db.close();
     });
-    const audit = AuditLog.open(join(config.dataDir, 'audit.sqlite'));
-    closers.push(() => audit.close());
+    // Written in a thread of its own (a flush to disk must not hold the loop that relays RTP), which
+    // starts while the registry loads; read here.
+    const auditFile = join(config.dataDir, 'audit.sqlite');
+    const auditOpening = AuditWriter.open(auditFile, (error, input) => log.error('audit write failed', { action: input.action, error: error.message }));
+    // Handled here at once (start-up awaits it below and fails there; closing skips a writer that never opened).
+    const auditOpened = auditOpening.catch(() => undefined);
+    closers.push(async () => (await auditOpened)?.close());
     const revocations = new Revocations(db);
     const incidents = new Incidents(db, { grantTtlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
     closers.push(() => incidents.dispose());
@@ -138,6 +146,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       })
     );
     const registry = new CameraRegistry(cameras);
+    const auditWriter = await auditOpening;
+    const audit = AuditLog.open(auditFile, { readonly: true });
+    closers.push(() => audit.close());
 
     const pool = await WorkerPool.create({
       size: config.webrtc.workers,
@@ -187,10 +198,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
 
-    // Records that gate nothing (sessions, incidents, grants) are written after the answers, one flush per turn.
-    const records = new RecordQueue(audit, (error, batch) => log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message }));
-    closers.push(() => records.flush());
-    const record = (input: AuditInput) => records.record(input);
+    // Records that gate nothing (sessions, incidents, grants): written with the writer's next group.
+    const record = (input: AuditInput) => auditWriter.record(input);
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -204,6 +213,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       routes: apiRoutes({
         incidents,
         audit,
+        auditWriter,
         revocations,
         afterRevocation: () => signaling.reverify(),
         geo,
@@ -226,7 +236,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
 
     const signaling = attachSignaling(http, {
       verify: authenticate,
-      audit,
+      audit: auditWriter,
       record,
       viewerDeps: {
         policies,
@@ -295,7 +305,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size });
 
-    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, registry, registryLoad, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

@@ -39,7 +39,7 @@ export interface SignalingOptions {
   /** Token → principal, with every check (signature, issuer, expiry, revocation). */
   verify: (token: unknown) => Promise<Principal>;
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
-  /** Where views are recorded (synchronously: a view whose record fails is refused). */
+  /** Where views are recorded (durably before the view opens: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended, refused handshakes): written after the answer, best effort. */
   record: (input: AuditInput) => void;

@@ -8,7 +8,6 @@ import { after, before, test } from 'node:test';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerClosedEvent } from '../../server/protocol/events.ts';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
-import { waitUntil } from '../support/wait.ts';
 
 let t: TestHub;
 const GRANT_TTL_MS = 4000;
@@ -70,10 +69,9 @@ test('an incident grant opens the cameras in its radius, only for its time, and 
   const [closed] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === scene.id, GRANT_TTL_MS + 5000);
   figures['grant expiry → view closed (ms)'] = Date.now() - expiresAt;
   assert.equal(closed.reason.code, 'GRANT_ENDED');
-  // The expiry ended the view: the grant's end is on the record before the view's stop (both are queued records).
-  const records = () => t.hub.audit.query({ incidentId: incident.id, limit: 100 }).entries.reverse();
-  await waitUntil(() => records().some((r) => r.action === 'view.stop'), 5000, 'the view.stop record');
-  const trail = records();
+  // The expiry ended the view: the grant's end is on the record before the view's stop.
+  await t.hub.auditWriter.flush();
+  const trail = t.hub.audit.query({ incidentId: incident.id, limit: 100 }).entries.reverse();
   const ended = trail.findIndex((r) => r.action === 'grant.ended' && r.detail?.reason === 'expired');
   const stopped = trail.findIndex((r) => r.action === 'view.stop' && r.cameraId === scene.id && r.code === 'GRANT_ENDED');
   assert.ok(ended >= 0 && stopped > ended, `grant.ended (expired) then view.stop: ${trail.map((r) => r.action).join(', ')}`);
@@ -240,6 +238,7 @@ test('every allowed and refused view is in the audit chain, and the chain verifi
   assert.ok((await request(socket, 'camera:unwatch', { cameraId: mine.id })).ok);
   await t.client('not-a-token').catch(() => undefined);
 
+  await t.hub.auditWriter.flush();
   const { entries } = t.hub.audit.query({ agency: 'gangnam-police', limit: 5000 });
   const find = (action: string, cameraId?: string) => entries.find((e) => e.action === action && (!cameraId || e.cameraId === cameraId));
   const start = find('view.start', mine.id);
