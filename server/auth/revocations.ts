@@ -1,5 +1,5 @@
 /** Revoked users: a token of a revoked subject issued before the revocation is no longer honoured. */
-import type { Db } from '../db.ts';
+import { durably, type Db } from '../db.ts';
 import type { Principal } from './principal.ts';
 
 export class Revocations {
@@ -13,9 +13,12 @@ export class Revocations {
   }
 
   revoke(subject: string, agency: string, by: string, at = Date.now()): void {
-    this.#db
-      .prepare('INSERT INTO revocations (subject, agency, revoked_at, revoked_by) VALUES (?, ?, ?, ?) ON CONFLICT(subject, agency) DO UPDATE SET revoked_at = excluded.revoked_at, revoked_by = excluded.revoked_by')
-      .run(subject, agency, at, by);
+    // Never undone by a power loss: a revoked user must stay out after a restart.
+    durably(this.#db, () =>
+      this.#db
+        .prepare('INSERT INTO revocations (subject, agency, revoked_at, revoked_by) VALUES (?, ?, ?, ?) ON CONFLICT(subject, agency) DO UPDATE SET revoked_at = excluded.revoked_at, revoked_by = excluded.revoked_by')
+        .run(subject, agency, at, by)
+    );
     this.#cache.set(key(subject, agency), at);
   }
 
