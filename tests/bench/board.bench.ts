@@ -453,10 +453,12 @@ async function main(): Promise<void> {
     if (board === null) throw new Error('the board was not measured');
 
     // "No video": the ingests the wall held end after their idle grace; the board is measured idle once they have.
-    await waitForNoIngest(hub, defaults.ingest.idleGraceMs + 10_000);
+    await waitForZero(hub, 'gth_camera_streams', defaults.ingest.idleGraceMs + 10_000, "the wall's ingests to end after their idle grace");
     const idle = await measureIdle(browser, hubUrl, hub.pid);
 
     process.stderr.write('[bench] per-user flood\n');
+    // The pages' sessions are gone first: the flood's 16 sockets are all its user may hold.
+    await waitForZero(hub, 'gth_viewers', 30_000, 'the pages\' sessions to end');
     const flooderToken = await hub.token('seoul-119', 'dispatch-119');
     const bystanderToken = await hub.token('gangnam-police', 'emergency-112');
     await loopWindow(hub);
@@ -523,11 +525,11 @@ async function nearestCameras(url: string, jwt: string, n: number): Promise<stri
   return ((await res.json()) as { cameras: NearCamera[] }).cameras.map((c) => c.id);
 }
 
-/** "No video": the ingests the wall held end after their idle grace. */
-async function waitForNoIngest(hub: HubProcess, timeoutMs: number): Promise<void> {
+/** Waits until the hub's metric `name` reads 0 (polled from GET /metrics). */
+async function waitForZero(hub: HubProcess, name: string, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await hub.metrics()).get('gth_camera_streams') !== 0) {
-    if (Date.now() > deadline) throw new Error("the wall's ingests did not end after their idle grace");
+  while (((await hub.metrics()).get(name) ?? 0) !== 0) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(250);
   }
 }
