@@ -2,9 +2,14 @@
  * The hub as `npm start` runs it — `server/main.ts` in a process of its own, configured only
  * through its environment — for benchmarks that must not share the hub's event loop with the
  * browser driver. The handle owns the process; everything else is asked over HTTP, as a
- * browser or a CAD system would.
+ * browser or a CAD system would. `/metrics` is served on a loopback port of its own
+ * (`metrics.listen`, as for a scrape network), so the harness scrapes without a token.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Purpose } from '../../server/protocol/events.ts';
 
@@ -27,12 +32,22 @@ export interface HubProcessOptions {
   timeoutMs?: number;
 }
 
-export function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
+export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
+  const metricsPort = await freeLoopbackPort();
+  const configDir = mkdtempSync(join(tmpdir(), 'gth-hub-process-'));
+  const configFile = join(configDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ metrics: { listen: { host: '127.0.0.1', port: metricsPort } } }));
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, GTH_HOST: '127.0.0.1', GTH_PORT: '0', GTH_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, GTH_CONFIG: configFile, GTH_HOST: '127.0.0.1', GTH_PORT: '0', GTH_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit']
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      rmSync(configDir, { recursive: true, force: true });
+      resolve();
+    })
+  );
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -60,7 +75,7 @@ export function startHubProcess(options: HubProcessOptions): Promise<HubProcess>
       child.off('exit', onExit);
       lines.removeAllListeners('line');
       child.stdout.resume();
-      resolve({ url, pid: child.pid!, token: (agency, purpose) => devToken(url, agency, purpose), metrics: () => scrape(url), close });
+      resolve({ url, pid: child.pid!, token: (agency, purpose) => devToken(url, agency, purpose), metrics: () => scrape(metricsUrl), close });
     });
   });
 }
@@ -69,6 +84,18 @@ async function devToken(url: string, agency: string, purpose?: Purpose): Promise
   const res = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agency, purpose }) });
   if (!res.ok) throw new Error(`dev token for ${agency}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/** A loopback port nothing listens on now (the OS picks it; the hub binds it a moment later). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Prometheus text → `name{labels}` → value. */
