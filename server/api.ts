@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Revocations } from './auth/revocations.ts';
 import { COST } from './budget.ts';
 import type { AuditLog } from './audit/log.ts';
+import type { AuditWriter } from './audit/writer.ts';
 import { auditResponse } from './audit/api.ts';
 import { prepareJson, type ApiReply, type ApiRoute } from './http.ts';
 import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } from './incidents/incidents.ts';
@@ -21,6 +22,7 @@ import { RouteError } from './routing/errors.ts';
 export interface ApiDeps {
   incidents: Incidents;
   audit: AuditLog;
+  auditWriter: Pick<AuditWriter, 'append' | 'flush'>;
   revocations: Revocations;
   /** Ends the sessions of a revoked user at once (every session's token is checked again). */
   afterRevocation: () => Promise<void>;
@@ -222,8 +224,10 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'GET',
       path: /^\/api\/audit(\.csv)?$/,
       cost: COST.compute,
-      handle: ({ principal, url }) => {
+      handle: async ({ principal, url }) => {
         requireRole(principal, 'auditor');
+        // Every record given before this request is in the answer.
+        await deps.auditWriter.flush();
         const reply = auditResponse(audit, url);
         return reply.filename && reply.status === 200
           ? { status: 200, text: reply.body, contentType: reply.contentType, headers: { 'content-disposition': `attachment; filename="${reply.filename}"` } }
@@ -238,7 +242,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
         const { subject } = parse(revokeRequestSchema, body);
         // A supervisor revokes users of their own agency only.
         const revoked = revocations.revoke(subject, principal.agency.id, principal.subject);
-        audit.append({ action: 'revocation', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject } });
+        await deps.auditWriter.append({ action: 'revocation', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject } });
         await deps.afterRevocation();
         return json(200, { revoked });
       }
@@ -246,14 +250,14 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'POST',
       path: /^\/api\/admin\/revocations\/lift$/,
-      handle: ({ principal, body }) => {
-        // Lifting is a supervisor's act for their own agency, on the record before it takes effect.
+      handle: async ({ principal, body }) => {
+        // Lifting is a supervisor's act for their own agency, on the record (durably) before it takes effect.
         requireRole(principal, 'supervisor');
         const { subject, reason } = parse(liftRequestSchema, body);
         if (!revocations.standing(principal.agency.id).some((r) => r.subject === subject)) {
           throw new HubError('NOT_FOUND', '이 사용자에 대한 사용 중지가 없습니다 (no standing revocation for this user)');
         }
-        audit.append({ action: 'revocation.lifted', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject, reason } });
+        await deps.auditWriter.append({ action: 'revocation.lifted', outcome: 'info', subject, agency: principal.agency.id, detail: { by: principal.subject, reason } });
         return json(200, { lifted: revocations.lift(subject, principal.agency.id, principal.subject) });
       }
     },

@@ -9,10 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { apiRoutes } from './api.ts';
 import { AuditLog, type AuditInput } from './audit/log.ts';
-import { AuditKey } from './audit/audit-key.ts';
-import { AppendOnlyFile } from './audit/checkpoint-store.ts';
-import { Checkpointer } from './audit/checkpoints.ts';
-import { RecordQueue } from './audit/record-queue.ts';
+import { AuditWriter } from './audit/writer.ts';
 import { RefusalTally } from './audit/refusal-tally.ts';
 import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.ts';
 import { TrustedIssuers } from './auth/issuers.ts';
@@ -67,7 +64,10 @@ export interface Hub {
   streams: CameraStreams;
   devIssuer: DevIssuer | undefined;
   metrics: Metrics;
+  /** The audit trail as auditors read it. */
   audit: AuditLog;
+  /** Where the hub's records are written (in a thread of its own): `flush()` waits until every record given so far is stored. */
+  auditWriter: AuditWriter;
   incidents: Incidents;
   issuers: TrustedIssuers;
   /** Live viewer sessions (for tests and metrics). */
@@ -110,16 +110,19 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     closers.push(() => {
       db.close();
     });
+    // Written in a thread of its own (a flush to disk must not hold the loop that relays RTP), which
+    // also checkpoints the chain and starts while the registry loads; read here. Before anything is
+    // appended, a log that falls short of its latest checkpoint makes the opening, and the start, fail.
     const auditAt = auditFiles(config);
-    const audit = AuditLog.open(auditAt.log);
-    closers.push(() => audit.close());
-    // Before anything is appended: a log that falls short of its latest checkpoint stops the start.
-    const checkpointer = await Checkpointer.open(audit, new AppendOnlyFile(auditAt.checkpoints), AuditKey.openOrCreate(auditAt.key), {
-      everyRecords: config.audit.checkpoints.everyRecords,
-      everyMs: config.audit.checkpoints.everyMs,
-      onError: (error) => log.error('audit checkpoint not stored', { file: auditAt.checkpoints, error: (error as Error).message })
+    const auditOpening = AuditWriter.open({
+      file: auditAt.log,
+      checkpoints: { file: auditAt.checkpoints, keyFile: auditAt.key, everyRecords: config.audit.checkpoints.everyRecords, everyMs: config.audit.checkpoints.everyMs },
+      onError: (error, input) => log.error('audit write failed', { action: input.action, error: error.message }),
+      onCheckpointError: (message) => log.error('audit checkpoint not stored', { file: auditAt.checkpoints, error: message })
     });
-    closers.push(() => checkpointer.close());
+    // Handled here at once (start-up awaits it below and fails there; closing skips a writer that never opened).
+    const auditOpened = auditOpening.catch(() => undefined);
+    closers.push(async () => (await auditOpened)?.close());
     const revocations = new Revocations(db);
     const cameras: RegistryCamera[] = [...config.cameras];
     const source = registrySource(config);
@@ -199,6 +202,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       cameras: { total: registry.size, landmarks: landmarks.length, configured: config.cameras.length, simulated, real: registry.size - simulated, simulatedFeeds: feeds.length },
       demoAgencies: demoAgencies.map(({ id, name, nameEn, description }) => ({ id, name, nameEn, description }))
     };
+    const auditWriter = await auditOpening;
+    const audit = AuditLog.open(auditAt.log, { readonly: true });
+    closers.push(() => audit.close());
 
     const pool = await WorkerPool.create({
       size: config.webrtc.workers,
@@ -250,10 +256,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     };
     const grantViews = new GrantViews({ incidents, policies, covered });
 
-    // Records that gate nothing (sessions, incidents, grants) are written after the answers, one flush per turn.
-    const records = new RecordQueue(audit, (error, batch) => log.error('audit write failed', { actions: batch.map((r) => r.action), error: (error as Error).message }));
-    closers.push(() => records.flush());
-    const record = (input: AuditInput) => records.record(input);
+    // Records that gate nothing (sessions, incidents, grants, refusals): written with the writer's next group.
+    const record = (input: AuditInput) => auditWriter.record(input);
     const refusals = new RefusalTally({
       ...config.audit.refusedHandshakes,
       record: (input) => {
@@ -275,9 +279,10 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
-      routes: [...grantRoutes({ incidents, views: grantViews, audit }), ...apiRoutes({
+      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...apiRoutes({
         incidents,
         audit,
+        auditWriter,
         revocations,
         afterRevocation: () => signaling.reverify(),
         geo,
@@ -302,7 +307,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const signaling = attachSignaling(http, {
       verify: authenticate,
       originAllowed: (origin) => originAllowed(origin, origins),
-      audit,
+      audit: auditWriter,
       record,
       refusedHandshake: (refusal) => refusals.count(refusal),
       viewerDeps: {
@@ -395,7 +400,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

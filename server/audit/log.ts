@@ -1,8 +1,9 @@
 /**
  * The audit trail: one SQLite file (WAL, synchronous = FULL), one row per record, each row
  * chained to the previous by its hash (see chain.ts). append() is synchronous and returns only
- * once the record is durable, so the hub can append a view record before the first frame and
- * refuse the view when it throws.
+ * once the record is durable, so a view record can be stored before the first frame and the view
+ * refused when it throws. The hub writes through an AuditWriter (writer.ts), which runs this
+ * in a thread of its own, and reads through a read-only AuditLog.
  *
  * The table is append-only by trigger (a guard against our own mistakes); someone with the file
  * can drop the triggers, which is what verify() is for: it recomputes every hash from the rows.

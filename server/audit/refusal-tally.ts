@@ -20,7 +20,7 @@ export interface Refusal {
 export interface RefusalTallyOptions {
   intervalMs: number;
   maxSources: number;
-  /** Where the aggregated records go (the hub's RecordQueue: batched, after the answers). */
+  /** Where the aggregated records go (the hub's audit writer: written with its next group, after the answers). */
   record: (input: AuditInput) => void;
   now?: () => number;
 }
@@ -63,7 +63,7 @@ export class RefusalTally {
     this.#open.set(key, { refusal, count: 1, firstAt: at, lastAt: at, timer });
   }
 
-  /** Ends every open window now, each as its record (at close, before the record queue's last flush). */
+  /** Ends every open window now, each as its record (at close, before the audit writer's last group). */
   close(): void {
     for (const key of [...this.#open.keys()]) this.#end(key);
   }

@@ -2,9 +2,11 @@
  * Revoked users. A revocation is of a subject of an agency, not of a token: while it stands every
  * token of that subject is refused, whatever its identity provider issues next. It stands until a
  * supervisor lifts it; even then only tokens issued after the lift are honoured, so one minted
- * before (or during) the revocation never comes back. Kept in the hub's SQLite store.
+ * before (or during) the revocation never comes back. Kept in the hub's SQLite store; revoking and
+ * lifting flush their own commit (`durably`), so neither comes undone by a power loss while its
+ * audit record (flushed) stays.
  */
-import type { Db } from '../db.ts';
+import { durably, type Db } from '../db.ts';
 import type { RevocationInfo } from '../protocol/revocations.ts';
 import type { Principal } from './principal.ts';
 
@@ -19,12 +21,15 @@ export class Revocations {
   }
 
   revoke(subject: string, agency: string, by: string, at = Date.now()): RevocationInfo {
-    this.#db
-      .prepare(
-        `INSERT INTO revocations (subject, agency, revoked_at, revoked_by, lifted_at, lifted_by) VALUES (?, ?, ?, ?, NULL, NULL)
-         ON CONFLICT(subject, agency) DO UPDATE SET revoked_at = excluded.revoked_at, revoked_by = excluded.revoked_by, lifted_at = NULL, lifted_by = NULL`
-      )
-      .run(subject, agency, at, by);
+    // Never undone by a power loss: a revoked user must stay out after a restart.
+    durably(this.#db, () =>
+      this.#db
+        .prepare(
+          `INSERT INTO revocations (subject, agency, revoked_at, revoked_by, lifted_at, lifted_by) VALUES (?, ?, ?, ?, NULL, NULL)
+           ON CONFLICT(subject, agency) DO UPDATE SET revoked_at = excluded.revoked_at, revoked_by = excluded.revoked_by, lifted_at = NULL, lifted_by = NULL`
+        )
+        .run(subject, agency, at, by)
+    );
     return this.#remember({ subject, agency, revokedAt: at, revokedBy: by, liftedAt: null, liftedBy: null });
   }
 
@@ -32,7 +37,7 @@ export class Revocations {
   lift(subject: string, agency: string, by: string, at = Date.now()): RevocationInfo | undefined {
     const standing = this.#cache.get(key(subject, agency));
     if (!standing || standing.liftedAt !== null) return undefined;
-    this.#db.prepare('UPDATE revocations SET lifted_at = ?, lifted_by = ? WHERE subject = ? AND agency = ?').run(at, by, subject, agency);
+    durably(this.#db, () => this.#db.prepare('UPDATE revocations SET lifted_at = ?, lifted_by = ? WHERE subject = ? AND agency = ?').run(at, by, subject, agency));
     return this.#remember({ ...standing, liftedAt: at, liftedBy: by });
   }
 

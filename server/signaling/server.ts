@@ -43,7 +43,7 @@ export interface SignalingOptions {
   /** Whether a handshake's `Origin` header (absent for non-browser clients) may open a session. */
   originAllowed: (origin: string | undefined) => boolean;
   viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
-  /** Where views are recorded (synchronously: a view whose record fails is refused). */
+  /** Where views are recorded (durably before the view opens: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended): written after the answer, best effort. */
   record: (input: AuditInput) => void;

@@ -30,9 +30,9 @@ import type { WorkerPool } from '../../media/workers.ts';
 
 export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
-/** Where views are recorded. append() throws when the record cannot be written: the view is then refused. */
+/** Where views are recorded. append() resolves once the record is durable, rejects when it cannot be written: the view is then refused. */
 export interface AuditSink {
-  append(input: AuditInput): unknown;
+  append(input: AuditInput): Promise<unknown>;
 }
 
 export interface ViewerDeps {
@@ -85,6 +85,8 @@ export class Viewer {
   #principal: Principal;
   readonly #log: Logger;
   readonly #watches = new Map<string, Watch>();
+  /** Watches whose view-start record is being written, by camera: the view opens once it is durable. */
+  readonly #starting = new Map<string, { incidentId: string | undefined; started: Promise<WatchResponse> }>();
   #router: { router: ms.Router; release: () => void } | undefined;
   #transport: ms.WebRtcTransport | undefined;
   #transportConnected = false;
@@ -225,25 +227,53 @@ export class Viewer {
     return {};
   }
 
-  /** Where a consume is authorised: decided and recorded here, before any stream is started. */
-  watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): WatchResponse {
-    const { streams } = this.#deps;
+  /**
+   * Where a consume is authorised: decided and recorded here, before any stream is started. The
+   * view-start record is durable before the stream is leased (no record, no picture); while it
+   * is written (off the event loop) the decision is made again afterwards, so a grant that ended
+   * or a session that closed in between opens nothing.
+   */
+  async watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): Promise<WatchResponse> {
     if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
     const { camera, decision } = this.#authorise(cameraId, incidentId);
-    const existing = this.#watches.get(cameraId);
+    const existing = this.#watches.get(cameraId) ?? this.#starting.get(cameraId);
     if (existing) {
-      if (existing.incidentId === incidentId) return this.#watchResponse(existing);
+      if (existing.incidentId === incidentId) return 'started' in existing ? existing.started : this.#watchResponse(existing);
       this.#refuse(cameraId, 'BAD_REQUEST', '이미 다른 사건(또는 사건 없이)으로 보고 있는 카메라입니다 — 먼저 camera:unwatch 하세요 (already watching this camera for another incident; unwatch first)', incidentId);
     }
-    if (this.#watches.size >= this.#deps.maxWatches) {
+    if (this.#watches.size + this.#starting.size >= this.#deps.maxWatches) {
       this.#refuse(cameraId, 'RATE_LIMITED', `동시에 볼 수 있는 카메라는 ${this.#deps.maxWatches}대까지입니다 (too many cameras)`, incidentId);
     }
-    const running = streams.get(camera);
+    const running = this.#deps.streams.get(camera);
     if (running?.state === 'unsupported') {
       const reason = unsupportedCodec(running);
       this.#refuse(cameraId, reason.code, reason.message, incidentId, undefined, reason.codec);
     }
-    this.#recordView('view.start', camera, decision, incidentId);
+    const started = this.#start(camera, decision, incidentId, rtpCapabilities as ms.RtpCapabilities);
+    this.#starting.set(cameraId, { incidentId, started });
+    try {
+      return await started;
+    } finally {
+      this.#starting.delete(cameraId);
+    }
+  }
+
+  async #start(camera: RegistryCamera, decision: Extract<ViewDecision, { allowed: true }>, incidentId: string | undefined, rtpCapabilities: ms.RtpCapabilities): Promise<WatchResponse> {
+    const { streams } = this.#deps;
+    const cameraId = camera.id;
+    await this.#recordView('view.start', camera, decision, incidentId);
+    // The view was recorded as started: whatever stops it now is recorded as its stop.
+    const stopped = (code: WireError['code']) => this.#deps.record({ ...this.#record('view.stop', 'refused', cameraId, decision, incidentId), durationMs: 0, code });
+    if (this.#closed) {
+      stopped('SHUTTING_DOWN');
+      throw new HubError('SHUTTING_DOWN', '세션이 종료되었습니다 (session closed)');
+    }
+    try {
+      decision = this.#authorise(cameraId, incidentId).decision;
+    } catch (error) {
+      if (error instanceof HubError) stopped(error.code);
+      throw error;
+    }
 
     const lease = streams.acquire(camera);
     const stream = lease.stream;
@@ -265,7 +295,7 @@ export class Viewer {
       decision,
       incidentId,
       startedAt: Date.now(),
-      rtpCapabilities: rtpCapabilities as ms.RtpCapabilities,
+      rtpCapabilities,
       consumer: undefined,
       path: undefined,
       transcode: undefined,
@@ -285,11 +315,11 @@ export class Viewer {
    * The camera's latest keyframe, for a tile to show before live video: the same checks as a
    * watch, and recorded as a view (`view.still`) whenever a picture is handed out.
    */
-  still({ cameraId, incidentId }: RequestOf<'camera:still'>): StillResponse {
+  async still({ cameraId, incidentId }: RequestOf<'camera:still'>): Promise<StillResponse> {
     const { camera, decision } = this.#authorise(cameraId, incidentId);
     const keyframe = this.#deps.streams.keyframe(camera);
     if (!keyframe) return { cameraId, still: null };
-    this.#recordView('view.still', camera, decision, incidentId);
+    await this.#recordView('view.still', camera, decision, incidentId);
     const { data, codec, capturedAt } = keyframe;
     // A copy the size of the keyframe: Socket.IO sends an ArrayBuffer as one binary attachment.
     const bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
@@ -364,10 +394,10 @@ export class Viewer {
     return { camera, decision };
   }
 
-  /** Fail closed: no record, no picture. */
-  #recordView(action: 'view.start' | 'view.still', camera: RegistryCamera, decision: ViewDecision, incidentId: string | undefined): void {
+  /** Fail closed: no record, no picture (the record is durable before this resolves). */
+  async #recordView(action: 'view.start' | 'view.still', camera: RegistryCamera, decision: ViewDecision, incidentId: string | undefined): Promise<void> {
     try {
-      this.#deps.audit.append(this.#record(action, 'allowed', camera.id, decision, incidentId));
+      await this.#deps.audit.append(this.#record(action, 'allowed', camera.id, decision, incidentId));
     } catch {
       this.#log.error('audit write failed; view refused', { camera: camera.id, action });
       throw new HubError('AUDIT_UNAVAILABLE', '열람 기록을 남길 수 없어 영상을 차단합니다 (audit unavailable, view blocked)');

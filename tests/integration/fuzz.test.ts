@@ -941,6 +941,7 @@ test(`≥ 10,000 random and malformed payloads: all answered with typed results,
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
   const pidsBefore = await workerPids();
   assert.ok(pidsBefore.length > 0, 'the hub reports its mediasoup workers');
+  await t.hub.auditWriter.flush();
   const auditBefore = t.hub.audit.query({ limit: 1 }).total;
 
   const lister = await t.client(tokens.gangnam);
@@ -994,6 +995,7 @@ test(`≥ 10,000 random and malformed payloads: all answered with typed results,
   const pidsAfter = await workerPids();
   // One expiry timer per live session; more are timers of sessions that are gone.
   const strayTimers = sessionTimers.armed() - t.hub.viewers();
+  await t.hub.auditWriter.flush();
   const audit = { rows: t.hub.audit.query({ limit: 1 }).total - auditBefore, intact: t.hub.audit.verify().ok };
 
   const mustAnswer = tally.answered + tally.unanswered.length;

@@ -178,6 +178,7 @@ test('a view for an incident ends with it (INCIDENT_CLOSED) while other views of
   }
   figures[`last viewer gone → ingest idle (ms, grace ${IDLE_GRACE_MS})`] = Date.now() - unwatchedAt;
 
+  await t.hub.auditWriter.flush();
   const entries = t.hub.audit.query({ incidentId, limit: 100 }).entries;
   const start = entries.find((e) => e.action === 'view.start' && e.cameraId === scene.id);
   assert.equal(start?.subject, 'user-seoul-welfare', 'the view is audited with its incident');
@@ -209,6 +210,7 @@ test('a watch for a closed, unknown or other agency’s incident is refused: no 
     const refused = await request(socket, 'camera:watch', { cameraId, rtpCapabilities, incidentId });
     assert.equal(!refused.ok && refused.error.code, code, `${incidentId} → ${code}`);
     assert.equal(t.hub.streams.get(t.hub.registry.get(cameraId)!), undefined, 'no ingest was started');
+    await t.hub.auditWriter.flush();
     assert.equal(t.hub.audit.query({ action: 'view.refused', cameraId, limit: 10 }).entries.some((e) => e.code === code && e.incidentId === incidentId), true);
   }
   assert.deepEqual(await noConsumer, [false, false], 'no picture was sent');

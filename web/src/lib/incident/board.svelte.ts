@@ -113,9 +113,14 @@ export class IncidentBoard {
     if (this.mapStatus === 'ready') this.#map?.setWall(slots);
   }
 
-  /** A click on the map: places the incident while armed, else puts the camera clicked on a tile. */
+  /**
+   * A click on the map: places the incident while armed, else puts the camera clicked on a tile.
+   * While a placement is on its way, clicks open nothing more (a double click is one incident).
+   */
   handleMapClick(click: MapClick): void {
-    if (this.armed) void this.place(click.at);
+    if (this.armed) {
+      if (!(this.working && this.current === null)) void this.place(click.at);
+    }
     else if (click.cameraId) this.play(click.cameraId);
   }
 

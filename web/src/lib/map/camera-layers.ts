@@ -1,7 +1,9 @@
 /**
  * The registry's cameras on the incident map, by level of detail, all drawn with Canvas 2D:
  * below DOTS_ZOOM one mark per cell with its count (a few hundred features); from DOTS_ZOOM on,
- * one dot per camera coloured by category (drawn as one image per view, only where the view is);
+ * one dot per camera coloured by category, painted straight from the projected coordinates onto
+ * one canvas per view (no OpenLayers feature per camera: 68k features held ≈190 MB of heap, and
+ * every major GC of the idle page had to mark it — most of the idle board's CPU at street zoom);
  * from CONE_ZOOM on, field-of-view cones for the cameras in view.
  *
  * Not WebGL: with software GL (Chromium without a GPU, `--disable-gpu`) OpenLayers' WebGL points
@@ -12,13 +14,14 @@
 import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
 import Polygon from 'ol/geom/Polygon.js';
+import ImageLayer from 'ol/layer/Image.js';
 import VectorLayer from 'ol/layer/Vector.js';
-import VectorImageLayer from 'ol/layer/VectorImage.js';
+import ImageCanvasSource from 'ol/source/ImageCanvas.js';
 import VectorSource from 'ol/source/Vector.js';
 import { fromLonLat } from 'ol/proj.js';
+import type { Extent } from 'ol/extent.js';
 import type View from 'ol/View.js';
 import type { Size } from 'ol/size.js';
-import type { FeatureLike } from 'ol/Feature.js';
 import { Circle as CircleStyle, Fill, Stroke, Style, Text } from 'ol/style.js';
 import type { LatLon, MapCameras } from './geo-api.ts';
 import { categoryColor } from './categories.ts';
@@ -41,14 +44,17 @@ const DENSITY_FILL = new Fill({ color: 'rgba(74, 163, 255, 0.32)' });
 const DENSITY_STROKE = new Stroke({ color: 'rgba(160, 205, 255, 0.85)', width: 1.5 });
 const DENSITY_TEXT_FILL = new Fill({ color: '#e8f1ff' });
 const DENSITY_TEXT_STROKE = new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 3 });
-const DOT_OUTLINE = new Stroke({ color: 'rgba(10, 14, 22, 0.9)', width: 1 });
+const DOT_OUTLINE = 'rgba(10, 14, 22, 0.9)';
+/** Dot radius (px) by scale band, and the resolutions (m/px) the bands start below. */
+const DOT_RADII = [2.5, 3.5, 5, 7] as const;
+const dotBand = (resolution: number): number => (resolution > 6 ? 0 : resolution > 2.5 ? 1 : resolution > 1 ? 2 : 3);
 
 export class CameraLayers {
   readonly #density = new VectorSource();
-  readonly #dots = new VectorSource<Feature<Point>>();
+  readonly #dots: ImageCanvasSource;
   readonly #cones = new VectorSource();
   /** Bottom to top: cones, dots, density marks. */
-  readonly layers: [VectorLayer, VectorImageLayer, VectorLayer];
+  readonly layers: [VectorLayer, ImageLayer<ImageCanvasSource>, VectorLayer];
   #data: MapCameras | null = null;
   /** The cameras projected once (EPSG:3857 metres), for density, picking and cones. */
   #x = new Float64Array(0);
@@ -60,20 +66,7 @@ export class CameraLayers {
   #conesDrawn = false;
 
   constructor() {
-    const dotStyles = new Map<string, Style>();
-    const dotStyle = (feature: FeatureLike, resolution: number): Style => {
-      const category = this.#data?.categories[Number(feature.get('c'))] ?? '';
-      // Radius by scale band: a few styles, made once each.
-      const band = resolution > 6 ? 0 : resolution > 2.5 ? 1 : resolution > 1 ? 2 : 3;
-      const key = `${category}/${band}`;
-      let style = dotStyles.get(key);
-      if (!style) {
-        const fill = new Fill({ color: categoryColor(category) });
-        style = new Style({ image: new CircleStyle({ radius: [2.5, 3.5, 5, 7][band]!, fill, ...(band > 0 ? { stroke: DOT_OUTLINE } : {}) }) });
-        dotStyles.set(key, style);
-      }
-      return style;
-    };
+    this.#dots = new ImageCanvasSource({ canvasFunction: (extent, resolution, pixelRatio, size) => this.#paintDots(extent, resolution, pixelRatio, size) });
     this.layers = [
       new VectorLayer({
         source: this.#cones,
@@ -83,7 +76,7 @@ export class CameraLayers {
           return new Style({ fill: new Fill({ color: `${color}33` }), stroke: new Stroke({ color: `${color}88`, width: 1 }) });
         }
       }),
-      new VectorImageLayer({ source: this.#dots, minZoom: DOTS_ZOOM, style: dotStyle }),
+      new ImageLayer({ source: this.#dots, minZoom: DOTS_ZOOM }),
       new VectorLayer({ source: this.#density, maxZoom: DOTS_ZOOM })
     ];
   }
@@ -94,16 +87,13 @@ export class CameraLayers {
     this.#x = new Float64Array(cameras.count);
     this.#y = new Float64Array(cameras.count);
     this.#index.clear();
-    const dots: Array<Feature<Point>> = new Array(cameras.count);
     for (let i = 0; i < cameras.count; i++) {
       const [x = 0, y = 0] = fromLonLat([cameras.lon[i]!, cameras.lat[i]!]);
       this.#x[i] = x;
       this.#y[i] = y;
       this.#index.set(cameras.ids[i]!, i);
-      dots[i] = new Feature({ geometry: new Point([x, y]), c: cameras.category[i] });
     }
-    this.#dots.clear(true);
-    this.#dots.addFeatures(dots);
+    this.#dots.changed();
     this.#levels.clear();
     this.#level = null;
     this.update(view, size);
@@ -148,11 +138,44 @@ export class CameraLayers {
   }
 
   dispose(): void {
-    for (const layer of this.layers) {
-      layer.getSource()?.clear(true);
-      layer.dispose();
-    }
+    this.#density.clear(true);
+    this.#cones.clear(true);
+    for (const layer of this.layers) layer.dispose();
     this.#levels.clear();
+    this.#data = null;
+  }
+
+  /** The dots in `extent` (a view and its margin), one path per category: OpenLayers shows the canvas until the view leaves it. */
+  #paintDots(extent: Extent, resolution: number, pixelRatio: number, size: number[]): HTMLCanvasElement {
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(size[0] ?? 0);
+    canvas.height = Math.round(size[1] ?? 0);
+    const data = this.#data;
+    const context = canvas.getContext('2d');
+    if (!data || !context) return canvas;
+    const [minX = 0, minY = 0, maxX = 0, maxY = 0] = extent;
+    const band = dotBand(resolution);
+    const radius = DOT_RADII[band]! * pixelRatio;
+    const scale = pixelRatio / resolution;
+    const paths = data.categories.map(() => new Path2D());
+    for (let i = 0; i < this.#x.length; i++) {
+      const x = this.#x[i]!;
+      const y = this.#y[i]!;
+      if (x < minX || x > maxX || y < minY || y > maxY) continue;
+      const px = (x - minX) * scale;
+      const py = (maxY - y) * scale;
+      const path = paths[data.category[i]!];
+      path?.moveTo(px + radius, py);
+      path?.arc(px, py, radius, 0, 2 * Math.PI);
+    }
+    context.strokeStyle = DOT_OUTLINE;
+    context.lineWidth = pixelRatio;
+    paths.forEach((path, c) => {
+      context.fillStyle = categoryColor(data.categories[c] ?? '');
+      context.fill(path);
+      if (band > 0) context.stroke(path);
+    });
+    return canvas;
   }
 
   #showLevel(view: View, level: number): void {

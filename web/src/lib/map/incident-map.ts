@@ -18,6 +18,7 @@ import VectorLayer from 'ol/layer/Vector.js';
 import VectorSource from 'ol/source/Vector.js';
 import { defaults as defaultControls } from 'ol/control/defaults.js';
 import { containsCoordinate, getCenter, isEmpty } from 'ol/extent.js';
+import { defaults as defaultInteractions } from 'ol/interaction/defaults.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import { unByKey } from 'ol/Observable.js';
 import type BaseLayer from 'ol/layer/Base.js';
@@ -162,10 +163,13 @@ export class IncidentMap {
       // The cameras above the roads, below the route, flags and rings.
       layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer],
       controls: defaultControls({ attribution: false, rotate: false }),
+      // A click places an incident at once: OpenLayers' `singleclick` waits 250 ms to rule out a
+      // double click, so the board listens to `click` and the map has no double-click zoom.
+      interactions: defaultInteractions({ doubleClickZoom: false }),
       view: new View({ center: fromLonLat([SEOUL_CENTER.lon, SEOUL_CENTER.lat]), zoom: 11, minZoom: 9, maxZoom: 19 })
     });
     this.#keys.push(
-      this.#map.on('singleclick', (event) => {
+      this.#map.on('click', (event) => {
         const [lon, lat] = toLonLat(event.coordinate);
         if (lon === undefined || lat === undefined) return;
         onClick({ at: { lat: round(lat), lon: round(lon) }, cameraId: this.#cameras.pick(event.coordinate[0] ?? 0, event.coordinate[1] ?? 0, this.#map.getView(), this.#onWall) });
