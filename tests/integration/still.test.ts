@@ -49,18 +49,22 @@ test('a warm keyframe-deaf camera gives an allowed session its latest keyframe a
   assert.ok(still.ageMs >= 0 && still.ageMs < 10_000, `age ${still.ageMs} ms`);
   figures['still bytes'] = bytes.length;
 
-  const audit = (action: 'view.still' | 'view.refused', cameraId: string) => t.hub.audit.query({ action, cameraId, limit: 10 }).entries;
-  assert.ok(audit('view.still', gangnamCamera!.id).some((e) => e.agency === 'gangnam-police' && e.outcome === 'allowed'), 'the still is recorded as a view');
+  // Refusals are queued to the audit writer (they gate nothing): flushed before the log is read.
+  const audit = async (action: 'view.still' | 'view.refused', cameraId: string) => {
+    await t.hub.auditWriter.flush();
+    return t.hub.audit.query({ action, cameraId, limit: 10 }).entries;
+  };
+  assert.ok((await audit('view.still', gangnamCamera!.id)).some((e) => e.agency === 'gangnam-police' && e.outcome === 'allowed'), 'the still is recorded as a view');
 
   const mapo = await t.client(await t.token('mapo'));
   const refused = await request(mapo, 'camera:still', { cameraId: gangnamCamera!.id });
   assert.equal(!refused.ok && refused.error.code, 'CAMERA_OUT_OF_SCOPE');
-  assert.ok(audit('view.refused', gangnamCamera!.id).some((e) => e.agency === 'mapo-cctv' && e.code === 'CAMERA_OUT_OF_SCOPE'));
+  assert.ok((await audit('view.refused', gangnamCamera!.id)).some((e) => e.agency === 'mapo-cctv' && e.code === 'CAMERA_OUT_OF_SCOPE'));
 
   const cold = await request(mapo, 'camera:still', { cameraId: mapoCamera!.id });
   assert.ok(cold.ok);
   assert.equal(cold.data.still, null, 'no still of a camera never pulled');
-  assert.equal(audit('view.still', mapoCamera!.id).length, 0, 'nothing shown, nothing recorded');
+  assert.equal((await audit('view.still', mapoCamera!.id)).length, 0, 'nothing shown, nothing recorded');
 
   // An unknown camera gets the same answer as one out of scope (as camera:watch does).
   const unknown = await request(police, 'camera:still', { cameraId: 'no-such-camera' });
