@@ -11,7 +11,7 @@ import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
-import { DEFAULT_PAGE, type CameraDirectory } from '../cameras/directory.ts';
+import type { CameraDirectory } from '../cameras/directory.ts';
 import type { VisibleSet } from '../cameras/scope-index.ts';
 import type {
   CameraInfo,
@@ -23,7 +23,7 @@ import type {
   TransportOptions,
   WatchResponse
 } from '../protocol/events.ts';
-import type { RequestOf } from '../protocol/schemas.ts';
+import { DEFAULT_PAGE, type RequestOf } from '../protocol/schemas.ts';
 import type { CameraStream, TranscodeLease } from '../../media/camera-stream.ts';
 import type { CameraStreams, StreamLease } from '../../media/camera-streams.ts';
 import type { WorkerPool } from '../../media/workers.ts';
