@@ -123,8 +123,10 @@ interface Session {
   tap: KeyframeTap | undefined;
   /** UDP: the tap held open for the running transcode. */
   releaseTap: (() => void) | undefined;
-  /** performance.now() of the session's last RTP packet (or of its start). */
+  /** performance.now() of the session's last RTP packet (or of its start); UDP: of the last poll that found new bytes. */
   lastRtpAt: number;
+  /** UDP: when the latest poll that found no new bytes was sent (silence is judged from answers, never from a late one). */
+  quietAt: number;
   packets: number;
   /** UDP: the Producer's RTP byte count at the last poll, and whether a poll is in flight. */
   bytes: number;
@@ -298,7 +300,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   async #connect(): Promise<void> {
     if (this.#closed) return;
     const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs, dataTimeoutMs: this.#options.dataTimeoutMs });
-    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, tap: undefined, releaseTap: undefined, lastRtpAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
+    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, tap: undefined, releaseTap: undefined, lastRtpAt: 0, quietAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
     this.#session = session;
     client.once('close', (error) => this.#onSessionEnd(session, error));
     try {
@@ -552,8 +554,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   /** Every relayed (TCP) or tapped (UDP) packet is a sign of life, and so is a growing UDP byte count. */
-  #onAlive(session: Session): void {
-    session.lastRtpAt = performance.now();
+  #onAlive(session: Session, at = performance.now()): void {
+    session.lastRtpAt = Math.max(session.lastRtpAt, at);
     session.packets++;
     if (this.#state !== 'stalled') return;
     this.#setState('live', undefined);
@@ -569,12 +571,16 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     const producer = this.#producer;
     if (session.polling || session.closed || !producer) return;
     session.polling = true;
+    const sentAt = performance.now();
     try {
       const [stats] = await producer.getStats();
       const bytes = stats?.byteCount ?? 0;
-      if (bytes > session.bytes && !session.closed) {
+      if (session.closed) return;
+      if (bytes > session.bytes) {
         session.bytes = bytes;
-        this.#onAlive(session);
+        this.#onAlive(session, sentAt);
+      } else {
+        session.quietAt = sentAt;
       }
     } catch {
       // The transport closed under the call: the session is ending anyway.
@@ -697,7 +703,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       const session = this.#session;
       if (!session) return;
       if (session.relay === undefined) void this.#pollUdp(session);
-      const silentMs = performance.now() - session.lastRtpAt;
+      // Over UDP silence is what polls answered: a slow answer (a busy loop or worker) is no stall.
+      const silentMs = session.relay ? performance.now() - session.lastRtpAt : session.quietAt - session.lastRtpAt;
       if (session.relay === undefined && silentMs >= dataTimeoutMs) {
         this.#onSessionEnd(session, new RtspError(`no video for ${Math.round(silentMs)} ms`));
       } else if (this.#state === 'live' && silentMs >= stallAfterMs) {

@@ -33,6 +33,8 @@ export interface KeyframeTapOptions {
 
 /** How fresh a held keyframe of an obedient camera must be to answer a still without asking. */
 const FRESH_MS = 1_000;
+/** A still never waits longer than an answer may take and a tick to notice it did not come. */
+const ANSWER_SLACK_MS = 300;
 
 export class KeyframeTap {
   readonly #options: KeyframeTapOptions;
@@ -42,8 +44,6 @@ export class KeyframeTap {
   #holds = 0;
   #lastKeyframeAt: number | undefined;
   #waiters: Array<() => void> = [];
-  /** Packets read in Node, for tests and benchmarks. */
-  packets = 0;
 
   constructor(options: KeyframeTapOptions) {
     this.#options = options;
@@ -67,15 +67,20 @@ export class KeyframeTap {
   }
 
   /**
-   * A keyframe that is current: at once while the tap keeps up by itself (a deaf camera's, or
-   * one held open), else after asking the camera — resolves when the answer arrived or the
-   * camera failed to answer in time (then it is deaf, and the tap keeps reading its keyframes).
+   * A keyframe that is current: at once while the tap keeps up by itself (it reads each
+   * keyframe of a camera not known to obey), else after asking the camera — resolves when the
+   * answer arrived, or at the latest when it would have (the camera is then deaf, and the tap
+   * keeps reading its keyframes).
    */
   async fresh(): Promise<void> {
-    if (this.#options.hearing.verdict !== 'obeys' || this.#holds > 0) return;
+    if (this.#options.hearing.verdict !== 'obeys') return;
     const last = this.#lastKeyframeAt;
     if (last !== undefined && this.#now() - last < FRESH_MS) return;
-    await this.#ask();
+    let timer: NodeJS.Timeout | undefined;
+    // Bounded even if the camera stalls meanwhile (ticks, which judge the answer, pause then).
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#options.hearing.answerWithinMs + ANSWER_SLACK_MS)));
+    await Promise.race([this.#ask(), late]);
+    clearTimeout(timer);
   }
 
   /** Asks the camera for a keyframe now (a transcode's decoder starts on one). */
@@ -109,7 +114,6 @@ export class KeyframeTap {
   }
 
   #onRtp(packet: Buffer): void {
-    this.packets++;
     this.#options.onPacket(packet);
     const keyframe = this.#options.catcher.push(packet);
     if (!keyframe) return;
@@ -128,6 +132,7 @@ export class KeyframeTap {
 
   /** After a keyframe: stop reading; a camera that may not answer requests is waited on again at once. */
   #rearm(): void {
+    if (this.#waiters.length > 0) return; // Someone waits for the next keyframe.
     this.#pause();
     if (this.#options.hearing.verdict !== 'obeys') this.#resume();
   }
