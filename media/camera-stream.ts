@@ -29,7 +29,10 @@
  *
  * The keyframe tap keeps the latest keyframe (see KeyframeCatcher) so a tile can show a still at
  * once: over TCP it reads the relayed packets; over UDP a DirectTransport consumer hands the
- * worker's packets to it (this tap is also how a UDP ingest notices silence).
+ * worker's packets to it only while a keyframe is wanted (see KeyframeTap: a camera that ignores
+ * keyframe requests has each of its IDRs read, one that obeys is asked when a still is wanted).
+ * A UDP ingest notices silence from the Producer's byte count, and the end of a stall from the
+ * Producer's RTP trace, switched on only while the stream is stalled.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -40,6 +43,8 @@ import type { Backoff, RetrySchedule } from './ingest/backoff.ts';
 import { describeCodec, planIngest, type IngestPath, type IngestPlan } from './ingest/codec.ts';
 import { keyframeRequest } from './ingest/h264.ts';
 import { KeyframeCatcher, type Keyframe } from './ingest/keyframe.ts';
+import { KeyframeHearing } from './ingest/keyframe-hearing.ts';
+import { KeyframeTap } from './ingest/keyframe-tap.ts';
 import { RtspClient, RtspError, type RtspTrack, type RtspTransport } from './ingest/rtsp-client.ts';
 import type { SdpVideo } from './ingest/sdp.ts';
 import { Transcoder, type TranscoderStats } from './transcoder.ts';
@@ -68,7 +73,7 @@ export interface CameraStreamOptions {
 export interface IngestCounters {
   /** RTP packets this process forwarded to the worker (TCP relay only). */
   rtpRelayed: number;
-  /** RTP packets the keyframe tap read (TCP: the relayed ones; UDP: the DirectTransport consumer's). */
+  /** RTP packets the keyframe tap read (TCP: the relayed ones; UDP: those the DirectTransport consumer handed over). */
   rtpTapped: number;
   keyframes: number;
 }
@@ -98,6 +103,8 @@ const DEFAULT_UDP_FALLBACK_MS = 2_000;
 const DEFAULT_DATA_TIMEOUT_MS = 5_000;
 /** A transcode that died is started again after this long, while viewers need it. */
 const TRANSCODE_RETRY_MS = 1_000;
+/** An obedient UDP camera's held keyframe is refreshed this often while it plays (its last picture if it drops). */
+const KEYFRAME_REFRESH_MS = 30_000;
 /** The RTCP sender SSRC of the hub's own keyframe requests to a camera (any value will do). */
 const KEYFRAME_SENDER_SSRC = 0x6774680a;
 
@@ -110,13 +117,18 @@ interface Session {
   transport: ms.PlainTransport | undefined;
   /** TCP only: the loopback socket RTP is relayed through. */
   relay: Socket | undefined;
+  /** TCP: reads the relayed packets for keyframes. */
   catcher: KeyframeCatcher | undefined;
-  /** UDP: the keyframe tap's consumer of the session's Producer (also feeds a transcode). */
-  tapConsumer: ms.Consumer | undefined;
-  /** performance.now() of the session's last RTP packet (or of its start). */
+  /** UDP: the keyframe tap on the session's Producer (also feeds a transcode). */
+  tap: KeyframeTap | undefined;
+  /** UDP: the tap held open for the running transcode. */
+  releaseTap: (() => void) | undefined;
+  /** performance.now() of the session's last RTP packet (or of its start); UDP: of the last poll that found new bytes. */
   lastRtpAt: number;
+  /** UDP: when the latest poll that found no new bytes was sent (silence is judged from answers, never from a late one). */
+  quietAt: number;
   packets: number;
-  /** UDP: the worker's RTP byte count at the last poll, and whether a poll is in flight. */
+  /** UDP: the Producer's RTP byte count at the last poll, and whether a poll is in flight. */
   bytes: number;
   polling: boolean;
   fallbackTimer: NodeJS.Timeout | undefined;
@@ -148,6 +160,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   /** The keyframe tap's transport (UDP ingest), one per stream. */
   #tap: Promise<ms.DirectTransport> | undefined;
   #keyframe: Keyframe | undefined;
+  /** Whether the camera answers keyframe requests (UDP tap), learnt across its sessions. */
+  readonly #hearing = new KeyframeHearing();
   readonly #counters: IngestCounters = { rtpRelayed: 0, rtpTapped: 0, keyframes: 0 };
   /** Pipe producers on other routers, by source producer id and router id. */
   #piped = new Map<string, Promise<ms.Producer | undefined>>();
@@ -174,6 +188,21 @@ export class CameraStream extends EventEmitter<StreamEvents> {
 
   /** The latest complete keyframe, kept across reconnects. */
   get keyframe(): Keyframe | undefined {
+    return this.#keyframe;
+  }
+
+  /** Whether the camera answers keyframe requests, as far as the UDP tap has learnt. */
+  get hearing(): KeyframeHearing['verdict'] {
+    return this.#hearing.verdict;
+  }
+
+  /**
+   * The latest keyframe, made current first where that takes asking: a live UDP camera that
+   * obeys keyframe requests is asked for one (a frame or two away) unless the held one is
+   * fresh. A deaf camera's tap holds its latest IDR already.
+   */
+  async freshKeyframe(): Promise<Keyframe | undefined> {
+    if (this.#state === 'live') await this.#session?.tap?.fresh();
     return this.#keyframe;
   }
 
@@ -271,7 +300,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   async #connect(): Promise<void> {
     if (this.#closed) return;
     const client = new RtspClient(this.#options.source, { timeoutMs: this.#options.rtspTimeoutMs, dataTimeoutMs: this.#options.dataTimeoutMs });
-    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, tapConsumer: undefined, lastRtpAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
+    const session: Session = { client, transport: undefined, relay: undefined, catcher: undefined, tap: undefined, releaseTap: undefined, lastRtpAt: 0, quietAt: 0, packets: 0, bytes: 0, polling: false, fallbackTimer: undefined, closed: false };
     this.#session = session;
     client.once('close', (error) => this.#onSessionEnd(session, error));
     try {
@@ -322,11 +351,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     const transport = session.transport!;
     await transport.connect({ ip: track.udp.address, port: track.udp.rtpPort, rtcpPort: track.udp.rtcpPort });
     this.#sessions++;
-    session.catcher = this.#catcher(track);
     session.lastRtpAt = performance.now();
     // Producer and tap before PLAY: the camera's first packet is often its only keyframe for seconds.
     const producer = await this.#produce(session, track, track.ssrc);
-    if (producer) await this.#tapProducer(session, producer);
+    if (producer) await this.#tapProducer(session, producer, track);
   }
 
   #armUdpFallback(session: Session): void {
@@ -475,7 +503,8 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       () => transcoder.close()
     );
     // The decoder needs a keyframe to start; the camera would otherwise make it wait a GOP.
-    this.#requestKeyframe(session);
+    if (session.relay) session.client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, this.#cameraSsrc!, 'pli'));
+    else this.#holdTapForTranscode(session);
   }
 
   #stopTranscode(): void {
@@ -483,19 +512,24 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     const transcoder = this.#transcoder;
     this.#transcoder = undefined;
     transcoder?.close();
+    const session = this.#session;
+    if (session?.releaseTap) {
+      session.releaseTap();
+      session.releaseTap = undefined;
+    }
   }
 
-  /** Asks the camera for a keyframe: on the RTSP connection (TCP), or through the worker (UDP). */
-  #requestKeyframe(session: Session): void {
-    if (session.relay) session.client.sendRtcp(keyframeRequest(KEYFRAME_SENDER_SSRC, this.#cameraSsrc!, 'pli'));
-    else void session.tapConsumer?.requestKeyFrame().catch(() => undefined);
+  /** UDP: a transcode reads every packet from the tap, starting with a keyframe it asks for. */
+  #holdTapForTranscode(session: Session): void {
+    if (!this.#transcoder || !session.tap || session.releaseTap) return;
+    session.releaseTap = session.tap.holdOpen();
+    session.tap.ask();
   }
 
-  /**
-   * A DirectTransport consumer of the producer: the keyframe tap (and liveness) of a UDP ingest,
-   * and the input of its transcode.
-   */
-  async #tapProducer(session: Session, producer: ms.Producer): Promise<void> {
+  /** A DirectTransport consumer of the producer: the keyframe tap of a UDP ingest, and the input of its transcode. */
+  async #tapProducer(session: Session, producer: ms.Producer, track: RtspTrack): Promise<void> {
+    const catcher = this.#catcher(track);
+    if (!catcher) return;
     this.#tap ??= this.#options.router.createDirectTransport();
     const tap = await this.#tap;
     if (this.#closed || producer.closed) return;
@@ -504,36 +538,49 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       consumer.close();
       return;
     }
-    session.tapConsumer = consumer;
-    consumer.on('rtp', (packet) => {
-      // A sign of life at once (the byte-count poll covers the time before the tap's first keyframe).
-      this.#onAlive(session);
-      this.#transcoder?.push(packet);
-      this.#onRtp(session, packet);
+    session.tap = new KeyframeTap({
+      consumer,
+      catcher,
+      hearing: this.#hearing,
+      refreshAfterMs: KEYFRAME_REFRESH_MS,
+      onPacket: (packet) => {
+        this.#counters.rtpTapped++;
+        this.#onAlive(session);
+        this.#transcoder?.push(packet);
+      },
+      onKeyframe: (keyframe) => this.#keyframeCaught(session, keyframe)
     });
-    if (this.#transcoder) this.#requestKeyframe(session);
+    this.#holdTapForTranscode(session);
   }
 
-  /** Every relayed (TCP) or tapped (UDP) packet is a sign of life. */
-  #onAlive(session: Session): void {
-    session.lastRtpAt = performance.now();
+  /** Every relayed (TCP) or tapped (UDP) packet is a sign of life, and so is a growing UDP byte count. */
+  #onAlive(session: Session, at = performance.now()): void {
+    session.lastRtpAt = Math.max(session.lastRtpAt, at);
     session.packets++;
-    if (this.#state === 'stalled') this.#setState('live', undefined);
+    if (this.#state !== 'stalled') return;
+    this.#setState('live', undefined);
+    if (!session.relay) this.#traceRtp(false);
   }
 
   /**
-   * Over UDP the tap sees nothing until a keyframe (a deaf camera's may be a GOP away): the
-   * worker's byte count says whether RTP is flowing.
+   * Over UDP, Node reads the camera's packets only now and then (the tap): the Producer's byte
+   * count says whether RTP is flowing. (Its stats are the cheapest the worker gives: a third of
+   * the transport's.)
    */
   async #pollUdp(session: Session): Promise<void> {
-    if (session.polling || session.closed || !session.transport) return;
+    const producer = this.#producer;
+    if (session.polling || session.closed || !producer) return;
     session.polling = true;
+    const sentAt = performance.now();
     try {
-      const [stats] = await session.transport.getStats();
-      const bytes = stats?.rtpBytesReceived ?? 0;
-      if (bytes > session.bytes && !session.closed) {
+      const [stats] = await producer.getStats();
+      const bytes = stats?.byteCount ?? 0;
+      if (session.closed) return;
+      if (bytes > session.bytes) {
         session.bytes = bytes;
-        this.#onAlive(session);
+        this.#onAlive(session, sentAt);
+      } else {
+        session.quietAt = sentAt;
       }
     } catch {
       // The transport closed under the call: the session is ending anyway.
@@ -542,12 +589,25 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     }
   }
 
-  /** The keyframe tap: reads each packet's header, copies only a keyframe's packets. */
+  /**
+   * UDP, while stalled: the Producer reports each RTP packet, so the first one back ends the
+   * stall at once rather than at the next byte-count poll. Off again with it.
+   */
+  #traceRtp(on: boolean): void {
+    const producer = this.#producer;
+    if (producer && !producer.closed) producer.enableTraceEvent(on ? ['rtp'] : []).catch(() => undefined);
+  }
+
+  /** TCP's keyframe tap: reads each relayed packet's header, copies only a keyframe's packets. */
   #onRtp(session: Session, packet: Buffer): void {
     if (session !== this.#session) return;
     this.#counters.rtpTapped++;
     const keyframe = session.catcher?.push(packet);
-    if (!keyframe) return;
+    if (keyframe) this.#keyframeCaught(session, keyframe);
+  }
+
+  #keyframeCaught(session: Session, keyframe: Keyframe): void {
+    if (session !== this.#session) return;
     this.#keyframe = keyframe;
     this.#counters.keyframes++;
     this.emit('keyframe', keyframe);
@@ -588,6 +648,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         return undefined;
       }
       this.#producer = producer;
+      if (!session.relay) producer.on('trace', () => this.#onAlive(session));
       this.#log.info('camera live', { producer: producer.id, ssrc, codec: plan.codec.label, profile: track.profileLevelId, negotiatedAs: plan.profileLevelId, transport: session.relay ? 'tcp' : 'udp' });
       this.#onLive();
       this.emit('producer', producer, 'passthrough');
@@ -642,12 +703,17 @@ export class CameraStream extends EventEmitter<StreamEvents> {
       const session = this.#session;
       if (!session) return;
       if (session.relay === undefined) void this.#pollUdp(session);
-      const silentMs = performance.now() - session.lastRtpAt;
+      // Over UDP silence is what polls answered: a slow answer (a busy loop or worker) is no stall.
+      const silentMs = session.relay ? performance.now() - session.lastRtpAt : session.quietAt - session.lastRtpAt;
       if (session.relay === undefined && silentMs >= dataTimeoutMs) {
         this.#onSessionEnd(session, new RtspError(`no video for ${Math.round(silentMs)} ms`));
       } else if (this.#state === 'live' && silentMs >= stallAfterMs) {
         this.#log.warn('camera stalled: no RTP', { forMs: Math.round(silentMs) });
         this.#setState('stalled', undefined);
+        if (!session.relay) this.#traceRtp(true);
+      } else if (this.#state === 'live') {
+        // Only while RTP flows: a silent camera's unanswered keyframe request says nothing of its hearing.
+        session.tap?.tick();
       }
     }, stallAfterMs / 4);
     this.#stallTimer.unref();
@@ -666,6 +732,7 @@ function closeSession(session: Session): void {
   if (session.closed) return;
   session.closed = true;
   clearTimeout(session.fallbackTimer);
+  session.tap?.close();
   session.client.close();
   session.transport?.close();
   session.relay?.removeAllListeners('message');

@@ -91,6 +91,12 @@ export class CameraStreams {
     return this.#entries.get(camera.source)?.stream.keyframe ?? this.#keyframes.get(camera.source);
   }
 
+  /** The keyframe a still is made of: made current first where the camera must be asked (CameraStream.freshKeyframe). */
+  async still(camera: { source: string }): Promise<Keyframe | undefined> {
+    const stream = this.#entries.get(camera.source)?.stream;
+    return (await stream?.freshKeyframe()) ?? this.#keyframes.get(camera.source);
+  }
+
   get running(): number {
     return this.#entries.size;
   }

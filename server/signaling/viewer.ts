@@ -241,7 +241,7 @@ export class Viewer {
    */
   async still({ cameraId, incidentId }: RequestOf<'camera:still'>): Promise<StillResponse> {
     const { camera, decision } = this.#authorise(cameraId, incidentId);
-    const keyframe = this.#deps.streams.keyframe(camera);
+    const keyframe = await this.#deps.streams.still(camera);
     if (!keyframe) return { cameraId, still: null };
     await this.#recordView('view.still', camera, decision, incidentId);
     const { data, codec, capturedAt } = keyframe;

@@ -111,6 +111,8 @@ interface Passthrough {
   /** The hub with nothing to do (no ingest, no viewer), over the same time: its own floor. */
   idleHubCpuPct: number;
   hubCpuPct: number;
+  /** The hub's Node process alone (what JavaScript costs: the rest is its mediasoup workers). */
+  hubNodeCpuPct: number;
   receiveDelay: ReturnType<typeof summary>;
   glassDelay: ReturnType<typeof summary>;
   fps: number;
@@ -125,10 +127,11 @@ async function passthrough(browser: TestBrowser, hub: RunningHub, token: string,
     await waitForTiles(viewer.page, { state: 'live', timeoutMs: 30_000 });
     await sleep(WARMUP_MS);
     await viewer.page.evaluate(() => window.__gth?.resetSamples());
-    const hubCpuPct = await sampleCpuPercent(hub.child.pid!, SECONDS * 1000);
+    const pid = hub.child.pid!;
+    const [hubCpuPct, hubNodeCpuPct] = await Promise.all([sampleCpuPercent(pid, SECONDS * 1000), sampleCpuPercent(pid, SECONDS * 1000, (p) => p === pid)]);
     const [tile] = await readTiles(viewer.page);
     await viewer.page.screenshot({ path: `${process.env.GTH_ARTIFACTS ?? 'artifacts'}/bench-cameras-${transport}.png` }).catch(() => undefined);
-    return { transport, idleHubCpuPct: round(idleHubCpuPct, 2)!, hubCpuPct: round(hubCpuPct, 2)!, receiveDelay: summary(tile?.receiveDelays ?? []), glassDelay: summary(tile?.delays ?? []), fps: round(tile?.fps ?? 0)! };
+    return { transport, idleHubCpuPct: round(idleHubCpuPct, 2)!, hubCpuPct: round(hubCpuPct, 2)!, hubNodeCpuPct: round(hubNodeCpuPct, 2)!, receiveDelay: summary(tile?.receiveDelays ?? []), glassDelay: summary(tile?.delays ?? []), fps: round(tile?.fps ?? 0)! };
   } finally {
     await viewer.close();
   }
@@ -186,7 +189,7 @@ try {
   const rows: Array<[string, string, string]> = [];
   for (const c of cases) {
     const aim = c.transport === 'udp' ? `≤ ${TARGET_CPU_PCT.toFixed(2)} % (1.5 × Janus ${JANUS_CPU_PCT} %)` : `Janus ${JANUS_CPU_PCT} %`;
-    rows.push([`hub CPU, 1 camera × 1 tile, RTSP/${c.transport.toUpperCase()}`, `${c.hubCpuPct} % of a core (idle hub ${c.idleHubCpuPct} %)`, aim]);
+    rows.push([`hub CPU, 1 camera × 1 tile, RTSP/${c.transport.toUpperCase()}`, `${c.hubCpuPct} % of a core (Node ${c.hubNodeCpuPct} %; idle hub ${c.idleHubCpuPct} %)`, aim]);
     rows.push([`receive delay p50/p95, ${c.transport.toUpperCase()}`, `${c.receiveDelay.p50} / ${c.receiveDelay.p95} ms (n ${c.receiveDelay.n})`, 'Janus ≈ 2.2 / 4.5 ms']);
     rows.push([`glass delay p50/p95, ${c.transport.toUpperCase()}`, `${c.glassDelay.p50} / ${c.glassDelay.p95} ms, ${c.fps} fps`, 'Janus ≈ 25–33 ms p50']);
   }
@@ -195,7 +198,7 @@ try {
   rows.push(['transcode path (receive/glass delay, CPU per stream)', '— (tests/bench/transcode.bench.ts)', '']);
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('bench:cameras (640×360@15, this machine, loopback)');
-  for (const [what, value, aim] of rows) console.log(`  ${what.padEnd(width)}  ${value.padEnd(34)}  ${aim}`);
+  for (const [what, value, aim] of rows) console.log(`  ${what.padEnd(width)}  ${value.padEnd(48)}  ${aim}`);
   console.log(
     JSON.stringify({
       bench: 'cameras',

@@ -3,8 +3,9 @@
  * obeys keyframe requests, one deaf to them, both with a long GOP), a real mediasoup worker,
  * and CameraStream over UDP and over TCP. Checks that no RTP is forwarded by JavaScript over
  * UDP, that a keyframe request (PLI) reaches the camera on both transports, that an ingest
- * whose UDP never arrives falls back to TCP, and that the keyframe tap holds a whole,
- * decodable keyframe of a camera that ignores keyframe requests.
+ * whose UDP never arrives falls back to TCP, that the keyframe tap holds a whole, decodable
+ * keyframe of a camera that ignores keyframe requests, and that over UDP the tap reads keyframes
+ * only: an obedient camera's when a still is wanted, a deaf camera's each IDR.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -54,6 +55,20 @@ async function bytesIn(producer: ms.Producer): Promise<number> {
   return (await producer.getStats()).reduce((sum, stat) => sum + stat.byteCount, 0);
 }
 
+async function packetsIn(producer: ms.Producer): Promise<number> {
+  return (await producer.getStats()).reduce((sum, stat) => sum + stat.packetCount, 0);
+}
+
+/** Counts the keyframes a Producer receives (mediasoup's own trace: one event per keyframe start). */
+async function countKeyframes(producer: ms.Producer): Promise<{ count: number }> {
+  const counter = { count: 0 };
+  producer.on('trace', (trace) => {
+    if (trace.type === 'keyframe') counter.count++;
+  });
+  await producer.enableTraceEvent(['keyframe']);
+  return counter;
+}
+
 test('over UDP the camera sends straight to the worker: frames reach a consumer and Node forwards no RTP packet', async () => {
   const stream = openStream(farm.url('obeys'), 'udp');
   try {
@@ -78,11 +93,12 @@ for (const transport of ['udp', 'tcp'] as const) {
     const deaf = openStream(farm.url('deaf'), transport);
     try {
       const producers = await Promise.all([live(obeys), live(deaf)]);
+      const [obeyed, ignored] = await Promise.all(producers.map(countKeyframes));
       // A deaf camera whose shared RTSP media is already running sends its next IDR only on its GOP.
       await waitUntil(() => obeys.counters.keyframes > 0 && deaf.counters.keyframes > 0, LONG_GOP_MS + 5_000, 'the first keyframes');
-      // mediasoup forwards at most one keyframe request per second per producer: let the tap's pass.
+      // mediasoup waits up to a second for the answer to a keyframe request before sending another: let the tap's pass.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
-      const before = [obeys.counters.keyframes, deaf.counters.keyframes];
+      const before = [obeyed!.count, ignored!.count];
       const viewers = await Promise.all(
         producers.map(async (producer) => {
           const viewer = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
@@ -91,8 +107,8 @@ for (const transport of ['udp', 'tcp'] as const) {
           return viewer;
         })
       );
-      await waitUntil(() => obeys.counters.keyframes > before[0]!, 2_000, 'a keyframe answering the new consumer’s PLI');
-      assert.equal(deaf.counters.keyframes, before[1], 'the deaf camera kept its 10 s GOP');
+      await waitUntil(() => obeyed!.count > before[0]!, 2_000, 'a keyframe answering the new consumer’s PLI');
+      assert.equal(ignored!.count, before[1], 'the deaf camera kept its 10 s GOP');
       assert.equal(obeys.transport, transport);
       for (const viewer of viewers) viewer.close();
     } finally {
@@ -173,3 +189,41 @@ for (const transport of ['udp', 'tcp'] as const) {
     }
   });
 }
+
+test('over UDP the tap reads keyframes only: an obedient camera is asked for one when a still is wanted, a deaf one has each IDR read', async () => {
+  const obeys = openStream(farm.url('obeys'), 'udp');
+  const deaf = openStream(farm.url('deaf'), 'udp');
+  try {
+    const [obeyer, ignorer] = await Promise.all([live(obeys), live(deaf)]);
+    await waitUntil(() => obeys.hearing === 'obeys', 5_000, 'the obedient camera answers the tap’s request');
+    // The deaf camera's first IDR may be a GOP away; the request after it goes unanswered.
+    await waitUntil(() => deaf.hearing === 'deaf', LONG_GOP_MS + 5_000, 'the deaf camera is found deaf');
+
+    // Obedient: the tap rests while video flows into the worker.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const [tapped, flowing] = [obeys.counters.rtpTapped, await packetsIn(obeyer)];
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.ok((await packetsIn(obeyer)) - flowing > 50, 'the camera kept sending');
+    assert.equal(obeys.counters.rtpTapped, tapped, 'no packet of an obedient camera read in Node while no still is wanted');
+    // A still wanted: the camera is asked, and the keyframe handed out is its answer.
+    const held = obeys.keyframe!;
+    const asked = Date.now();
+    const fresh = await obeys.freshKeyframe();
+    assert.ok(fresh && fresh !== held && fresh.capturedAt >= asked, 'a keyframe taken after the ask');
+    assert.equal(obeys.hearing, 'obeys');
+
+    // Deaf: from one IDR to the next, Node reads that IDR's packets and (almost) nothing else.
+    const keyframes = deaf.counters.keyframes;
+    const [deafTapped, deafFlowing] = [deaf.counters.rtpTapped, await packetsIn(ignorer)];
+    await waitUntil(() => deaf.counters.keyframes > keyframes, LONG_GOP_MS + 2_000, 'the deaf camera’s next IDR');
+    const read = deaf.counters.rtpTapped - deafTapped;
+    const sent = (await packetsIn(ignorer)) - deafFlowing;
+    assert.ok(read > 0 && read * 4 < sent, `Node read ${read} of the ${sent} packets of a GOP`);
+    assert.ok(Date.now() - deaf.keyframe!.capturedAt < 1_000, 'and holds the new IDR');
+    assert.equal(await deaf.freshKeyframe(), deaf.keyframe, 'a deaf camera’s still is the held IDR, at once');
+    process.stdout.write(`# figure deaf camera, packets read in Node per GOP: ${read} of ${sent}\n`);
+  } finally {
+    obeys.close();
+    deaf.close();
+  }
+});

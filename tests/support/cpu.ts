@@ -91,3 +91,17 @@ export async function sampleCpuPercent(root: number, ms: number, include: (pid: 
   }
   return (used / elapsed) * 100;
 }
+
+/**
+ * A thread's time on a CPU and waiting for one (its run queue), ms, from /proc's schedstat. A
+ * late event loop whose thread mostly waited was starved by the machine, not blocked by its own
+ * work. The main thread's tid is the process's pid.
+ */
+export function threadSchedMs(pid: number, tid: number = pid): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return undefined; // No schedstat (kernel without it, or the thread ended).
+  }
+}
