@@ -6,6 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { AgencyRole } from '../protocol/dev-sign-in.ts';
 import type { Purpose } from '../protocol/events.ts';
 import type { IssuerConfig } from './issuers.ts';
 import type { AgencyPolicy } from './policy.ts';
@@ -15,7 +16,7 @@ const ALG = 'EdDSA';
 
 export interface DemoAgency extends AgencyPolicy {
   nameEn: string;
-  role: 'operator' | 'supervisor' | 'auditor';
+  role: AgencyRole;
   /** District codes or `*`. */
   districts: string[];
   description: string;
