@@ -254,7 +254,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
       return count;
     };
-    const grantViews = new GrantViews({ incidents, policies, covered });
+    const camerasIn = (ids: readonly string[], districts: readonly string[]) => ids.filter((id) => districts.includes(registry.get(id)?.district.code ?? ''));
+    const grantViews = new GrantViews({ incidents, policies, covered, camerasIn });
 
     // Records that gate nothing (sessions, incidents, grants, refusals): written with the writer's next group.
     const record = (input: AuditInput) => auditWriter.record(input);

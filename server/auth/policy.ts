@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
-import { grantRulesSchema, type GrantRules } from './grant-policy.ts';
+import { grantRulesSchema, pursuitRulesSchema, type GrantRules, type PursuitRules } from './grant-policy.ts';
 
 export const agencyPolicySchema = z.object({
   id: z.string().min(1).max(64),
@@ -21,7 +21,9 @@ export const agencyPolicySchema = z.object({
   /** The 구 whose cameras this agency operates (a district control centre, 관제센터): it sees who holds grants over them. */
   owns: z.array(z.string().min(1).max(16)).optional(),
   /** The bounds its operators open incident grants within (server/auth/grant-policy.ts); none: its incidents carry no grant. */
-  grants: grantRulesSchema.optional()
+  grants: grantRulesSchema.optional(),
+  /** The bounds of its pursuits' corridor grants (server/auth/grant-policy.ts); none: it opens no pursuit. */
+  pursuits: pursuitRulesSchema.optional()
 });
 
 export type AgencyPolicy = z.infer<typeof agencyPolicySchema>;
@@ -43,6 +45,10 @@ export class AgencyPolicies {
 
   grantRules(agency: string): GrantRules | undefined {
     return this.#byId.get(agency)?.grants;
+  }
+
+  pursuitRules(agency: string): PursuitRules | undefined {
+    return this.#byId.get(agency)?.pursuits;
   }
 
   /** Agencies that operate cameras in these 구 (their control centres). */

@@ -22,6 +22,10 @@ export const AUDIT_ACTIONS = [
   'grant.denied',
   'incident.opened',
   'incident.closed',
+  /** A pursuit opened, a sighting (or LPR hit) on its track, its close: with its incident and `detail.pursuitId`. */
+  'pursuit.opened',
+  'pursuit.sighting',
+  'pursuit.closed',
   'revocation',
   'revocation.lifted',
   'issuers.reloaded'
