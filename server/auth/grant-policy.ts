@@ -8,6 +8,7 @@
  * where a point lies.
  */
 import { z } from 'zod';
+import { M_PER_DEG } from '../geo/geometry.ts';
 import { HubError } from '../protocol/errors.ts';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
 import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type IncidentType } from '../protocol/incidents.ts';
@@ -204,14 +205,12 @@ export function corridorCameras(rules: PursuitRules, input: CorridorInput): stri
 
 /** Metres from the line of travel (either side), or from the anchor when the heading is unknown. */
 export function offCorridorM(anchor: CorridorInput['anchor'], point: { lat: number; lon: number }): number {
-  const y = (point.lat - anchor.lat) * M_PER_DEG_LAT;
-  const x = (point.lon - anchor.lon) * M_PER_DEG_LAT * Math.cos((anchor.lat * Math.PI) / 180);
+  const y = (point.lat - anchor.lat) * M_PER_DEG;
+  const x = (point.lon - anchor.lon) * M_PER_DEG * Math.cos((anchor.lat * Math.PI) / 180);
   if (anchor.headingDeg === null) return Math.hypot(x, y);
   const h = (anchor.headingDeg * Math.PI) / 180;
   return Math.abs(x * Math.cos(h) - y * Math.sin(h));
 }
-
-const M_PER_DEG_LAT = 111_195;
 
 /**
  * Whether `agency` may open a pursuit for this purpose, starting in this 구 (null: outside the

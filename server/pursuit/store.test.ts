@@ -37,6 +37,7 @@ test('a pursuit, its track in time order and its close survive the database bein
     assert.equal(store.openCount('gangnam-police'), 1);
     assert.equal(store.openByRef('gangnam-police', 'CAD-7')?.id, 'pur-1');
     assert.deepEqual(store.openByPlate('12가3456').map((p) => p.id), ['pur-1']);
+    assert.deepEqual(store.openByPlate('서울 12가3456').map((p) => p.id), ['pur-1'], 'a region prefix and spaces do not matter');
 
     store.setTarget('pur-1', { kind: 'vehicle', plate: '34나5678' });
     assert.deepEqual(store.openByPlate('12가3456'), [], 'the plate index follows the target');

@@ -120,9 +120,9 @@ export class PursuitStore {
     return row && toRecord(row);
   }
 
-  /** Open pursuits of a vehicle with this plate (where an LPR hit belongs). */
+  /** Open pursuits of a vehicle with this plate, region prefix or not (where an LPR hit belongs). */
   openByPlate(plate: string): PursuitRecord[] {
-    return (this.#db.prepare("SELECT * FROM pursuits WHERE plate = ? AND status = 'open' ORDER BY opened_at").all(plate) as PursuitRow[]).map(toRecord);
+    return (this.#db.prepare("SELECT * FROM pursuits WHERE plate = ? AND status = 'open' ORDER BY opened_at").all(plateKey(plate)) as PursuitRow[]).map(toRecord);
   }
 
   /** The track, oldest first. */
@@ -143,8 +143,13 @@ export class PursuitStore {
   }
 }
 
+/** What plates are matched on: without spaces and without an old-style region prefix (서울12가3456 → 12가3456). */
+export function plateKey(plate: string): string {
+  return plate.replace(/\s+/g, '').replace(/^[가-힣]{2}(?=\d)/, '');
+}
+
 function plateOf(target: PursuitTarget): string | null {
-  return target.kind === 'vehicle' ? (target.plate ?? null) : null;
+  return target.kind === 'vehicle' && target.plate ? plateKey(target.plate) : null;
 }
 
 function toRecord(row: PursuitRow): PursuitRecord {
