@@ -33,6 +33,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
     categories: {},
+    lpr: { alerts: ['*'] },
     districts: ['*'],
     description: '서울 전역 / city-wide'
   },
@@ -45,6 +46,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     categories: {},
     // Scenes in its own 구; a grant reaches at most 500 m past them.
     grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
+    lpr: { alerts: ['11680'] },
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'
   },
@@ -167,6 +169,7 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
     categories: {},
+    lpr: { alerts: ['*'] },
     districts: ['*'],
     description: '광주 전역 / city-wide'
   },
@@ -178,6 +181,7 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
     purposes: ['emergency-112', 'dispatch-112'],
     categories: {},
     grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['29140'], maxOpen: 3 },
+    lpr: { alerts: ['29140'] },
     districts: ['29140'],
     description: '서구 / Seo-gu only'
   },
