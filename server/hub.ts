@@ -45,6 +45,11 @@ import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
+import { Lpr } from './lpr/lpr.ts';
+import { lprRoutes, lprSourceRoutes } from './lpr/routes.ts';
+import { LprSystems } from './lpr/systems.ts';
+import { openDevLprSystem } from './lpr/sim/dev-system.ts';
+import { LPR_CATEGORY, type VehicleWorld } from './lpr/sim/vehicle.ts';
 import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
@@ -70,6 +75,10 @@ export interface Hub {
   auditWriter: AuditWriter;
   incidents: Incidents;
   issuers: TrustedIssuers;
+  /** Wanted vehicles: plate reads, the watchlist, `'hit'` events. */
+  lpr: Lpr;
+  /** What the vehicle simulator drives on and signs with (development only). */
+  vehicleWorld: VehicleWorld | undefined;
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
@@ -146,10 +155,17 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     log.info('region', { name: regionName(region), districts: region.codes.length, inferred: configured === 'infer', demoCity: city?.id ?? null });
 
     const devIssuer = development ? await openDevIssuer(config.dataDir, demoAgencies) : undefined;
-    // Production trusts no key the development issuer signs with, under whatever issuer name.
-    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, config.auth.issuers.map((i) => i.jwksFile));
+    const devLpr = development ? await openDevLprSystem(config.dataDir, config.auth.audience) : undefined;
+    // Production trusts no key the development issuer or LPR system signs with, under whatever issuer name.
+    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, [...config.auth.issuers, ...config.lpr.systems].map((i) => i.jwksFile));
     const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
     closers.push(() => issuers.close());
+    const lprSystems = await LprSystems.load([...config.lpr.systems, ...(devLpr ? [devLpr.config] : [])], {
+      audience: config.auth.audience,
+      checks: { forbiddenKeys },
+      reloadIntervalMs: config.auth.reloadIntervalMs
+    });
+    closers.push(() => lprSystems.close());
     const policies = new AgencyPolicies([...demoAgencies, ...config.agencies]);
     const grantSources = [...(development ? (city ?? DEMO_CITIES.seoul).grantSources : []), ...config.grants.sources];
     for (const source of grantSources) {
@@ -267,6 +283,29 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
     });
     closers.push(() => refusals.close());
+    const lprRefusals = new RefusalTally({ ...config.audit.refusedHandshakes, action: 'lpr.refused', record });
+    closers.push(() => lprRefusals.close());
+    const lpr = new Lpr({
+      db,
+      registry,
+      systems: lprSystems,
+      policies,
+      retainNonHitsSec: config.lpr.retainNonHitsSec,
+      plateRoles: config.lpr.plateRoles,
+      rate: config.lpr.rate,
+      record,
+      audit: auditWriter,
+      refusals: lprRefusals
+    });
+    closers.push(() => lpr.close());
+    const lprCameras = registryCameras.filter((camera) => camera.category === LPR_CATEGORY);
+    const vehicleWorld: VehicleWorld | undefined = devLpr && {
+      get router() {
+        return geo.router();
+      },
+      cameras: lprCameras,
+      signer: devLpr
+    };
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -280,7 +319,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
-      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...apiRoutes({
+      sourceRoutes: lprSourceRoutes(lpr),
+      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...apiRoutes({
         incidents,
         audit,
         auditWriter,
@@ -377,6 +417,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     // Every operator of the agency keeps the same incident list.
     incidents.on('incident:opened', (incident) => signaling.incidentsChanged(incident.agency, { change: 'opened', incident }));
     incidents.on('incident:closed', (incident) => signaling.incidentsChanged(incident.agency, { change: 'closed', incident }));
+    // A wanted vehicle seen: the police of the camera's 구 and the 112 room, each session as its role may see plates.
+    lpr.on('hit', (hit) => signaling.lprHit(lpr.alerted(hit), (principal) => lpr.hitEvent(principal, hit)));
     issuers.onReload(() => {
       record({ action: 'issuers.reloaded', outcome: 'info', detail: { issuers: issuers.map.size } });
       void signaling.reverify();
@@ -401,7 +443,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;

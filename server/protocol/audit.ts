@@ -28,7 +28,13 @@ export const AUDIT_ACTIONS = [
   'pursuit.closed',
   'revocation',
   'revocation.lifted',
-  'issuers.reloaded'
+  'issuers.reloaded',
+  /** LPR reads refused (counted per system, source address and code, like auth.refused). */
+  'lpr.refused',
+  /** A plate read matched the watchlist (수배차량): an alert went out. */
+  'lpr.hit',
+  'watchlist.added',
+  'watchlist.removed'
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -201,6 +201,10 @@ const ko = {
   'audit.action.pursuit.closed': '추적 종료',
   'audit.action.revocation': '토큰·키 폐기',
   'audit.action.revocation.lifted': '사용 중지 해제',
+  'audit.action.lpr.refused': '번호판 판독 거부',
+  'audit.action.lpr.hit': '수배차량 발견',
+  'audit.action.watchlist.added': '수배차량 등록',
+  'audit.action.watchlist.removed': '수배차량 해제',
   'audit.action.issuers.reloaded': '발급 기관 갱신',
 
   'audit.outcome.allowed': '허용',
@@ -410,6 +414,10 @@ const en: Dictionary = {
   'audit.action.pursuit.closed': 'Pursuit closed',
   'audit.action.revocation': 'Revocation',
   'audit.action.revocation.lifted': 'Revocation lifted',
+  'audit.action.lpr.refused': 'Plate reads refused',
+  'audit.action.lpr.hit': 'Wanted vehicle hit',
+  'audit.action.watchlist.added': 'Wanted vehicle listed',
+  'audit.action.watchlist.removed': 'Wanted vehicle delisted',
   'audit.action.issuers.reloaded': 'Issuers reloaded',
 
   'audit.outcome.allowed': 'Allowed',
