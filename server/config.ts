@@ -169,6 +169,8 @@ export const configSchema = z
         rate: rateSchema.default({ perSecond: 2000, burst: 4000 })
       })
       .prefault({}),
+    /** Pursuits (server/pursuit/): how often an open pursuit re-predicts as time passes (and moves its corridor grant). */
+    pursuits: z.object({ predictEveryMs: z.number().int().min(500).max(10_000).default(3000) }).prefault({}),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */

@@ -15,7 +15,7 @@ import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.
 import { TrustedIssuers } from './auth/issuers.ts';
 import { GrantPolicy } from './auth/grant-policy.ts';
 import { AgencyPolicies } from './auth/policy.ts';
-import { grantCovers } from './auth/scope.ts';
+import { grantCovers, type Grant } from './auth/scope.ts';
 import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
@@ -45,6 +45,8 @@ import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
+import { composePursuits } from './pursuit/compose.ts';
+import type { Pursuits } from './pursuit/pursuits.ts';
 import { Lpr } from './lpr/lpr.ts';
 import { lprRoutes, lprSourceRoutes } from './lpr/routes.ts';
 import { LprSystems } from './lpr/systems.ts';
@@ -79,6 +81,7 @@ export interface Hub {
   lpr: Lpr;
   /** What the vehicle simulator drives on and signs with (development only). */
   vehicleWorld: VehicleWorld | undefined;
+  pursuits: Pursuits;
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
@@ -306,6 +309,23 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       cameras: lprCameras,
       signer: devLpr
     };
+    let hubUrl = '';
+    const pursuitParts = composePursuits({
+      db,
+      incidents,
+      policies,
+      registry,
+      predictor: () => (predictor ??= new PursuitPredictor(geo.router().graph, registryCameras)),
+      lpr,
+      visible,
+      trustedSource: (principal) => grantPolicy.sourceOf(principal) !== undefined,
+      record,
+      publish: (agency, view) => signaling.pursuitChanged(agency, view),
+      predictEveryMs: config.pursuits.predictEveryMs,
+      log,
+      scenario: vehicleWorld && { world: vehicleWorld, hubUrl: () => hubUrl }
+    });
+    closers.push(() => pursuitParts.close());
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -320,7 +340,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       authenticate,
       budget,
       sourceRoutes: lprSourceRoutes(lpr),
-      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...apiRoutes({
+      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...pursuitParts.routes, ...apiRoutes({
         incidents,
         audit,
         auditWriter,
@@ -391,7 +411,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     grants.on('grant:issued', (grant, entry) => {
       signaling.camerasChanged(grant.agency);
       const incident = incidentOf(grant);
-      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}) } });
+      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}), ...corridorOf(grant) } });
       publishGrant(entry.decidedBy ? 'approved' : 'issued', entry);
     });
     grants.on('grant:denied', (grant) => publishGrant('denied', grant));
@@ -401,8 +421,18 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       signaling.incidentsChanged(incident.agency, { change: 'renewed', incident });
       publishGrant('renewed', entry);
     });
+    // A pursuit's corridor grant moved: views of cameras it left are re-decided, the agency lists again, the centres see it.
+    grants.on('grant:reshaped', (grant, entry, previous) => {
+      const before = previous.cameras ?? [];
+      const removed = before.filter((id) => !grant.cameras?.includes(id));
+      const added = (grant.cameras ?? []).filter((id) => !before.includes(id));
+      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...corridorOf(grant), added, removed } });
+      if (removed.length > 0) signaling.reevaluate();
+      signaling.camerasChanged(grant.agency);
+      signaling.grantsChanged(grantViews.audiences('renewed', entry, before));
+    });
     grants.on('grant:ended', (grant, reason, entry) => {
-      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}) } });
       signaling.reevaluate();
       publishGrant('ended', entry);
     });
@@ -433,6 +463,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     if (parts.warm) geo.warm();
     const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    hubUrl = url;
     origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));
     let metricsUrl: string | undefined;
     if (config.metrics.listen) {
@@ -443,7 +474,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, pursuits: pursuitParts.pursuits, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;
@@ -459,4 +490,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** A corridor grant's pursuit and cameras, for its audit records. */
+function corridorOf(grant: Grant): { pursuitId?: string; cameras?: readonly string[] } {
+  return grant.pursuitId ? { pursuitId: grant.pursuitId, cameras: grant.cameras } : {};
 }

@@ -25,7 +25,7 @@ import { HubError } from '../protocol/errors.ts';
 import type { Purpose } from '../protocol/events.ts';
 import type { Incident } from '../protocol/incidents.ts';
 import type { openPursuitSchema, PursuitChangedEvent, PursuitTarget, sightingRequestSchema, SightingSource } from '../protocol/pursuit.ts';
-import { plateKey, type PursuitRecord, type PursuitStore, type SightingRecord } from './store.ts';
+import { type PursuitRecord, type PursuitStore, type SightingRecord } from './store.ts';
 
 /** What the pursuit asks of the predictor (server/pursuit/prediction.ts). */
 export interface Predictor {
@@ -175,7 +175,7 @@ export class Pursuits extends EventEmitter<Events> {
     const camera = this.#deps.registry.get(hit.cameraId);
     if (!camera) return [];
     const sighting = { cameraId: camera.id, at: hit.at, headingDeg: hit.headingDeg, source: 'lpr' as const, by: hit.system, lpr: { readId: hit.readId, plate: hit.plate, confidence: hit.confidence, imageRef: hit.imageRef } };
-    const pursuing = this.#deps.store.openByPlate(plateKey(hit.plate));
+    const pursuing = this.#deps.store.openByPlate(hit.plate);
     if (pursuing.length > 0) {
       for (const record of pursuing) {
         const live = this.#live.get(record.id);
@@ -199,6 +199,11 @@ export class Pursuits extends EventEmitter<Events> {
     const live = this.#ownOpen(principal.agency.id, pursuitId);
     this.#close(live, principal.subject, 'closed');
     return this.snapshot(pursuitId)!;
+  }
+
+  /** The open pursuits of a vehicle with this plate. */
+  pursuing(plate: string): string[] {
+    return this.#deps.store.openByPlate(plate).map((record) => record.id);
   }
 
   /** The roads a target can leave a camera by, for choosing a sighting's direction of travel. */
