@@ -17,15 +17,17 @@ const CAMERAS = [
   camera('gangnam-flood', '11680', '재난재해'),
   camera('mapo-traffic', '11440', '교통단속'),
   camera('mapo-flood', '11440', '재난재해'),
-  camera('jongno-school', '11110', '어린이보호')
+  camera('jongno-school', '11110', '어린이보호'),
+  camera('seocho-traffic', '11650', '교통단속')
 ];
 const decide = (p: Principal, c: ScopedCamera, grants: Grant[] = []) => decideView(p, c, { policies, grants, now });
 
 /** The policy table: agency (with its default purpose) → cameras it may view. */
 const EXPECTED: Record<string, string[]> = {
-  'seoul-119': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school'],
-  'seoul-112': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school'],
+  'seoul-119': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school', 'seocho-traffic'],
+  'seoul-112': ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school', 'seocho-traffic'],
   'gangnam-police': ['gangnam-crime', 'gangnam-flood'],
+  'seocho-cctv': ['seocho-traffic'],
   'mapo-cctv': ['mapo-traffic', 'mapo-flood'],
   'seoul-disaster': ['gangnam-flood', 'mapo-flood'],
   'seoul-welfare': [],
@@ -91,4 +93,17 @@ test('an unknown camera, one of a category the agency may not use and one out of
   assert.doesNotMatch(JSON.stringify(wire(category)), /교통단속/);
   // What the principal may not do at all comes first, known camera or not.
   assert.equal(decideUnknownCamera(demoPrincipal('seoul-audit', 'audit'), policies).code, 'FORBIDDEN');
+});
+
+test('a pursuit’s corridor grant opens exactly the cameras it lists, in any 구, only until it expires', () => {
+  const police = demoPrincipal('gangnam-police', 'emergency-112');
+  const seocho = CAMERAS.find((c) => c.id === 'seocho-traffic')!;
+  const mapo = CAMERAS.find((c) => c.id === 'mapo-traffic')!;
+  // Its circle would hold every camera here: the list, not the circle, decides.
+  const corridor: Grant = { id: 'g', incidentId: 'i', agency: 'gangnam-police', center: seocho.location, radiusM: 5000, expiresAt: now + 1000, cameras: ['seocho-traffic'], pursuitId: 'pur-1' };
+  const allowed = decide(police, seocho, [corridor]);
+  assert.ok(allowed.allowed && allowed.basis === 'grant' && allowed.grant.pursuitId === 'pur-1');
+  assert.equal(decide(police, mapo, [corridor]).allowed, false, 'a camera it does not list');
+  assert.equal(decide(police, seocho, [{ ...corridor, expiresAt: now }]).allowed, false, 'expired');
+  assert.equal(decide(police, seocho, [{ ...corridor, agency: 'seoul-welfare' }]).allowed, false, 'another agency’s');
 });

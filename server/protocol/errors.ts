@@ -25,11 +25,15 @@ export const ErrorCodes = [
   'GRANT_PENDING',
   'INCIDENT_NOT_FOUND',
   'INCIDENT_CLOSED',
+  'PURSUIT_NOT_FOUND',
+  'PURSUIT_CLOSED',
   'TOKEN_REVOKED',
   'KEY_WITHDRAWN',
   'AUDIT_UNAVAILABLE',
   'FORBIDDEN',
   'ROUTE_UNREACHABLE',
+  /** An LPR read the hub already stored (same system, same readId). */
+  'DUPLICATE_READ',
   'RATE_LIMITED',
   'SHUTTING_DOWN',
   'INTERNAL'

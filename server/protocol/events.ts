@@ -4,10 +4,12 @@
  * `schemas.ts`, because a typed client is not the only client that can connect.
  */
 import type { types as ms } from 'mediasoup';
+import type { LprHitEvent } from './lpr.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
+import type { PursuitChangedEvent } from './pursuit.ts';
 import type { RequestName, RequestOf } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
@@ -193,8 +195,12 @@ export interface ServerToClientEvents {
   'incidents:changed': (event: IncidentsChangedEvent) => void;
   /** A grant of the session's agency, or one over the cameras it operates, was asked for, decided, renewed or ended. */
   'grants:changed': (event: GrantsChangedEvent) => void;
+  /** A pursuit of the session's agency was opened, sighted, re-predicted, re-granted or closed: the whole state. */
+  'pursuit:changed': (event: PursuitChangedEvent) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
+  /** A wanted vehicle (수배차량) was read by a camera in the agency's area: a pursuit alert. */
+  'lpr:hit': (event: LprHitEvent) => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */
   'session:ended': (reason: WireError) => void;
 }
