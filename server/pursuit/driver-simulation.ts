@@ -52,19 +52,20 @@ export interface DriverRun {
  * One run: a random camera standing by a road, a road beside it (drawn with the model's start
  * weights; `startRoad: 'any'`: any road within the attachment radius, a harder test than the
  * model's), a random direction on it, a random speed, random turns; driven for `durationS` seconds.
+ * `from`: start at this camera (it must stand within the attachment radius of a road).
  */
 export function simulateDriver<C extends PredictableCamera>(
   world: DriverWorld<C>,
   random: () => number,
   target: TargetKind,
   durationS: number,
-  options: { startRoad?: 'model' | 'any' } = {}
+  options: { startRoad?: 'model' | 'any'; from?: C } = {}
 ): DriverRun {
   const { geometry, cameras } = world;
   const model = world.models[target];
   let start: { camera: C; state: number; alongM: number } | null = null;
   while (!start) {
-    const camera = cameras[Math.floor(random() * cameras.length)]!;
+    const camera = options.from ?? cameras[Math.floor(random() * cameras.length)]!;
     const near = geometry.near(camera.location.lat, camera.location.lon, world.attachRadiusM);
     if (near.length === 0) continue;
     const hit = options.startRoad === 'any' ? near[Math.floor(random() * near.length)]! : pick(near, (h) => startRoadWeight(h.distanceM, near[0]!.distanceM), random);

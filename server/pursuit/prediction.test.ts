@@ -181,6 +181,27 @@ test('probabilities and windows are consistent', () => {
   }
 });
 
+test('probability: the predicted chance of passing a camera matches the share of simulated drivers that pass it', () => {
+  const { predictor, world } = city('goteborg');
+  const random = seededRandom(65);
+  const errors: number[] = [];
+  for (let a = 0; a < 3; a++) {
+    const first = simulateDriver(world, random, 'vehicle', 1);
+    const from = world.cameras.find((c) => c.id === first.startCameraId)!;
+    const drivers = 300;
+    const passed = new Map<string, number>();
+    for (let k = 0; k < drivers; k++) {
+      for (const pass of simulateDriver(world, random, 'vehicle', 180, { from }).passes) for (const id of pass.cameraIds) passed.set(id, (passed.get(id) ?? 0) + 1);
+    }
+    // Unknown heading: the drivers left in either direction.
+    const p = predictor.predict({ ...first.anchor, headingDeg: null }, 0, { limit: 30, horizonS: 180 });
+    let error = 0;
+    for (const c of p.cameras) error += Math.abs(c.probability - (passed.get(c.cameraId) ?? 0) / drivers);
+    errors.push(error / p.cameras.length);
+  }
+  assert.ok(Math.max(...errors) < 0.12, `mean absolute error per sighting: ${errors.map((e) => e.toFixed(3)).join(', ')}`);
+});
+
 test('limit and horizon: fewer cameras, a shorter look-ahead', () => {
   const { predictor, world } = city('seoul');
   const run = simulateDriver(world, seededRandom(71), 'vehicle', 60);
