@@ -12,6 +12,7 @@ import { distanceM, M_PER_DEG } from '../geo/geometry.ts';
 import { pointsAlongRoute } from '../routing/corridor.ts';
 import type { LonLat } from '../routing/geo.ts';
 import type { RoadGraph } from '../routing/road-graph.ts';
+import { nodeBounds } from '../routing/test-support.ts';
 import { EdgeGeometry } from './edge-geometry.ts';
 import { MAX_BRANCHES, MovementModel, startRoadWeight, type TargetKind } from './movement-model.ts';
 import type { PredictableCamera, PursuitAnchor } from './prediction.ts';
@@ -138,16 +139,7 @@ export function scatterCameras(graph: RoadGraph, random: () => number, poles: nu
   const cumulative = new Float64Array(graph.edgeCount);
   let total = 0;
   for (let e = 0; e < graph.edgeCount; e++) cumulative[e] = total += geometry.lengthM(e);
-  let minLat = Infinity;
-  let maxLat = -Infinity;
-  let minLon = Infinity;
-  let maxLon = -Infinity;
-  for (let n = 0; n < graph.nodeCount; n++) {
-    minLat = Math.min(minLat, graph.nodeLat[n]!);
-    maxLat = Math.max(maxLat, graph.nodeLat[n]!);
-    minLon = Math.min(minLon, graph.nodeLon[n]!);
-    maxLon = Math.max(maxLon, graph.nodeLon[n]!);
-  }
+  const { minLat, maxLat, minLon, maxLon } = nodeBounds(graph);
   const cameras: PredictableCamera[] = [];
   for (let p = 0; p < poles; p++) {
     let lat: number;

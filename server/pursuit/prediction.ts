@@ -22,6 +22,10 @@
  *   behind it even when they share the same road; the second and later cameras of one pole rank
  *   at a quarter of the one before (eight tiles of one pole would show one spot).
  * - `reach`: the pieces of road where the target may be now, weighted by the chance it is there.
+ *
+ * Cost (bench:pursuit): building it with Seoul's 68,000 cameras takes ≈0.4–0.8 s of CPU in one
+ * synchronous call — build it at start-up (when warming), never inside a request; `buildMs` says
+ * what it took. A prediction then takes ≈1–3 ms of CPU (`maxSteps` caps the flow).
  */
 import type { RoadGraph } from '../routing/road-graph.ts';
 import type { LonLat } from '../routing/geo.ts';
