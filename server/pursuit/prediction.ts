@@ -89,11 +89,11 @@ export interface PredictorOptions {
   maxSnapM?: number;
   /** Look-ahead when the caller gives none, seconds after now. Default vehicle 180, foot 600. */
   horizonS?: Partial<Record<TargetKind, number>>;
-  /** A branch carrying less mass than this is dropped (bounds the work). Default 0.002. */
+  /** A branch carrying less mass than this is dropped (bounds the work), at the sighting; later it falls with the spread. Default 0.002. */
   minMass?: number;
   /** The ranking's weight of a camera behind one already passed (0: only the next ones). Default 0.25. */
   nextCameraDecay?: number;
-  /** Hard cap on the states expanded per prediction (a guard for the event loop). Default 60,000. */
+  /** Hard cap on the states expanded per prediction (a guard for the event loop). Default 20,000. */
   maxSteps?: number;
 }
 
@@ -105,6 +105,8 @@ const BINS = 8;
 const PASS_EPSILON_M = 1;
 /** How much nearer than at the sighting a road must pass a camera for it to count as passed there, metres. */
 const NEARER_EPSILON_M = 0.01;
+/** The branch floor falls with the spread down to this share of `minMass` (the work stays bounded). */
+const MIN_FLOOR_SHARE = 0.1;
 /** Cameras below this probability are not listed. */
 const MIN_PROBABILITY = 0.005;
 /** Rank of a pole's next camera relative to the one before it (eight tiles of one pole show one spot). */
@@ -149,6 +151,7 @@ interface Scratch {
   elapsedS: number;
   horizonS: number;
   maxCost: number;
+  minMass: number;
   binNow: Float64Array;
   binEnd: Float64Array;
 }
@@ -190,7 +193,7 @@ export class PursuitPredictor {
     this.#minMass = positive(options.minMass ?? 2e-3, 'minMass');
     this.#decay = options.nextCameraDecay ?? 0.25;
     if (!(this.#decay >= 0 && this.#decay <= 1)) throw new RangeError('nextCameraDecay must be in [0, 1]');
-    this.#maxSteps = positive(options.maxSteps ?? 60_000, 'maxSteps');
+    this.#maxSteps = positive(options.maxSteps ?? 20_000, 'maxSteps');
     this.#graph = graph;
     this.#cameras = cameras;
     this.#geometry = new EdgeGeometry(graph);
@@ -290,6 +293,7 @@ export class PursuitPredictor {
       elapsedS: 0,
       horizonS: 0,
       maxCost: 0,
+      minMass: 0,
       binNow: new Float64Array(BINS),
       binEnd: new Float64Array(BINS)
     };
@@ -386,6 +390,9 @@ export class PursuitPredictor {
     s.elapsedS = elapsedS;
     s.horizonS = horizonS;
     s.maxCost = (elapsedS + horizonS) * fMax;
+    // Long after the sighting the mass has spread thin over many roads: a fixed floor would drop
+    // all of it before the window, so it falls with the square of how far the window has moved.
+    s.minMass = this.#minMass * Math.max(MIN_FLOOR_SHARE, Math.min(1, (horizonS / (elapsedS + horizonS)) ** 2));
     for (let k = 0; k < BINS; k++) {
       const f = fMin + ((k + 0.5) * (fMax - fMin)) / BINS;
       s.binNow[k] = elapsedS * f;
@@ -460,7 +467,7 @@ export class PursuitPredictor {
     for (let j = nextStart[state]!; j < nextStart[state + 1]!; j++) {
       const p = nextP[j]!;
       const m = mass * p;
-      if (m < this.#minMass) continue;
+      if (m < s.minMass) continue;
       const next = nextState[j]!;
       const r = next * BINS;
       if (s.stamp[next] !== s.epoch || s.mass[next] === 0) {
