@@ -9,7 +9,9 @@
  * - Probability mass then flows from the starts along the graph in order of travel cost, split
  *   at every junction by the turn model. Mass reaching a state it already holds merges with it
  *   (so the work is bounded by the roads, not by the number of paths), and a share below
- *   `minMass` is dropped. The flow stops at the horizon at the fastest speed.
+ *   `minMass` is dropped (less as the window moves out and the mass spreads). The flow stops at
+ *   the horizon at the fastest speed. Long after a sighting (a vehicle unseen for ≳10 min) the
+ *   mass is too thin to rank anything and the list empties: the target is lost, not predicted.
  * - Cameras are attached once, in the constructor, to every road within `attachRadiusM` of them
  *   (cameras on one pole share one attachment point). Passing that point is passing the camera.
  * - Each camera gets `probability`: 1 − Π(1 − share) over the shares of mass passing it, each
@@ -20,7 +22,8 @@
  *   bins; per bin, mass passing a camera after "now" scores it and is then multiplied by
  *   `nextCameraDecay` for the cameras behind it. A camera first on its branch ranks above those
  *   behind it even when they share the same road; the second and later cameras of one pole rank
- *   at a quarter of the one before (eight tiles of one pole would show one spot).
+ *   at a twentieth of the one before, after the other poles' first (eight tiles of one pole would
+ *   show one spot).
  * - `reach`: the pieces of road where the target may be now, weighted by the chance it is there.
  *
  * Cost (bench:pursuit): building it with Seoul's 68,000 cameras takes ≈0.4–0.8 s of CPU in one
