@@ -12,6 +12,7 @@ import { distanceM, M_PER_DEG } from '../geo/geometry.ts';
 import { pointsAlongRoute } from '../routing/corridor.ts';
 import type { LonLat } from '../routing/geo.ts';
 import type { RoadGraph } from '../routing/road-graph.ts';
+import { nodeBounds } from '../routing/test-support.ts';
 import { EdgeGeometry } from './edge-geometry.ts';
 import { MAX_BRANCHES, MovementModel, startRoadWeight, type TargetKind } from './movement-model.ts';
 import type { PredictableCamera, PursuitAnchor } from './prediction.ts';
@@ -50,21 +51,29 @@ export interface DriverRun {
 
 /**
  * One run: a random camera standing by a road, a road beside it (drawn with the model's start
- * weights), a random direction on it, a random speed, random turns; driven for `durationS` seconds.
+ * weights; `startRoad: 'any'`: any road within the attachment radius, a harder test than the
+ * model's), a random direction on it, a random speed, random turns; driven for `durationS` seconds.
+ * `from`: start at this camera (it must stand within the attachment radius of a road).
  */
-export function simulateDriver<C extends PredictableCamera>(world: DriverWorld<C>, random: () => number, target: TargetKind, durationS: number): DriverRun {
+export function simulateDriver<C extends PredictableCamera>(
+  world: DriverWorld<C>,
+  random: () => number,
+  target: TargetKind,
+  durationS: number,
+  options: { startRoad?: 'model' | 'any'; from?: C } = {}
+): DriverRun {
   const { geometry, cameras } = world;
   const model = world.models[target];
   let start: { camera: C; state: number; alongM: number } | null = null;
   while (!start) {
-    const camera = cameras[Math.floor(random() * cameras.length)]!;
+    const camera = options.from ?? cameras[Math.floor(random() * cameras.length)]!;
     const near = geometry.near(camera.location.lat, camera.location.lon, world.attachRadiusM);
     if (near.length === 0) continue;
-    const hit = pick(near, (h) => startRoadWeight(h.distanceM, near[0]!.distanceM), random);
-    const options: Array<[number, number]> = [[2 * hit.edge, hit.alongM]];
+    const hit = options.startRoad === 'any' ? near[Math.floor(random() * near.length)]! : pick(near, (h) => startRoadWeight(h.distanceM, near[0]!.distanceM), random);
+    const ways: Array<[number, number]> = [[2 * hit.edge, hit.alongM]];
     const back = model.reverse(2 * hit.edge);
-    if (back !== -1) options.push([back, geometry.lengthM(hit.edge) - hit.alongM]);
-    const [state, alongM] = options[Math.floor(random() * options.length)]!;
+    if (back !== -1) ways.push([back, geometry.lengthM(hit.edge) - hit.alongM]);
+    const [state, alongM] = ways[Math.floor(random() * ways.length)]!;
     if (model.allowed(state)) start = { camera, state, alongM };
   }
   const speed = model.speed.min + random() * (model.speed.max - model.speed.min);
@@ -130,16 +139,7 @@ export function scatterCameras(graph: RoadGraph, random: () => number, poles: nu
   const cumulative = new Float64Array(graph.edgeCount);
   let total = 0;
   for (let e = 0; e < graph.edgeCount; e++) cumulative[e] = total += geometry.lengthM(e);
-  let minLat = Infinity;
-  let maxLat = -Infinity;
-  let minLon = Infinity;
-  let maxLon = -Infinity;
-  for (let n = 0; n < graph.nodeCount; n++) {
-    minLat = Math.min(minLat, graph.nodeLat[n]!);
-    maxLat = Math.max(maxLat, graph.nodeLat[n]!);
-    minLon = Math.min(minLon, graph.nodeLon[n]!);
-    maxLon = Math.max(maxLon, graph.nodeLon[n]!);
-  }
+  const { minLat, maxLat, minLon, maxLon } = nodeBounds(graph);
   const cameras: PredictableCamera[] = [];
   for (let p = 0; p < poles; p++) {
     let lat: number;

@@ -76,6 +76,13 @@ export class MovementModel {
   readonly #firstIn: Int32Array;
   readonly #inEdges: Int32Array;
   readonly #weights: (typeof TURN_WEIGHTS)[TargetKind];
+  /**
+   * Every state's branches, computed once (CSR): the states that may follow state s are
+   * `nextState[nextStart[s] .. nextStart[s + 1] - 1]`, with probabilities `nextP[…]`.
+   */
+  readonly nextStart: Int32Array;
+  readonly nextState: Int32Array;
+  readonly nextP: Float64Array;
 
   constructor(graph: RoadGraph, geometry: EdgeGeometry, target: TargetKind) {
     this.target = target;
@@ -96,6 +103,24 @@ export class MovementModel {
     for (let e = 0; e < n; e++) inEdges[fill[graph.edgeTo[e]!]!++] = e;
     this.#firstIn = firstIn;
     this.#inEdges = inEdges;
+
+    const outState = new Int32Array(MAX_BRANCHES);
+    const outP = new Float64Array(MAX_BRANCHES);
+    const nextState: number[] = [];
+    const nextP: number[] = [];
+    this.nextStart = new Int32Array(this.stateCount + 1);
+    for (let state = 0; state < this.stateCount; state++) {
+      if (this.allowed(state)) {
+        const count = this.#branches(state, outState, outP);
+        for (let i = 0; i < count; i++) {
+          nextState.push(outState[i]!);
+          nextP.push(outP[i]!);
+        }
+      }
+      this.nextStart[state + 1] = nextState.length;
+    }
+    this.nextState = Int32Array.from(nextState);
+    this.nextP = Float64Array.from(nextP);
   }
 
   /** Whether this target may use the state (vehicles never drive against a one-way street). */
@@ -140,13 +165,23 @@ export class MovementModel {
    * written into `outState`/`outP`; returns how many (0 only where nothing leaves the node).
    */
   next(state: number, outState: Int32Array, outP: Float64Array): number {
+    const from = this.nextStart[state]!;
+    const count = this.nextStart[state + 1]! - from;
+    for (let i = 0; i < count; i++) {
+      outState[i] = this.nextState[from + i]!;
+      outP[i] = this.nextP[from + i]!;
+    }
+    return count;
+  }
+
+  #branches(state: number, outState: Int32Array, outP: Float64Array): number {
     const g = this.#graph;
     const node = this.endNode(state);
     const arriving = this.endBearing(state);
     const back = this.reverse(state);
     let count = 0;
     let sum = 0;
-    // Out-edges, then (on foot) one-way streets walked backwards from their end. No closure: hot loop.
+    // Out-edges, then (on foot) one-way streets walked backwards from their end.
     const walker = this.target === 'foot';
     const outEnd = g.firstOut[node + 1]!;
     const inFrom = walker ? this.#firstIn[node]! : 0;

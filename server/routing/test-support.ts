@@ -27,3 +27,18 @@ export function mainComponentNodes(graph: RoadGraph): number[] {
   for (let n = 0; n < graph.nodeCount; n++) if (graph.component[n] === graph.mainComponent) out.push(n);
   return out;
 }
+
+/** The box around the graph's nodes, degrees. */
+export function nodeBounds(graph: RoadGraph): { minLat: number; maxLat: number; minLon: number; maxLon: number } {
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  let minLon = Infinity;
+  let maxLon = -Infinity;
+  for (let n = 0; n < graph.nodeCount; n++) {
+    minLat = Math.min(minLat, graph.nodeLat[n]!);
+    maxLat = Math.max(maxLat, graph.nodeLat[n]!);
+    minLon = Math.min(minLon, graph.nodeLon[n]!);
+    maxLon = Math.max(maxLon, graph.nodeLon[n]!);
+  }
+  return { minLat, maxLat, minLon, maxLon };
+}

@@ -22,7 +22,7 @@ import { runInNewContext } from 'node:vm';
 import { pointsAlongRoute, type CorridorPoint } from '../../server/routing/corridor.ts';
 import { importRoadNetwork } from '../../server/routing/road-network.ts';
 import { Router, type RouteResult } from '../../server/routing/router.ts';
-import { GOTEBORG_PATH, mainComponentNodes, seededRandom } from '../../server/routing/test-support.ts';
+import { GOTEBORG_PATH, mainComponentNodes, nodeBounds, seededRandom } from '../../server/routing/test-support.ts';
 import { round as roundTo, summary as summarize } from './stats.ts';
 
 const { values } = parseArgs({
@@ -102,16 +102,7 @@ for (let i = 0; i < PAIRS; i++) {
 }
 
 // ——— corridor ———
-let minLat = Infinity;
-let maxLat = -Infinity;
-let minLon = Infinity;
-let maxLon = -Infinity;
-for (let n = 0; n < graph.nodeCount; n++) {
-  minLat = Math.min(minLat, graph.nodeLat[n]!);
-  maxLat = Math.max(maxLat, graph.nodeLat[n]!);
-  minLon = Math.min(minLon, graph.nodeLon[n]!);
-  maxLon = Math.max(maxLon, graph.nodeLon[n]!);
-}
+const { minLat, maxLat, minLon, maxLon } = nodeBounds(graph);
 const cameras: CorridorPoint[] = Array.from({ length: POINTS }, (_, i) => ({
   id: `cam-${i}`,
   lat: minLat + rnd() * (maxLat - minLat),
