@@ -297,7 +297,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       rate: config.lpr.rate,
       record,
       audit: auditWriter,
-      refusals: lprRefusals
+      refusals: lprRefusals,
+      log
     });
     closers.push(() => lpr.close());
     const lprCameras = registryCameras.filter((camera) => camera.category === LPR_CATEGORY);

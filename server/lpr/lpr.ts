@@ -18,6 +18,7 @@ import type { Principal } from '../auth/principal.ts';
 import { TokenBuckets, type Rate } from '../budget.ts';
 import type { CameraRegistry, RegistryCamera } from '../cameras/registry.ts';
 import type { Db } from '../db.ts';
+import type { Logger } from '../log.ts';
 import { HubError } from '../protocol/errors.ts';
 import {
   lprBatchSchema,
@@ -61,6 +62,7 @@ export interface LprOptions {
   audit: Pick<AuditWriter, 'append'>;
   /** Refused reads, counted (a RefusalTally with action `lpr.refused`). */
   refusals: Pick<RefusalTally, 'count'>;
+  log: Logger;
   now?: () => number;
 }
 
@@ -229,7 +231,12 @@ export class Lpr extends EventEmitter<Events> {
       cameraId: camera.id,
       detail: { hitId: hit.id, system: read.system, readId: read.readId, watchId: watch.id, plate: maskPlate(read.plate), at: read.at, alerted: [...this.alerted(hit)] }
     });
-    this.emit('hit', hit);
+    // The reads are stored: a listener that fails (the alert, a pursuit) must not turn the answer into an error the system retries.
+    try {
+      this.emit('hit', hit);
+    } catch (error) {
+      this.#options.log.error('lpr hit listener failed', { hitId: hit.id, error: error instanceof Error ? error.stack : String(error) });
+    }
   }
 
   #reloadWatches(): void {
