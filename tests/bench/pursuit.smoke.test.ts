@@ -1,0 +1,13 @@
+/** Runs `bench:pursuit` briefly so it cannot rot; figures belong to the benchmark's own output. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+
+test('pursuit bench --smoke runs and reports every section', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/pursuit.bench.ts', '--smoke'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr.slice(-2000));
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { bench: string; prediction?: { predict: { seoul: { wallMs: { n: number } } } } };
+  assert.equal(result.bench, 'pursuit');
+  assert.equal(result.prediction?.predict.seoul.wallMs.n, 100);
+  process.stdout.write(run.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
+});
