@@ -1,5 +1,5 @@
 /**
- * LPR ingestion under load: signed plate reads POSTed to a hub that runs as `npm start` runs it
+ * `bench:pursuit`'s LPR section — ingestion under load: signed plate reads POSTed to a hub that runs as `npm start` runs it
  * (a process of its own, development mode, its demo plate readers on one simulated feed; no
  * synthetic registry — a read looks its camera up by id, so the registry's size does not
  * matter), at offered rates from one LPR system, one read per request and in batches of 50.
@@ -20,9 +20,9 @@ import type { LprReadInput } from '../../../server/protocol/lpr.ts';
 import { treeCpuMs } from '../../support/cpu.ts';
 import { startHubProcess, type HubProcess } from '../../support/hub-process.ts';
 import { summary } from '../stats.ts';
+import type { PursuitBenchSection } from './section.ts';
 
-export interface LprIngestRow {
-  section: 'lpr-ingest';
+interface LprIngestRow {
   mode: 'single' | 'batch-50';
   offeredPerS: number;
   seconds: number;
@@ -47,7 +47,21 @@ interface Phase {
 
 const TICK_MS = 10;
 
-export async function measureLprIngest(options: { smoke: boolean }): Promise<LprIngestRow[]> {
+/** The `lpr-ingest` section of `bench:pursuit`: a row per phase, and the best lossless rate. */
+export async function measureLprIngest(options: { smoke: boolean }): Promise<PursuitBenchSection> {
+  const measured = await measurePhases(options);
+  const lossless = measured.filter((r) => r.lost === 0).map((r) => r.acceptedPerS);
+  return {
+    name: 'lprIngest',
+    rows: measured.map((r) => [
+      `LPR reads, ${r.mode === 'single' ? 'one per request' : 'batches of 50'}, ${r.offeredPerS}/s offered`,
+      `${r.acceptedPerS}/s accepted, ${r.lost} lost; request p50 ${r.requestP50Ms} / p95 ${r.requestP95Ms} ms; hub loop p99 ${r.loopDelayP99Ms} / max ${r.loopDelayMaxMs} ms; hub CPU ${r.hubCpuMsPerRead} ms/read (aim ≥ 500/s without loss, loop ≤ 20 ms)`
+    ]),
+    result: { maxAcceptedPerSWithoutLoss: lossless.length ? Math.max(...lossless) : 0, phases: measured }
+  };
+}
+
+async function measurePhases(options: { smoke: boolean }): Promise<LprIngestRow[]> {
   const phases: Phase[] = options.smoke
     ? [
         { mode: 'single', perS: 200, seconds: 2 },
@@ -128,7 +142,6 @@ async function runPhase(hub: HubProcess, token: string, phase: Phase, read: () =
   const offered = requests * perRequest;
   const stats = summary(times, 1);
   return {
-    section: 'lpr-ingest',
     mode: phase.mode,
     offeredPerS: phase.perS,
     seconds: Math.round(elapsedS * 10) / 10,
