@@ -118,13 +118,12 @@ export class Lpr extends EventEmitter<Events> {
         cameras.push(camera);
         stored.push({ ...read, system: source.name, receivedAt });
       }
-      const again = this.#store.stored(source.name, [...seen]);
-      if (again.length > 0) throw new HubError('DUPLICATE_READ', `이미 받은 판독입니다 (readId ${again[0]} was stored before; ${again.length} of ${reads.length})`);
       const hits = stored.flatMap((read, i) => {
         const watch = this.#match(read.plate, read.at);
         return watch ? [{ id: `hit-${read.system}-${read.readId}`, read, watch, camera: cameras[i]! }] : [];
       });
-      this.#store.insert(stored, new Map(hits.map((hit) => [hit.read.readId, hit.watch.id])));
+      const again = this.#store.insert(stored, new Map(hits.map((hit) => [hit.read.readId, hit.watch.id])));
+      if (again !== undefined) throw new HubError('DUPLICATE_READ', `이미 받은 판독입니다 (readId ${again} was stored before; nothing of this request was stored)`);
       for (const hit of hits) this.#hit(hit);
       return { accepted: stored.length, hits: hits.length };
     } catch (error) {
