@@ -78,7 +78,6 @@ export class Lpr extends EventEmitter<Events> {
   /** Active entries by plate core, loaded once and kept in step with every change. */
   #watches = new Map<string, WatchRecord[]>();
   readonly #sweeper: NodeJS.Timeout;
-  #hits = 0;
   #closed = false;
 
   constructor(options: LprOptions) {
@@ -191,10 +190,10 @@ export class Lpr extends EventEmitter<Events> {
     return this.#store.deleteNonHitsBefore(this.#now() - this.#options.retainNonHitsSec * 1000);
   }
 
-  /** Reads stored now, and hits since start (tests, metrics). */
-  counts(): { reads: number; keptHits: number; hitsSinceStart: number } {
+  /** Reads stored now, and of them the hits kept (tests). */
+  counts(): { reads: number; keptHits: number } {
     const { reads, hits } = this.#store.counts();
-    return { reads, keptHits: hits, hitsSinceStart: this.#hits };
+    return { reads, keptHits: hits };
   }
 
   close(): void {
@@ -221,7 +220,6 @@ export class Lpr extends EventEmitter<Events> {
   }
 
   #hit(hit: LprHit): void {
-    this.#hits++;
     const { read, watch, camera } = hit;
     this.#options.record({
       action: 'lpr.hit',
