@@ -2,20 +2,23 @@
  * `npm run bench:pursuit [-- --smoke]`: the police pursuit, section by section (each in
  * tests/bench/pursuit/, returning table rows and its figures):
  *   - prediction: the next cameras from a sighting, latency with 68k cameras and hit rate
- *     against simulated drivers (Seoul, Göteborg).
+ *     against simulated drivers (Seoul, Göteborg);
+ *   - lprIngest: signed plate reads accepted per second without loss by a hub in a process of its
+ *     own, request time, its loop delay and CPU per read.
  * Prints a table and one JSON line `{"bench":"pursuit",…}`. Not a pass/fail test; the aims are
  * printed beside the figures.
  *
  *   --smoke   fewer calls and runs (the cities are still full size)
  */
 import { parseArgs } from 'node:util';
+import { measureLprIngest } from './pursuit/lpr-ingest.ts';
 import { measurePrediction } from './pursuit/prediction.ts';
 import type { PursuitBenchSection } from './pursuit/section.ts';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
 const smoke = values.smoke;
 
-const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [measurePrediction];
+const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [measurePrediction, measureLprIngest];
 
 const done: PursuitBenchSection[] = [];
 for (const measure of sections) done.push(await measure({ smoke }));
