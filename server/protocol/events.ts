@@ -8,6 +8,7 @@ import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
+import type { PursuitChangedEvent } from './pursuit.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type Ack<T> = (result: Result<T>) => void;
@@ -201,6 +202,8 @@ export interface ServerToClientEvents {
   'incidents:changed': (event: IncidentsChangedEvent) => void;
   /** A grant of the session's agency, or one over the cameras it operates, was asked for, decided, renewed or ended. */
   'grants:changed': (event: GrantsChangedEvent) => void;
+  /** A pursuit of the session's agency was opened, sighted, re-predicted, re-granted or closed: the whole state. */
+  'pursuit:changed': (event: PursuitChangedEvent) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */

@@ -13,7 +13,7 @@ export const GRANT_STATUSES = ['pending', 'active', 'denied', 'ended'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** Why a grant ended. */
-export type GrantEndReason = 'expired' | 'incident-closed';
+export type GrantEndReason = 'expired' | 'incident-closed' | 'pursuit-closed';
 
 /** A grant's full record: who asked, who decided, and its time in force. */
 export interface GrantRecord {
@@ -36,6 +36,10 @@ export interface GrantRecord {
   expiresAt: number | null;
   endedAt: number | null;
   endReason: GrantEndReason | null;
+  /** A pursuit's corridor grant: the pursuit it is for. */
+  pursuitId?: string;
+  /** A pursuit's corridor grant opens these cameras (any 구), not a circle; `center`/`radiusM` then say where the corridor starts and how far it reaches. */
+  cameras?: string[];
 }
 
 /** A grant as a page shows it: with its incident (why) and the names a person reads. */
@@ -45,6 +49,8 @@ export interface GrantView {
   agencyName: string;
   /** On a control centre's list: how many of its own cameras the grant covers. */
   cameras?: number;
+  /** On a control centre's list, for a pursuit's corridor grant: which of its own cameras. */
+  cameraIds?: string[];
 }
 
 /** GET /api/grants: what the caller's agency may see of grants. */

@@ -35,7 +35,10 @@ export interface Incident {
   closedAt: number | null;
 }
 
-/** A time-limited right of one agency to view the cameras around an incident. */
+/**
+ * A time-limited right of one agency to view the cameras around an incident: those within
+ * `radiusM` of `center`, or — a pursuit's corridor grant — exactly the cameras listed.
+ */
 export interface Grant {
   id: string;
   incidentId: string;
@@ -43,6 +46,9 @@ export interface Grant {
   center: { lat: number; lon: number };
   radiusM: number;
   expiresAt: number;
+  /** A pursuit's corridor grant: the cameras it opens (in place of the circle). */
+  cameras?: readonly string[];
+  pursuitId?: string;
 }
 
 /**
