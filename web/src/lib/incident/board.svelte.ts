@@ -214,6 +214,12 @@ export class IncidentBoard {
     }
   }
 
+  /** A pursuit's incident, its wall in follow mode (the incident shown already just switches the wall). */
+  followPursuit(incidentId: string): void {
+    if (this.current?.id === incidentId) this.showOnWall('pursuit');
+    else void this.selectById(incidentId, 'pursuit');
+  }
+
   /** One camera onto a tile (the selected one, else a free one, else the last not pinned). */
   play(cameraId: string): void {
     this.wallIncident = this.current?.id ?? this.wallIncident;

@@ -78,12 +78,12 @@ export class PursuitBoard {
     };
   }
 
-  /** `pursuit:changed`: the list follows; the pursuit shown is redrawn; a board following none takes a new one. */
+  /** `pursuit:changed`: the list follows; the pursuit shown is redrawn; a board following no open one takes a new one. */
   handleChanged(event: PursuitChangedEvent): void {
     const { pursuit } = event;
     this.pursuits = pursuit.status === 'open' ? [pursuit, ...this.pursuits.filter((p) => p.id !== pursuit.id)] : this.pursuits.filter((p) => p.id !== pursuit.id);
     if (this.current?.id === pursuit.id) this.#apply(pursuit);
-    else if (this.current === null && pursuit.status === 'open') this.show(pursuit);
+    else if (this.current?.status !== 'open' && pursuit.status === 'open') this.show(pursuit);
     if (this.scenario?.running && this.scenario.pursuitId === null && event.change === 'opened') this.scenario = { ...this.scenario, pursuitId: pursuit.id };
   }
 
