@@ -262,9 +262,11 @@ export class IncidentMap {
     this.#flags.addFeatures(flags.map((flag) => new Feature({ geometry: point(flag.at), edgeId: flag.edgeId })));
   }
 
-  /** A pursuit's reach, track and predicted cameras (see pursuit-layers.ts); null takes it away. */
-  setPursuit(drawing: PursuitDrawing | null): void {
+  /** A pursuit's reach, track and predicted cameras (see pursuit-layers.ts); null takes it away. `fit`: the view moves to them. */
+  setPursuit(drawing: PursuitDrawing | null, fit = false): void {
     this.#pursuit.set(drawing);
+    const extent = fit ? this.#pursuit.extent() : null;
+    if (extent) this.#map.getView().fit(extent, { padding: [80, 80, 80, 80], maxZoom: 15, duration: 300 });
   }
 
   /** What the pursuit layers hold now. */

@@ -10,6 +10,7 @@ import LineString from 'ol/geom/LineString.js';
 import Point from 'ol/geom/Point.js';
 import VectorLayer from 'ol/layer/Vector.js';
 import VectorSource from 'ol/source/Vector.js';
+import { createEmpty, extend, isEmpty, type Extent } from 'ol/extent.js';
 import { fromLonLat } from 'ol/proj.js';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style.js';
 import type { LatLon } from './geo-api.ts';
@@ -63,6 +64,16 @@ export class PursuitLayers {
     const marks = drawing.track.map((mark, i) => styled(new Feature({ geometry: point(mark), kind: mark.kind }), trackStyle(mark, i === drawing.track.length - 1)));
     if (drawing.track.length > 1) marks.unshift(styled(new Feature(line(drawing.track.map((m) => [m.lon, m.lat] as const))), TRACK_LINE));
     this.#track.addFeatures(marks);
+  }
+
+  /** Where the track and the predicted cameras are (EPSG:3857), or null with nothing drawn. */
+  extent(): Extent | null {
+    const extent = createEmpty();
+    for (const source of [this.#track, this.#predicted]) {
+      const part = source.getExtent();
+      if (part) extend(extent, part);
+    }
+    return isEmpty(extent) ? null : extent;
   }
 
   /** How many of each are drawn (for tests: the map shows what the board says). */

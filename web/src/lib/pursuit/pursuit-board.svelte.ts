@@ -91,7 +91,7 @@ export class PursuitBoard {
   show(pursuit: Pursuit): void {
     this.roads = [];
     this.#anchor = null;
-    this.#apply(pursuit);
+    this.#apply(pursuit, true);
     if (pursuit.status === 'open') this.#host.showIncident(pursuit.incidentId);
   }
 
@@ -171,15 +171,16 @@ export class PursuitBoard {
     this.#feedFollow();
   }
 
-  #apply(pursuit: Pursuit): void {
+  /** `fit`: a pursuit newly shown; the map moves to it. */
+  #apply(pursuit: Pursuit, fit = false): void {
     this.current = pursuit;
     if (pursuit.status !== 'open') this.roads = [];
-    this.#redraw();
+    this.#redraw(fit);
     this.#feedFollow();
   }
 
-  #redraw(): void {
-    this.#map?.setPursuit(this.current ? drawingOf(this.current, this.#host.english()) : null);
+  #redraw(fit = false): void {
+    this.#map?.setPursuit(this.current ? drawingOf(this.current, this.#host.english()) : null, fit);
   }
 
   #feedFollow(): void {
