@@ -62,7 +62,7 @@ function routed<T>(compute: () => T): T {
 
 const INCIDENT_ID = '(inc-[0-9a-f-]{36})';
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
+import { DEV_LPR_ISSUER } from './lpr/sim/dev-system.ts';
 import { loadConfig, regionCodes, registrySource, type HubConfigInput } from './config.ts';
 
 test('defaults are safe for one machine: loopback, development, simulated cameras', () => {
@@ -50,6 +51,10 @@ test('production refuses unsafe settings, each with a message that says what to 
     loadConfig({}, { mode: 'production', simulator: { cameras: 0, basePort: 0 }, auth: { issuers: [issuer] }, ...overrides });
   assert.equal(production({}).mode, 'production', 'the baseline is safe');
   assert.throws(() => production({ auth: { issuers: [{ ...issuer, issuer: DEV_ISSUER }] } }), /does not trust the development issuer/);
+  const lprSystem = { name: 'seoul-lpr', issuer: 'https://lpr.example', jwksFile: '/etc/gth/lpr.jwks.json', districts: ['*'] };
+  assert.equal(production({ lpr: { systems: [lprSystem] } }).lpr.systems.length, 1, 'an LPR system of its own');
+  assert.throws(() => production({ lpr: { systems: [{ ...lprSystem, issuer: DEV_LPR_ISSUER }] } }), /does not trust the development LPR system/);
+  assert.throws(() => production({ lpr: { systems: [{ ...lprSystem, districts: [] }] } }), /needs cameras and\/or districts/);
   assert.throws(() => production({ webrtc: { listenIp: '0.0.0.0' } }), /webrtc\.listenIp 0\.0\.0\.0 needs webrtc\.announcedAddress/);
   assert.equal(production({ webrtc: { listenIp: '0.0.0.0', announcedAddress: '10.1.2.3' } }).webrtc.announcedAddress, '10.1.2.3');
   assert.throws(() => production({ http: { host: '0.0.0.0' } }), /http\.host 0\.0\.0\.0 needs http\.publicOrigins/);

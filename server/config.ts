@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
+import { DEV_LPR_ISSUER } from './lpr/sim/dev-system.ts';
 import { grantSourceSchema } from './auth/grant-policy.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
 import { ALL_INTERFACES } from './web-security.ts';
@@ -20,6 +21,19 @@ const issuerSchema = z.object({
   agencies: z.array(z.string().min(1)).min(1),
   jwksFile: z.string().min(1)
 });
+
+/** An LPR system, trusted like an agency's identity provider, for the cameras and/or 구 it may report. */
+const lprSystemSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    issuer: z.string().min(1),
+    jwksFile: z.string().min(1),
+    cameras: z.array(z.string().min(1)).default([]),
+    /** 구 codes, or `*` for every camera of the region. */
+    districts: z.array(z.string().min(1).max(16)).default([])
+  })
+  .strict()
+  .refine((system) => system.cameras.length + system.districts.length > 0, 'an LPR system needs cameras and/or districts it may report');
 
 const cameraSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
@@ -143,6 +157,20 @@ export const configSchema = z
         sources: z.array(grantSourceSchema).default([])
       })
       .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300, sources: [] }),
+    /** Wanted vehicles (server/lpr/): the LPR systems trusted to report plate reads, and what is kept of them. */
+    lpr: z
+      .object({
+        systems: z.array(lprSystemSchema).default([]),
+        /** Reads that hit no watchlist entry are deleted this long after they arrive; hits are kept. */
+        retainNonHitsSec: z.number().int().min(1).max(86_400).default(300),
+        /** Roles that see plates whole, in an agency in the LPR loop (policy `lpr`); everyone else sees `12가****`. */
+        plateRoles: z.array(z.enum(['operator', 'supervisor', 'auditor'])).default(['operator', 'supervisor']),
+        /** Reads per second one system may send (a batch costs one per read). */
+        rate: rateSchema.default({ perSecond: 2000, burst: 4000 })
+      })
+      .prefault({}),
+    /** Pursuits (server/pursuit/): how often an open pursuit re-predicts as time passes (and moves its corridor grant). */
+    pursuits: z.object({ predictEveryMs: z.number().int().min(500).max(10_000).default(3000) }).prefault({}),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */
@@ -225,6 +253,9 @@ export const configSchema = z
       if (config.simulator.cameras > 0) ctx.addIssue({ code: 'custom', message: 'production mode does not run simulated cameras (set simulator.cameras to 0)' });
       if (config.registry.synthetic) ctx.addIssue({ code: 'custom', message: 'production mode does not load the synthetic registry (set registry.synthetic to 0)' });
       if (config.registry.csv && !config.registry.sourceTemplate) ctx.addIssue({ code: 'custom', message: 'registry.csv in production needs registry.sourceTemplate (where each camera is pulled from)' });
+      if (config.lpr.systems.some((system) => system.issuer === DEV_LPR_ISSUER)) {
+        ctx.addIssue({ code: 'custom', message: `production mode does not trust the development LPR system (${DEV_LPR_ISSUER}): anyone with its data directory can sign plate reads` });
+      }
       if (config.auth.issuers.some((i) => i.issuer === DEV_ISSUER)) {
         ctx.addIssue({ code: 'custom', message: `production mode does not trust the development issuer (${DEV_ISSUER}): anyone with its data directory can mint tokens` });
       }
@@ -243,6 +274,9 @@ export const configSchema = z
     }
     if (config.registry.csv && !config.registry.sourceTemplate && config.simulator.cameras === 0) {
       ctx.addIssue({ code: 'custom', message: 'registry.csv needs registry.sourceTemplate or simulated feeds (simulator.cameras > 0)' });
+    }
+    for (const system of config.lpr.systems) {
+      if (config.lpr.systems.filter((s) => s.name === system.name || s.issuer === system.issuer).length > 1) ctx.addIssue({ code: 'custom', message: `lpr.systems: '${system.name}' shares its name or issuer with another system` });
     }
     for (const source of config.grants.sources) {
       if (config.grants.sources.filter((s) => s.name === source.name).length > 1) ctx.addIssue({ code: 'custom', message: `grants.sources: '${source.name}' is listed twice` });

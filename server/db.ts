@@ -1,5 +1,6 @@
 /**
- * The hub's embedded SQLite database (incidents, grants, dispatches, revocations); the audit
+ * The hub's embedded SQLite database (incidents, grants, dispatches, revocations; pursuits keep
+ * their own tables, server/pursuit/store.ts); the audit
  * trail has its own file. WAL with synchronous = NORMAL: a commit survives the hub's own crash
  * but is not flushed to disk on the event loop (a flush took 5 ms at the median and up to 300 ms
  * here, inside the request that opens an incident); a power loss may take the last moments'
@@ -67,6 +68,8 @@ export function openDb(file: string): Db {
       UPDATE grants SET status = 'ended' WHERE ended_at IS NOT NULL;
     `);
   }
+  // A pursuit's corridor grant lists its cameras (JSON) instead of a circle.
+  addColumns(db, 'grants', { cameras: 'TEXT', pursuit_id: 'TEXT' });
   db.exec('CREATE INDEX IF NOT EXISTS grants_by_agency ON grants (agency, status)');
   return db;
 }

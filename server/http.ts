@@ -38,6 +38,8 @@ export interface HttpOptions {
   /** Each user's and agency's budget, shared with signaling: an API call over it is refused (429) before any work. */
   budget: Budget;
   routes: readonly ApiRoute[];
+  /** Endpoints for machine sources (LPR systems) that check their own tokens and budgets. */
+  sourceRoutes?: readonly SourceRoute[];
 }
 
 export interface ApiReply {
@@ -52,11 +54,23 @@ export interface ApiReply {
 
 /** One authenticated API endpoint; the body arrives parsed as JSON (or undefined for GET). */
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: RegExp;
   /** Budget units a call costs (server/budget.ts); default 1. */
   cost?: number;
   handle(context: { principal: Principal; params: string[]; body: unknown; url: URL }): Promise<ApiReply> | ApiReply;
+}
+
+/**
+ * An endpoint for a trusted machine source (an LPR system), not a person: it verifies the bearer
+ * token itself (the source's own issuer, not an agency's) and reads the body only after that,
+ * up to `maxBodyBytes` (batches are larger than a person's requests).
+ */
+export interface SourceRoute {
+  method: 'POST';
+  path: RegExp;
+  maxBodyBytes: number;
+  handle(context: { bearer: string | undefined; body: () => Promise<unknown>; clientAddress: string }): Promise<ApiReply>;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -177,6 +191,11 @@ export async function prepareJson(value: Record<string, unknown>): Promise<Prepa
 }
 
 async function api(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpOptions): Promise<void> {
+  for (const route of options.sourceRoutes ?? []) {
+    if (route.method !== req.method || !route.path.test(url.pathname)) continue;
+    const reply = await route.handle({ bearer: bearer(req), body: () => readJson(req, route.maxBodyBytes), clientAddress: req.socket.remoteAddress ?? '' });
+    return sendJson(res, reply.status, reply.json);
+  }
   for (const route of options.routes) {
     const match = route.path.exec(url.pathname);
     if (!match || route.method !== req.method) continue;
@@ -210,6 +229,7 @@ function statusOf(code: string): number {
   if (code.startsWith('AUTH_') || code === 'TOKEN_REVOKED' || code === 'KEY_WITHDRAWN') return 401;
   if (code === 'FORBIDDEN' || code === 'GRANT_NOT_ALLOWED' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
   if (code === 'GRANT_ENDED' || code === 'GRANT_NOT_PENDING' || code === 'GRANT_PENDING' || code === 'GRANT_LIMIT_REACHED' || code === 'INCIDENT_CLOSED' || code === 'PURSUIT_CLOSED') return 409;
+  if (code === 'DUPLICATE_READ') return 409;
   if (code === 'ROUTE_UNREACHABLE') return 422;
   if (code === 'RATE_LIMITED') return 429;
   return 500;
@@ -225,12 +245,12 @@ async function loadPages(webDir: string, log: Logger): Promise<NodeHandler | und
   return module.handler;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HubError('BAD_REQUEST', 'request body too large');
+    if (size > maxBytes) throw new HubError('BAD_REQUEST', 'request body too large');
     chunks.push(chunk as Buffer);
   }
   try {

@@ -15,7 +15,7 @@ import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.
 import { TrustedIssuers } from './auth/issuers.ts';
 import { GrantPolicy } from './auth/grant-policy.ts';
 import { AgencyPolicies } from './auth/policy.ts';
-import { grantCovers } from './auth/scope.ts';
+import { grantCovers, type Grant } from './auth/scope.ts';
 import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
@@ -45,6 +45,13 @@ import { createLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
+import { composePursuits } from './pursuit/compose.ts';
+import type { Pursuits } from './pursuit/pursuits.ts';
+import { Lpr } from './lpr/lpr.ts';
+import { lprRoutes, lprSourceRoutes } from './lpr/routes.ts';
+import { LprSystems } from './lpr/systems.ts';
+import { openDevLprSystem } from './lpr/sim/dev-system.ts';
+import { LPR_CATEGORY, type VehicleWorld } from './lpr/sim/vehicle.ts';
 import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
@@ -70,6 +77,11 @@ export interface Hub {
   auditWriter: AuditWriter;
   incidents: Incidents;
   issuers: TrustedIssuers;
+  /** Wanted vehicles: plate reads, the watchlist, `'hit'` events. */
+  lpr: Lpr;
+  /** What the vehicle simulator drives on and signs with (development only). */
+  vehicleWorld: VehicleWorld | undefined;
+  pursuits: Pursuits;
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
@@ -146,10 +158,17 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     log.info('region', { name: regionName(region), districts: region.codes.length, inferred: configured === 'infer', demoCity: city?.id ?? null });
 
     const devIssuer = development ? await openDevIssuer(config.dataDir, demoAgencies) : undefined;
-    // Production trusts no key the development issuer signs with, under whatever issuer name.
-    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, config.auth.issuers.map((i) => i.jwksFile));
+    const devLpr = development ? await openDevLprSystem(config.dataDir, config.auth.audience) : undefined;
+    // Production trusts no key the development issuer or LPR system signs with, under whatever issuer name.
+    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, [...config.auth.issuers, ...config.lpr.systems].map((i) => i.jwksFile));
     const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
     closers.push(() => issuers.close());
+    const lprSystems = await LprSystems.load([...config.lpr.systems, ...(devLpr ? [devLpr.config] : [])], {
+      audience: config.auth.audience,
+      checks: { forbiddenKeys },
+      reloadIntervalMs: config.auth.reloadIntervalMs
+    });
+    closers.push(() => lprSystems.close());
     const policies = new AgencyPolicies([...demoAgencies, ...config.agencies]);
     const grantSources = [...(development ? (city ?? DEMO_CITIES.seoul).grantSources : []), ...config.grants.sources];
     for (const source of grantSources) {
@@ -254,7 +273,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
       return count;
     };
-    const grantViews = new GrantViews({ incidents, policies, covered });
+    const camerasIn = (ids: readonly string[], districts: readonly string[]) => ids.filter((id) => districts.includes(registry.get(id)?.district.code ?? ''));
+    const grantViews = new GrantViews({ incidents, policies, covered, camerasIn });
 
     // Records that gate nothing (sessions, incidents, grants, refusals): written with the writer's next group.
     const record = (input: AuditInput) => auditWriter.record(input);
@@ -266,6 +286,46 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
     });
     closers.push(() => refusals.close());
+    const lprRefusals = new RefusalTally({ ...config.audit.refusedHandshakes, action: 'lpr.refused', record });
+    closers.push(() => lprRefusals.close());
+    const lpr = new Lpr({
+      db,
+      registry,
+      systems: lprSystems,
+      policies,
+      retainNonHitsSec: config.lpr.retainNonHitsSec,
+      plateRoles: config.lpr.plateRoles,
+      rate: config.lpr.rate,
+      record,
+      audit: auditWriter,
+      refusals: lprRefusals
+    });
+    closers.push(() => lpr.close());
+    const lprCameras = registryCameras.filter((camera) => camera.category === LPR_CATEGORY);
+    const vehicleWorld: VehicleWorld | undefined = devLpr && {
+      get router() {
+        return geo.router();
+      },
+      cameras: lprCameras,
+      signer: devLpr
+    };
+    let hubUrl = '';
+    const pursuitParts = composePursuits({
+      db,
+      incidents,
+      policies,
+      registry,
+      predictor: () => (predictor ??= new PursuitPredictor(geo.router().graph, registryCameras)),
+      lpr,
+      visible,
+      trustedSource: (principal) => grantPolicy.sourceOf(principal) !== undefined,
+      record,
+      publish: (agency, view) => signaling.pursuitChanged(agency, view),
+      predictEveryMs: config.pursuits.predictEveryMs,
+      log,
+      scenario: vehicleWorld && { world: vehicleWorld, hubUrl: () => hubUrl }
+    });
+    closers.push(() => pursuitParts.close());
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -279,7 +339,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
-      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...apiRoutes({
+      sourceRoutes: lprSourceRoutes(lpr),
+      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...pursuitParts.routes, ...apiRoutes({
         incidents,
         audit,
         auditWriter,
@@ -350,7 +411,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     grants.on('grant:issued', (grant, entry) => {
       signaling.camerasChanged(grant.agency);
       const incident = incidentOf(grant);
-      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}) } });
+      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}), ...corridorOf(grant) } });
       publishGrant(entry.decidedBy ? 'approved' : 'issued', entry);
     });
     grants.on('grant:denied', (grant) => publishGrant('denied', grant));
@@ -360,8 +421,18 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       signaling.incidentsChanged(incident.agency, { change: 'renewed', incident });
       publishGrant('renewed', entry);
     });
+    // A pursuit's corridor grant moved: views of cameras it left are re-decided, the agency lists again, the centres see it.
+    grants.on('grant:reshaped', (grant, entry, previous) => {
+      const before = previous.cameras ?? [];
+      const removed = before.filter((id) => !grant.cameras?.includes(id));
+      const added = (grant.cameras ?? []).filter((id) => !before.includes(id));
+      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...corridorOf(grant), added, removed } });
+      if (removed.length > 0) signaling.reevaluate();
+      signaling.camerasChanged(grant.agency);
+      signaling.grantsChanged(grantViews.audiences('renewed', entry, before));
+    });
     grants.on('grant:ended', (grant, reason, entry) => {
-      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason } });
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}) } });
       signaling.reevaluate();
       publishGrant('ended', entry);
     });
@@ -376,6 +447,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     // Every operator of the agency keeps the same incident list.
     incidents.on('incident:opened', (incident) => signaling.incidentsChanged(incident.agency, { change: 'opened', incident }));
     incidents.on('incident:closed', (incident) => signaling.incidentsChanged(incident.agency, { change: 'closed', incident }));
+    // A wanted vehicle seen: the police of the camera's 구 and the 112 room, each session as its role may see plates.
+    lpr.on('hit', (hit) => signaling.lprHit(lpr.alerted(hit), (principal) => lpr.hitEvent(principal, hit)));
     issuers.onReload(() => {
       record({ action: 'issuers.reloaded', outcome: 'info', detail: { issuers: issuers.map.size } });
       void signaling.reverify();
@@ -390,6 +463,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     if (parts.warm) geo.warm();
     const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    hubUrl = url;
     origins = new Set(config.http.publicOrigins ?? ownOrigins(config.http.host, port, config.webrtc.announcedAddress));
     let metricsUrl: string | undefined;
     if (config.metrics.listen) {
@@ -400,7 +474,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, pursuits: pursuitParts.pursuits, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;
@@ -416,4 +490,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** A corridor grant's pursuit and cameras, for its audit records. */
+function corridorOf(grant: Grant): { pursuitId?: string; cameras?: readonly string[] } {
+  return grant.pursuitId ? { pursuitId: grant.pursuitId, cameras: grant.cameras } : {};
 }

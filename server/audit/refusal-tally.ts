@@ -6,7 +6,7 @@
  * windows are open at once; refusals beyond them share one window per reason without an
  * address, so a flood from many addresses stays bounded too.
  */
-import type { AuditInput } from './types.ts';
+import type { AuditAction, AuditInput } from './types.ts';
 
 export interface Refusal {
   clientAddress: string;
@@ -20,6 +20,8 @@ export interface Refusal {
 export interface RefusalTallyOptions {
   intervalMs: number;
   maxSources: number;
+  /** What the records are (default `auth.refused`; LPR reads: `lpr.refused`). */
+  action?: Extract<AuditAction, 'auth.refused' | 'lpr.refused'>;
   /** Where the aggregated records go (the hub's audit writer: written with its next group, after the answers). */
   record: (input: AuditInput) => void;
   now?: () => number;
@@ -76,7 +78,7 @@ export class RefusalTally {
     const { refusal, count, firstAt, lastAt } = window;
     this.#options.record({
       at: lastAt,
-      action: 'auth.refused',
+      action: this.#options.action ?? 'auth.refused',
       outcome: 'refused',
       code: refusal.code,
       ...(refusal.clientAddress ? { clientAddress: refusal.clientAddress } : {}),

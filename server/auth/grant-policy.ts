@@ -8,6 +8,7 @@
  * where a point lies.
  */
 import { z } from 'zod';
+import { M_PER_DEG } from '../geo/geometry.ts';
 import { HubError } from '../protocol/errors.ts';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
 import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type IncidentType } from '../protocol/incidents.ts';
@@ -118,3 +119,108 @@ export class GrantPolicy {
 }
 
 const notAllowed = (message: string) => new HubError('GRANT_NOT_ALLOWED', message);
+
+/**
+ * The bounds of a pursuit's corridor grant (an agency's `pursuits`): while a pursuit is open, the
+ * pursuing agency may view the predicted next cameras in any 구 — no request to each district,
+ * no supervisor step; the pursuit is the authority and every grant and view is audited with it —
+ * but never more than these rules allow.
+ */
+export const pursuitRulesSchema = z
+  .object({
+    /** Token purposes that may open (and sight) a pursuit. */
+    purposes: z.array(z.enum(PURPOSES)).min(1),
+    /** Where a pursuit may start (its first sighting): 구 codes, or `*`. The corridor then follows the target anywhere. */
+    jurisdiction: z.array(z.string().min(1).max(16)).min(1),
+    /** Cameras the grant holds at once (the last sighting's camera and the top predicted). */
+    maxCameras: z.number().int().min(1).max(32),
+    /** How far ahead: only cameras the target can reach within this many seconds from now. */
+    horizonS: z.number().int().min(10).max(900),
+    /**
+     * Corridor width: only cameras at most this far either side of the line of travel (the last
+     * sighting's position and heading); with no heading known, within this distance of the sighting.
+     */
+    corridorWidthM: z.number().min(50).max(5000),
+    /** Predicted cameras less likely than this are not granted. */
+    minProbability: z.number().min(0).max(1).default(0.02),
+    /** How long a corridor grant lasts unless the pursuit renews it (it does every few seconds while open). */
+    ttlMs: z.number().int().min(10_000).max(15 * 60_000),
+    /** Pursuits open at once, per agency. */
+    maxOpen: z.number().int().min(1).max(100)
+  })
+  .strict();
+
+export type PursuitRules = z.output<typeof pursuitRulesSchema>;
+
+/** A predicted camera, as the corridor bound sees it (ranked best first by the caller). */
+export interface CorridorCandidate {
+  cameraId: string;
+  location: { lat: number; lon: number };
+  probability: number;
+  /** Arrival window, seconds after the anchor (the last sighting). */
+  etaMinS: number;
+  etaMaxS: number;
+}
+
+export interface CorridorInput {
+  anchor: { lat: number; lon: number; headingDeg: number | null };
+  /** Seconds since the anchor. */
+  elapsedS: number;
+  /** Ranked, best first. */
+  predicted: readonly CorridorCandidate[];
+  /** Cameras granted first, whatever the prediction says (the last sighting's). */
+  pinned: readonly string[];
+  /** What the grant holds now: kept while still ranked well, so the corridor does not flicker. */
+  held: ReadonlySet<string>;
+}
+
+/** A held camera stays while it ranks within this multiple of maxCameras. */
+const HOLD_RANK_FACTOR = 1.5;
+
+/**
+ * The cameras a pursuit's corridor grant may hold now: pinned first, then predicted cameras that
+ * pass every bound (likely enough, reachable within the horizon, window not yet over, inside the
+ * corridor's width), those already held kept while they rank within 1.5× the count, the rest
+ * by rank — never more than `maxCameras`. Pure.
+ */
+export function corridorCameras(rules: PursuitRules, input: CorridorInput): string[] {
+  const { anchor, elapsedS } = input;
+  const eligible = input.predicted.filter(
+    (c) =>
+      c.probability >= rules.minProbability &&
+      c.etaMinS <= elapsedS + rules.horizonS &&
+      c.etaMaxS >= elapsedS &&
+      offCorridorM(anchor, c.location) <= rules.corridorWidthM
+  );
+  const chosen = new Set<string>();
+  const add = (id: string) => {
+    if (chosen.size < rules.maxCameras) chosen.add(id);
+  };
+  for (const id of input.pinned) add(id);
+  const holdRank = Math.floor(rules.maxCameras * HOLD_RANK_FACTOR);
+  eligible.slice(0, holdRank).forEach((c) => input.held.has(c.cameraId) && add(c.cameraId));
+  for (const c of eligible) add(c.cameraId);
+  return [...chosen];
+}
+
+/** Metres from the line of travel (either side), or from the anchor when the heading is unknown. */
+export function offCorridorM(anchor: CorridorInput['anchor'], point: { lat: number; lon: number }): number {
+  const y = (point.lat - anchor.lat) * M_PER_DEG;
+  const x = (point.lon - anchor.lon) * M_PER_DEG * Math.cos((anchor.lat * Math.PI) / 180);
+  if (anchor.headingDeg === null) return Math.hypot(x, y);
+  const h = (anchor.headingDeg * Math.PI) / 180;
+  return Math.abs(x * Math.cos(h) - y * Math.sin(h));
+}
+
+/**
+ * Whether `agency` may open a pursuit for this purpose, starting in this 구 (null: outside the
+ * region), with `open` pursuits already open: its rules, or why not (a HubError to throw).
+ */
+export function rulePursuit(rules: PursuitRules | undefined, ask: { purpose: Purpose | undefined; district: string | null; open: number }): PursuitRules | HubError {
+  if (!rules) return notAllowed('이 기관은 추적을 열 수 없습니다 (this agency may not open pursuits)');
+  if (!ask.purpose || !rules.purposes.includes(ask.purpose)) return notAllowed(`'${ask.purpose ?? '-'}' 목적으로는 추적을 열 수 없습니다 (purpose not allowed for pursuits)`);
+  const inJurisdiction = ask.district !== null && (rules.jurisdiction.includes(CITY_WIDE) || rules.jurisdiction.includes(ask.district));
+  if (!inJurisdiction) return notAllowed('관할 구역 밖에서 시작하는 추적입니다 (pursuit starts outside the jurisdiction)');
+  if (ask.open >= rules.maxOpen) return new HubError('GRANT_LIMIT_REACHED', `열린 추적이 이미 ${rules.maxOpen}건입니다 (${rules.maxOpen} pursuits already open)`);
+  return rules;
+}

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
-import { grantRulesSchema, type GrantRules } from './grant-policy.ts';
+import { grantRulesSchema, pursuitRulesSchema, type GrantRules, type PursuitRules } from './grant-policy.ts';
+import { CITY_WIDE } from './principal.ts';
 
 export const agencyPolicySchema = z.object({
   id: z.string().min(1).max(64),
@@ -21,7 +22,14 @@ export const agencyPolicySchema = z.object({
   /** The 구 whose cameras this agency operates (a district control centre, 관제센터): it sees who holds grants over them. */
   owns: z.array(z.string().min(1).max(16)).optional(),
   /** The bounds its operators open incident grants within (server/auth/grant-policy.ts); none: its incidents carry no grant. */
-  grants: grantRulesSchema.optional()
+  grants: grantRulesSchema.optional(),
+  /** The bounds of its pursuits' corridor grants (server/auth/grant-policy.ts); none: it opens no pursuit. */
+  pursuits: pursuitRulesSchema.optional(),
+  /**
+   * A police agency in the wanted-vehicle (LPR) loop: watchlist hits at cameras in `alerts` (구
+   * codes, or `*` for the 112 room's whole city) alert it; its supervisors keep the watchlist.
+   */
+  lpr: z.object({ alerts: z.array(z.string().min(1).max(16)).min(1) }).strict().optional()
 });
 
 export type AgencyPolicy = z.infer<typeof agencyPolicySchema>;
@@ -45,9 +53,18 @@ export class AgencyPolicies {
     return this.#byId.get(agency)?.grants;
   }
 
+  pursuitRules(agency: string): PursuitRules | undefined {
+    return this.#byId.get(agency)?.pursuits;
+  }
+
   /** Agencies that operate cameras in these 구 (their control centres). */
   owners(): AgencyPolicy[] {
     return this.all().filter((policy) => (policy.owns?.length ?? 0) > 0);
+  }
+
+  /** Police agencies alerted to a watchlist hit at a camera in this 구. */
+  lprAlerted(district: string): AgencyPolicy[] {
+    return this.all().filter((policy) => policy.lpr?.alerts.some((d) => d === CITY_WIDE || d === district));
   }
 
   allowsPurpose(agency: string, purpose: Purpose): boolean {

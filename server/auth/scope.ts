@@ -36,8 +36,10 @@ export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon
   return haversineM(a.lat, a.lon, b.lat, b.lon);
 }
 
-export function grantCovers(grant: Grant, camera: ScopedCamera, now: number): boolean {
-  return now < grant.expiresAt && distanceM(grant.center, camera.location) <= grant.radiusM;
+/** Until it expires: the cameras a pursuit's corridor grant lists, or those within a circle grant's radius. */
+export function grantCovers(grant: Grant, camera: Pick<ScopedCamera, 'id' | 'location'>, now: number): boolean {
+  if (now >= grant.expiresAt) return false;
+  return grant.cameras ? grant.cameras.includes(camera.id) : distanceM(grant.center, camera.location) <= grant.radiusM;
 }
 
 export function decideView(principal: Principal, camera: ScopedCamera, context: ViewContext): ViewDecision {

@@ -33,6 +33,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
     categories: {},
+    lpr: { alerts: ['*'] },
     districts: ['*'],
     description: '서울 전역 / city-wide'
   },
@@ -45,8 +46,23 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     categories: {},
     // Scenes in its own 구; a grant reaches at most 500 m past them.
     grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
+    // A pursuit that starts in its 구 follows the target anywhere: the 8 predicted next cameras, 2 minutes ahead, 1.5 km either side.
+    pursuits: { purposes: ['emergency-112', 'dispatch-112'], jurisdiction: ['11680'], maxCameras: 8, horizonS: 120, corridorWidthM: 1500, minProbability: 0.02, ttlMs: 180_000, maxOpen: 3 },
+    lpr: { alerts: ['11680'] },
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'
+  },
+  {
+    id: 'seocho-cctv',
+    name: '서초구 CCTV통합관제센터',
+    nameEn: 'Seocho-gu CCTV Control Centre',
+    role: 'operator',
+    purposes: ['monitoring', 'emergency-112', 'disaster'],
+    categories: {},
+    // It operates 서초구's cameras: it sees, live, who views them under a grant or a pursuit.
+    owns: ['11650'],
+    districts: ['11650'],
+    description: '서초구 / Seocho-gu only'
   },
   {
     id: 'mapo-cctv',
@@ -167,6 +183,7 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112', 'vulnerable-person'],
     categories: {},
+    lpr: { alerts: ['*'] },
     districts: ['*'],
     description: '광주 전역 / city-wide'
   },
@@ -178,6 +195,7 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
     purposes: ['emergency-112', 'dispatch-112'],
     categories: {},
     grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['29140'], maxOpen: 3 },
+    lpr: { alerts: ['29140'] },
     districts: ['29140'],
     description: '서구 / Seo-gu only'
   },

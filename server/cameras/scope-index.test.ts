@@ -50,14 +50,26 @@ const grant = (id: string, agency: string, at: RegistryCamera, radiusM: number, 
   expiresAt
 });
 
-/** Grants of every kind: this agency's (one on a pole, one large), another agency's, an expired one, one expiring exactly now. */
+/** A pursuit's corridor grant: these cameras (any 구, any category), not a circle. */
+const corridor = (id: string, agency: string, positions: number[], expiresAt = now + 60_000): Grant => ({
+  ...grant(id, agency, cameras[positions[0]!]!, 5000, expiresAt),
+  cameras: [...positions.map((i) => cameras[i]!.id), 'no-such-camera']
+});
+
+/**
+ * Grants of every kind: this agency's (one on a pole, one large), another agency's, an expired one, one expiring exactly now,
+ * and corridor grants (this agency's, another's, an expired one).
+ */
 function grantsFor(agency: string): Grant[] {
   return [
     grant('a', agency, cameras[9]!, 300),
     grant('b', agency, cameras[2500]!, 2000),
     grant('c', 'someone-else', cameras[4000]!, 3000),
     grant('d', agency, cameras[1200]!, 5000, now - 1),
-    grant('e', agency, cameras[3300]!, 800, now)
+    grant('e', agency, cameras[3300]!, 800, now),
+    corridor('f', agency, [17, 600, 1800, 2999, 4100, 4101]),
+    corridor('g', 'someone-else', [18, 601, 1801]),
+    corridor('h', agency, [19, 602, 1802], now)
   ];
 }
 

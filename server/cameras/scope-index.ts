@@ -93,6 +93,13 @@ export class ScopeIndex {
       }
       for (const grant of context.grants) {
         if (!grantApplies(principal, grant) || context.now >= grant.expiresAt) continue;
+        if (grant.cameras) {
+          for (const id of grant.cameras) {
+            const i = this.#position.get(id);
+            if (i !== undefined && allowed(this.cameras[i]!.category)) bits[i] = 1;
+          }
+          continue;
+        }
         for (const { camera } of this.#spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * GRANT_SEARCH_SLACK)) {
           if (allowed(camera.category) && grantCovers(grant, camera, context.now)) bits[this.#position.get(camera.id)!] = 1;
         }

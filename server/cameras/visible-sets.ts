@@ -34,7 +34,8 @@ export class VisibleSets {
   of(principal: Principal): VisibleSet {
     const now = this.#options.now();
     const grants = this.#options.grants(principal.agency.id).filter((g) => grantApplies(principal, g) && now < g.expiresAt);
-    const key = `${this.#principalKey(principal)}|${grants.map((g) => g.id).sort().join(',')}`;
+    // A corridor grant keeps its id while its cameras move with the pursuit: they are part of the key.
+    const key = `${this.#principalKey(principal)}|${grants.map((g) => (g.cameras ? `${g.id}[${g.cameras.join(',')}]` : g.id)).sort().join(',')}`;
     let set = this.#sets.get(key);
     this.#sets.delete(key);
     if (!set) {

@@ -81,6 +81,11 @@ export class GeoService {
     this.#corridor();
   }
 
+  /** The road network's router (the network is built on first use, as for a route). */
+  router(): Router {
+    return this.#network().router;
+  }
+
   /** Names the road network: edge ids are stable within one. */
   get #networkId(): string {
     const seoul = this.#region === seoulDistrictSet();

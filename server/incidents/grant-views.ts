@@ -15,6 +15,8 @@ export interface GrantViewsDeps {
   policies: AgencyPolicies;
   /** How many cameras of these 구 the grant's circle covers. */
   covered: (grant: Pick<GrantRecord, 'center' | 'radiusM'>, districts: readonly string[]) => number;
+  /** Those of these cameras (a corridor grant's) that lie in these 구. */
+  camerasIn: (cameras: readonly string[], districts: readonly string[]) => string[];
 }
 
 export class GrantViews {
@@ -32,8 +34,8 @@ export class GrantViews {
     if (owns.length > 0) {
       for (const record of grants.withStatus('active')) {
         if (record.agency === agency) continue;
-        const cameras = this.#deps.covered(record, owns);
-        if (cameras > 0) overOwnCameras.push(this.#view(record, cameras));
+        const view = this.#overOwn(record, owns);
+        if (view.cameras! > 0) overOwnCameras.push(view);
       }
     }
     return {
@@ -47,17 +49,28 @@ export class GrantViews {
 
   /**
    * Each agency that must hear of this change, with what it sees: the grant's own agency, and
-   * every control centre whose cameras a grant that is (or was) in force covers.
+   * every control centre whose cameras a grant that is (or was) in force covers. A corridor grant
+   * that moved (`before`: its cameras until now) is also told to the centres whose cameras it
+   * left, with none of theirs (`cameras: 0`): it no longer touches them.
    */
-  audiences(change: GrantsChangedEvent['change'], record: GrantRecord): Map<string, GrantsChangedEvent> {
+  audiences(change: GrantsChangedEvent['change'], record: GrantRecord, before?: readonly string[]): Map<string, GrantsChangedEvent> {
     const events = new Map<string, GrantsChangedEvent>([[record.agency, { change, list: 'own', view: this.#view(record) }]]);
     if (record.expiresAt === null) return events;
     for (const owner of this.#deps.policies.owners()) {
       if (owner.id === record.agency) continue;
-      const cameras = this.#deps.covered(record, owner.owns ?? []);
-      if (cameras > 0) events.set(owner.id, { change, list: 'overOwnCameras', view: this.#view(record, cameras) });
+      const owns = owner.owns ?? [];
+      const view = this.#overOwn(record, owns);
+      const left = before !== undefined && this.#deps.camerasIn(before, owns).length > 0;
+      if (view.cameras! > 0 || left) events.set(owner.id, { change, list: 'overOwnCameras', view });
     }
     return events;
+  }
+
+  /** A grant on a control centre's list: how many of its cameras it covers, and which (a corridor grant's). */
+  #overOwn(record: GrantRecord, owns: readonly string[]): GrantView {
+    if (!record.cameras) return this.#view(record, this.#deps.covered(record, owns));
+    const cameraIds = this.#deps.camerasIn(record.cameras, owns);
+    return { ...this.#view(record, cameraIds.length), cameraIds };
   }
 
   #owns(agency: string): string[] {

@@ -18,6 +18,8 @@ type Events = {
   'grant:issued': [grant: Grant, record: GrantRecord];
   'grant:denied': [record: GrantRecord];
   'grant:renewed': [grant: Grant, record: GrantRecord];
+  /** A pursuit's corridor grant moved with the corridor (and was renewed): `previous` is what it held before. */
+  'grant:reshaped': [grant: Grant, record: GrantRecord, previous: Grant];
   'grant:ended': [grant: Grant, reason: GrantEndReason, record: GrantRecord];
   /** Still pending when its incident closed. */
   'grant:lapsed': [record: GrantRecord];
@@ -33,12 +35,21 @@ export interface GrantRequest {
   ttlMs: number;
   /** In force at once (a trusted source) rather than waiting for a supervisor. */
   approved: boolean;
+  /** A pursuit's corridor grant: exactly these cameras, in place of the circle. */
+  corridor?: { pursuitId: string; cameras: readonly string[] };
+}
+
+/** Where a corridor grant moves to (server/pursuit): its cameras, where it starts and how far it reaches. */
+export interface CorridorShape {
+  cameras: readonly string[];
+  center: { lat: number; lon: number };
+  radiusM: number;
 }
 
 interface GrantRow {
   id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; issued_at: number; expires_at: number;
   ended_at: number | null; end_reason: GrantEndReason | null; status: GrantStatus; source: string; requested_by: string | null;
-  decided_by: string | null; decided_at: number | null; ttl_ms: number | null;
+  decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null;
 }
 
 export class Grants extends EventEmitter<Events> {
@@ -60,8 +71,11 @@ export class Grants extends EventEmitter<Events> {
     const id = `grant-${randomUUID()}`;
     const expiresAt = request.approved ? now + request.ttlMs : 0;
     this.#db
-      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending', request.source, request.requestedBy, request.ttlMs);
+      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending',
+        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null, request.corridor?.pursuitId ?? null
+      );
     const record = this.record(id)!;
     if (request.approved) {
       const grant = toGrantFromRecord(record);
@@ -94,9 +108,9 @@ export class Grants extends EventEmitter<Events> {
     return record;
   }
 
-  /** Extends the incident's grant in force by its own ttl, from now. */
+  /** Extends the incident's grant in force by its own ttl, from now (a pursuit renews its corridor grants itself). */
   renew(incidentId: string): Grant {
-    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId);
+    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId && !a.grant.pursuitId);
     if (!current) {
       const pending = this.#db.prepare("SELECT 1 FROM grants WHERE incident_id = ? AND status = 'pending'").get(incidentId);
       throw pending
@@ -110,6 +124,35 @@ export class Grants extends EventEmitter<Events> {
     this.#activate(grant);
     this.emit('grant:renewed', grant, this.record(grant.id)!);
     return grant;
+  }
+
+  /**
+   * A corridor grant in force moves with its pursuit: its cameras become `shape`'s and it is in
+   * force for its ttl from now. An ended one is not revived (undefined).
+   */
+  reshape(id: string, shape: CorridorShape): Grant | undefined {
+    const current = this.#active.get(id);
+    if (!current?.grant.pursuitId) return undefined;
+    const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(id) as { ttl_ms: number }).ttl_ms;
+    const grant: Grant = { ...current.grant, cameras: [...shape.cameras], center: shape.center, radiusM: shape.radiusM, expiresAt: this.#now() + ttl };
+    this.#db
+      .prepare('UPDATE grants SET cameras = ?, lat = ?, lon = ?, radius_m = ?, expires_at = ? WHERE id = ?')
+      .run(JSON.stringify(grant.cameras), grant.center.lat, grant.center.lon, grant.radiusM, grant.expiresAt, id);
+    clearTimeout(current.timer);
+    this.#activate(grant);
+    this.emit('grant:reshaped', grant, this.record(id)!, current.grant);
+    return grant;
+  }
+
+  /** The pursuit's corridor grant in force, if any. */
+  ofPursuit(pursuitId: string): Grant | undefined {
+    for (const { grant } of this.#active.values()) if (grant.pursuitId === pursuitId) return grant;
+    return undefined;
+  }
+
+  /** The pursuit closed: its corridor grants end. */
+  endPursuit(pursuitId: string): void {
+    for (const { grant } of [...this.#active.values()]) if (grant.pursuitId === pursuitId) this.#end(grant, 'pursuit-closed');
   }
 
   /** The incident closed: its grant ends (in force) or lapses (still pending). */
@@ -188,11 +231,12 @@ export class Grants extends EventEmitter<Events> {
 }
 
 function toGrant(row: GrantRow): Grant {
-  return { id: row.id, incidentId: row.incident_id, agency: row.agency, center: { lat: row.lat, lon: row.lon }, radiusM: row.radius_m, expiresAt: row.expires_at };
+  return toGrantFromRecord(toRecord(row));
 }
 
 function toGrantFromRecord(record: GrantRecord): Grant {
-  return { id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0 };
+  const grant: Grant = { id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0 };
+  return record.cameras && record.pursuitId ? { ...grant, cameras: record.cameras, pursuitId: record.pursuitId } : grant;
 }
 
 function toRecord(row: GrantRow): GrantRecord {
@@ -211,6 +255,7 @@ function toRecord(row: GrantRow): GrantRecord {
     // 0 while it was never in force (pending, denied, lapsed).
     expiresAt: row.expires_at > 0 ? row.expires_at : null,
     endedAt: row.ended_at,
-    endReason: row.end_reason
+    endReason: row.end_reason,
+    ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {})
   };
 }

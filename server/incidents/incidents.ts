@@ -84,29 +84,7 @@ export class Incidents extends EventEmitter<Events> {
   }
 
   open(principal: Principal, input: OpenIncident): OpenedIncident {
-    const purpose = principal.purpose;
-    if (!purpose || !EMERGENCY_PURPOSES.has(purpose)) {
-      throw new HubError('PURPOSE_NOT_ALLOWED', '긴급 목적의 토큰으로만 사건을 열 수 있습니다 (an emergency purpose is required to open an incident)');
-    }
-    const now = this.#options.now();
-    const incident: Incident = {
-      id: `inc-${randomUUID()}`,
-      type: input.type,
-      location: input.location,
-      address: input.address ?? null,
-      description: input.description ?? null,
-      externalRef: input.externalRef ?? null,
-      agency: principal.agency.id,
-      openedBy: principal.subject,
-      purpose,
-      status: 'open',
-      openedAt: now,
-      closedAt: null
-    };
-    this.#db
-      .prepare('INSERT INTO incidents (id, type, lat, lon, address, description, external_ref, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.description, incident.externalRef, incident.agency, incident.openedBy, purpose, 'open', now);
-    this.emit('incident:opened', incident);
+    const incident = this.openBare({ agency: principal.agency.id, subject: principal.subject, purpose: principal.purpose }, input);
     const ruling = this.#options.policy.rule(principal, { type: input.type, location: input.location, radiusM: input.radiusM }, {
       openCount: (agency, source) => this.grants.openCount(agency, source),
       districtAt: this.#options.districtAt
@@ -126,13 +104,49 @@ export class Incidents extends EventEmitter<Events> {
     return { incident, grant: this.grants.activeOf(incident.agency).find((g) => g.id === record.id) ?? null };
   }
 
+  /**
+   * Opens an incident that asks for no grant of its own: a pursuit's (its cameras come with the
+   * pursuit's corridor grant). `opener` is who opens it — a person's token, or an LPR system
+   * anchoring a pursuit for the police agency of the area.
+   */
+  openBare(opener: { agency: string; subject: string; purpose: Purpose | undefined }, input: Pick<OpenIncident, 'type' | 'location' | 'address' | 'description' | 'externalRef'>): Incident {
+    const purpose = opener.purpose;
+    if (!purpose || !EMERGENCY_PURPOSES.has(purpose)) {
+      throw new HubError('PURPOSE_NOT_ALLOWED', '긴급 목적의 토큰으로만 사건을 열 수 있습니다 (an emergency purpose is required to open an incident)');
+    }
+    const now = this.#options.now();
+    const incident: Incident = {
+      id: `inc-${randomUUID()}`,
+      type: input.type,
+      location: input.location,
+      address: input.address ?? null,
+      description: input.description ?? null,
+      externalRef: input.externalRef ?? null,
+      agency: opener.agency,
+      openedBy: opener.subject,
+      purpose,
+      status: 'open',
+      openedAt: now,
+      closedAt: null
+    };
+    this.#db
+      .prepare('INSERT INTO incidents (id, type, lat, lon, address, description, external_ref, agency, opened_by, purpose, status, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(incident.id, incident.type, incident.location.lat, incident.location.lon, incident.address, incident.description, incident.externalRef, incident.agency, incident.openedBy, purpose, 'open', now);
+    this.emit('incident:opened', incident);
+    return incident;
+  }
+
   renew(principal: Principal, incidentId: string): Grant {
     const incident = this.#ownOpenIncident(principal, incidentId);
     return this.grants.renew(incident.id);
   }
 
   close(principal: Principal, incidentId: string): Incident {
-    const incident = this.#ownOpenIncident(principal, incidentId);
+    return this.closeOpen(this.#ownOpenIncident(principal, incidentId));
+  }
+
+  /** Closes an open incident whose closing was already authorised (its pursuit closed). */
+  closeOpen(incident: Incident): Incident {
     const now = this.#options.now();
     this.#db.prepare("UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?").run(now, incident.id);
     const closed = { ...incident, status: 'closed' as const, closedAt: now };
@@ -156,7 +170,7 @@ export class Incidents extends EventEmitter<Events> {
       .prepare("SELECT * FROM incidents WHERE agency = ? AND external_ref = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
       .get(agency, externalRef) as IncidentRow | undefined;
     if (!row) return undefined;
-    const grant = this.grants.activeOf(agency).find((g) => g.incidentId === row.id) ?? null;
+    const grant = this.grants.activeOf(agency).find((g) => g.incidentId === row.id && !g.pursuitId) ?? null;
     const latest = this.grants.ofIncident(row.id);
     return { incident: toIncident(row), grant, ...(latest?.status === 'pending' ? { pendingGrant: latest } : {}) };
   }

@@ -22,9 +22,19 @@ export const AUDIT_ACTIONS = [
   'grant.denied',
   'incident.opened',
   'incident.closed',
+  /** A pursuit opened, a sighting (or LPR hit) on its track, its close: with its incident and `detail.pursuitId`. */
+  'pursuit.opened',
+  'pursuit.sighting',
+  'pursuit.closed',
   'revocation',
   'revocation.lifted',
-  'issuers.reloaded'
+  'issuers.reloaded',
+  /** LPR reads refused (counted per system, source address and code, like auth.refused). */
+  'lpr.refused',
+  /** A plate read matched the watchlist (수배차량): an alert went out. */
+  'lpr.hit',
+  'watchlist.added',
+  'watchlist.removed'
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

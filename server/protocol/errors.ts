@@ -32,6 +32,8 @@ export const ErrorCodes = [
   'AUDIT_UNAVAILABLE',
   'FORBIDDEN',
   'ROUTE_UNREACHABLE',
+  /** An LPR read the hub already stored (same system, same readId). */
+  'DUPLICATE_READ',
   'RATE_LIMITED',
   'SHUTTING_DOWN',
   'INTERNAL'

@@ -4,6 +4,7 @@
  * `schemas.ts`, because a typed client is not the only client that can connect.
  */
 import type { types as ms } from 'mediasoup';
+import type { LprHitEvent } from './lpr.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
@@ -206,6 +207,8 @@ export interface ServerToClientEvents {
   'pursuit:changed': (event: PursuitChangedEvent) => void;
   /** What this session may see has widened (an incident grant for its agency): list again. */
   'cameras:changed': () => void;
+  /** A wanted vehicle (수배차량) was read by a camera in the agency's area: a pursuit alert. */
+  'lpr:hit': (event: LprHitEvent) => void;
   /** The session ends (token expired, shutdown); the socket is closed right after. */
   'session:ended': (reason: WireError) => void;
 }

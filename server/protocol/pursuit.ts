@@ -207,3 +207,7 @@ export interface PursuitScenarioState {
   route: Array<[number, number]> | null;
   etaS: number | null;
 }
+
+/** `POST /api/dev/pursuit-scenario`: `speedFactor` drives the vehicle that many times faster than road speeds (tests, a quick demo). */
+export const pursuitScenarioRequestSchema = z.object({ speedFactor: z.number().min(1).max(20).optional() }).strict();
+export type PursuitScenarioRequest = z.input<typeof pursuitScenarioRequestSchema>;

@@ -16,6 +16,8 @@ import type { Dispatch } from '../protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
 import type { GrantsChangedEvent } from '../protocol/grants.ts';
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
+import type { PursuitChangedEvent } from '../protocol/pursuit.ts';
+import type { LprHitEvent } from '../protocol/lpr.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
@@ -72,6 +74,10 @@ export interface Signaling {
   incidentsChanged(agency: string, event: IncidentsChangedEvent): void;
   /** Tells the sessions of each named agency what it sees of a grant that changed. */
   grantsChanged(events: ReadonlyMap<string, GrantsChangedEvent>): void;
+  /** Sends each session of the alerted agencies a wanted-vehicle hit, as its role may see it (plates masked or not). */
+  lprHit(agencies: ReadonlySet<string>, view: (principal: Principal) => LprHitEvent): void;
+  /** Sends each of an agency's sessions its own view of a pursuit that changed (plates as its role may see them). */
+  pursuitChanged(agency: string, view: (principal: Principal) => PursuitChangedEvent): void;
   /** Ends, in every session, the views opened for an incident that closed (INCIDENT_CLOSED). */
   incidentClosed(incidentId: string): void;
   /** Sends each of an agency's sessions its own view of an incident's dispatch. */
@@ -319,6 +325,12 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
         const event = events.get(viewer.principal.agency.id);
         if (event) socket.emit('grants:changed', event);
       }
+    },
+    lprHit: (agencies, view) => {
+      for (const { viewer, socket } of sessions) if (agencies.has(viewer.principal.agency.id)) socket.emit('lpr:hit', view(viewer.principal));
+    },
+    pursuitChanged: (agency, view) => {
+      for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('pursuit:changed', view(viewer.principal));
     },
     incidentClosed: (incidentId) => {
       for (const { viewer } of sessions) viewer.endIncident(incidentId);

@@ -419,7 +419,7 @@ export class Viewer {
     throw new HubError(code, message, codec === undefined ? {} : { codec });
   }
 
-  /** A view's audit record; its incident is the one it is for, else the one whose grant allows it. */
+  /** A view's audit record; its incident is the one it is for, else the one whose grant allows it (and a corridor grant's pursuit). */
   #record(action: AuditInput['action'], outcome: AuditInput['outcome'], cameraId: string, decision?: ViewDecision, forIncident?: string): AuditInput {
     const principal = this.#principal;
     const grant = decision?.allowed && decision.basis === 'grant' ? decision.grant : undefined;
@@ -434,7 +434,7 @@ export class Viewer {
       cameraId,
       clientAddress: this.#deps.clientAddress,
       ...(incidentId ? { incidentId } : {}),
-      ...(grant ? { detail: { grantId: grant.id } } : {})
+      ...(grant ? { detail: { grantId: grant.id, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}) } } : {})
     };
   }
 

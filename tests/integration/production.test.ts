@@ -2,7 +2,7 @@
  * A production hub refuses to start on key sets it must not trust, each with a message that
  * names the issuer and what is wrong: the development issuer's keys under another issuer's name
  * (copied with its private key, or found in the hub's own data directory from an earlier
- * development run), and a symmetric key. A proper ES256 issuer starts.
+ * development run), the simulated LPR system's key as a real LPR system's, and a symmetric key. A proper ES256 issuer starts.
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openDevIssuer } from '../../server/auth/dev-issuer.ts';
+import { openDevLprSystem } from '../../server/lpr/sim/dev-system.ts';
 import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startHub } from '../../server/hub.ts';
@@ -20,7 +21,7 @@ const root = await mkdtemp(join(tmpdir(), 'gth-production-'));
 after(() => rm(root, { recursive: true, force: true }));
 
 let runs = 0;
-async function start(jwksFile: string, dataDir?: string) {
+async function start(jwksFile: string, dataDir?: string, lprJwksFile?: string) {
   const config = loadConfig(
     {},
     {
@@ -29,7 +30,8 @@ async function start(jwksFile: string, dataDir?: string) {
       http: { host: '127.0.0.1', port: 0 },
       simulator: { cameras: 0, basePort: 0 },
       webrtc: { workers: 1 },
-      auth: { issuers: [{ issuer: 'https://idp.fire.example', agencies: ['seoul-119'], jwksFile }] }
+      auth: { issuers: [{ issuer: 'https://idp.fire.example', agencies: ['seoul-119'], jwksFile }] },
+      ...(lprJwksFile ? { lpr: { systems: [{ name: 'seoul-lpr', issuer: 'https://lpr.example', jwksFile: lprJwksFile, districts: ['*'] }] } } : {})
     }
   );
   const hub = await startHub(config, { log: createLogger('silent') });
@@ -48,6 +50,12 @@ test("the development issuer's public keys alone are refused when its private ke
   await mkdir(published, { recursive: true });
   await copyFile(dev.config.jwksFile, join(published, 'jwks.json'));
   await assert.rejects(start(join(published, 'jwks.json'), dataDir), /development issuer's key/);
+});
+
+test("the development LPR system's key set is refused under a real LPR system's name", async () => {
+  const idp = await createTestIssuer('https://idp.fire.example', ['seoul-119'], 'ES256');
+  const devLpr = await openDevLprSystem(join(root, 'dev-lpr-machine'), 'golden-time-hub');
+  await assert.rejects(start(idp.config.jwksFile, undefined, devLpr.config.jwksFile), /https:\/\/lpr\.example.*development issuer's key/);
 });
 
 test('a symmetric (oct) key in a key set is refused', async () => {
