@@ -8,6 +8,7 @@ import type {
   Pursuit,
   PursuitListResponse,
   PursuitResponse,
+  PursuitScenarioRequest,
   PursuitScenarioState,
   RoadsLeavingResponse,
   SightingRequest
@@ -58,8 +59,9 @@ export class PursuitApi {
     return this.#read(response, '/api/dev/pursuit-scenario');
   }
 
-  startScenario(): Promise<PursuitScenarioState> {
-    return this.#call('POST', '/api/dev/pursuit-scenario', {});
+  /** `speedFactor`: the vehicle drives that many times faster than road speeds (a quick demo). */
+  startScenario(request: PursuitScenarioRequest): Promise<PursuitScenarioState> {
+    return this.#call('POST', '/api/dev/pursuit-scenario', request);
   }
 
   async #call<T>(method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {

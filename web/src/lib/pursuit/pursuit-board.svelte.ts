@@ -38,6 +38,8 @@ export class PursuitBoard {
   problem = $state.raw<AppError | null>(null);
   /** The development scenario: null where the hub offers none. */
   scenario = $state.raw<PursuitScenarioState | null>(null);
+  /** The scenario's vehicle drives this many times faster than road speeds. */
+  scenarioSpeed = $state(1);
 
   /** The target as described in the panel, for a pursuit opened from a tile. */
   targetKind = $state<PursuitTarget['kind']>('vehicle');
@@ -155,7 +157,7 @@ export class PursuitBoard {
   async startScenario(): Promise<void> {
     this.problem = null;
     try {
-      this.scenario = await this.#api.startScenario();
+      this.scenario = await this.#api.startScenario({ speedFactor: this.scenarioSpeed });
     } catch (error) {
       this.problem = toAppError(error);
     }
