@@ -46,6 +46,7 @@ import { Metrics } from './metrics.ts';
 import { reportIngests, reportWorkers } from './hub-metrics.ts';
 import { attachSignaling } from './signaling/server.ts';
 import { composePursuits } from './pursuit/compose.ts';
+import { PursuitPredictor } from './pursuit/prediction.ts';
 import type { Pursuits } from './pursuit/pursuits.ts';
 import { Lpr } from './lpr/lpr.ts';
 import { lprRoutes, lprSourceRoutes } from './lpr/routes.ts';
@@ -310,12 +311,15 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       signer: devLpr
     };
     let hubUrl = '';
+    // Built on the first pursuit (or at start when warming): the road network and the cameras' attachment to it.
+    let predictor: PursuitPredictor | undefined;
+    const predictorOf = () => (predictor ??= new PursuitPredictor(geo.router().graph, registryCameras));
     const pursuitParts = composePursuits({
       db,
       incidents,
       policies,
       registry,
-      predictor: () => (predictor ??= new PursuitPredictor(geo.router().graph, registryCameras)),
+      predictor: predictorOf,
       lpr,
       visible,
       trustedSource: (principal) => grantPolicy.sourceOf(principal) !== undefined,
@@ -460,7 +464,10 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       process.off('SIGHUP', onHangup);
     });
 
-    if (parts.warm) geo.warm();
+    if (parts.warm) {
+      geo.warm();
+      log.info('pursuit predictor built', { ms: Math.round(predictorOf().buildMs) });
+    }
     const port = await listen(http, config.http.port, config.http.host);
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     hubUrl = url;

@@ -25,23 +25,11 @@ import { HubError } from '../protocol/errors.ts';
 import type { Purpose } from '../protocol/events.ts';
 import type { Incident } from '../protocol/incidents.ts';
 import type { openPursuitSchema, PursuitChangedEvent, PursuitTarget, sightingRequestSchema, SightingSource } from '../protocol/pursuit.ts';
+import type { Prediction, PursuitPredictor } from './prediction.ts';
 import { type PursuitRecord, type PursuitStore, type SightingRecord } from './store.ts';
 
-/** What the pursuit asks of the predictor (server/pursuit/prediction.ts). */
-export interface Predictor {
-  predict(
-    anchor: { lat: number; lon: number; at: number; headingDeg: number | null; target: 'vehicle' | 'foot' },
-    now: number,
-    options?: { limit?: number; horizonS?: number }
-  ): PredictionLike;
-  roadsLeaving(lat: number, lon: number): Array<{ headingDeg: number; name: string | null }>;
-}
-
-export interface PredictionLike {
-  elapsedS: number;
-  reach: Array<{ path: Array<[number, number]>; weight: number }>;
-  cameras: Array<{ cameraId: string; district: string; probability: number; etaMinS: number; etaMaxS: number; distanceM: number }>;
-}
+/** What the pursuit asks of the predictor. */
+export type Predictor = Pick<PursuitPredictor, 'predict' | 'roadsLeaving'>;
 
 export type OpenPursuit = z.output<typeof openPursuitSchema>;
 export type SightingInput = z.output<typeof sightingRequestSchema>;
@@ -69,7 +57,7 @@ export interface PursuitHit {
 export interface ComputedPrediction {
   anchor: SightingRecord;
   computedAt: number;
-  prediction: PredictionLike;
+  prediction: Prediction;
 }
 
 /** Everything the wire view of a pursuit is made of (server/pursuit/view.ts). */
@@ -327,7 +315,7 @@ export class Pursuits extends EventEmitter<Events> {
     const anchor = track.at(-1);
     if (!anchor) return;
     const rules = this.#deps.policies.pursuitRules(record.agency);
-    let prediction: PredictionLike | null = null;
+    let prediction: Prediction | null = null;
     try {
       prediction = this.#deps.predictor().predict(
         { lat: anchor.location.lat, lon: anchor.location.lon, at: anchor.at, headingDeg: anchor.headingDeg, target: record.target.kind === 'person' ? 'foot' : 'vehicle' },
@@ -350,7 +338,7 @@ export class Pursuits extends EventEmitter<Events> {
     this.emit('pursuit:changed', this.snapshot(record.id)!, change === 'prediction' && grantChanged ? 'grant' : change);
   }
 
-  #moveCorridor(live: Live, anchor: SightingRecord, prediction: PredictionLike | null, rules: PursuitRules, now: number): Grant | null {
+  #moveCorridor(live: Live, anchor: SightingRecord, prediction: Prediction | null, rules: PursuitRules, now: number): Grant | null {
     const { record } = live;
     const { grants } = this.#deps.incidents;
     const current = grants.ofPursuit(record.id);

@@ -1,0 +1,260 @@
+/**
+ * A pursuit on a real hub, real sockets and real cameras standing on the hub's own road network
+ * from 역삼 (강남구) west over 강남역 into 서초구: 강남경찰서 opens a pursuit on a sighting, and its
+ * corridor grant lets its session watch the 서초 cameras predicted next — not a 서초 camera off the
+ * corridor — without any request to 서초; the grant moves (and is renewed) as a sighting re-anchors
+ * it, and ends with the pursuit (watch refused again, open views ended). 서초's control centre
+ * sees it live; the audit holds the grant, the views and the end, each with the pursuit. A
+ * wanted-vehicle (LPR) hit anchors a pursuit of its own, and the next hit moves it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
+import { GeoService } from '../../server/geo/service.ts';
+import { seoulDistrictSet } from '../../server/geo/districts.ts';
+import { bearingDeg, haversineM } from '../../server/geo/geometry.ts';
+import type { GrantsChangedEvent } from '../../server/protocol/grants.ts';
+import type { PursuitChangedEvent, PursuitResponse } from '../../server/protocol/pursuit.ts';
+import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub, type TestSite } from '../support/hub.ts';
+
+const FROM = { lat: 37.5006, lon: 127.0364 }; // 역삼역
+const TO = { lat: 37.4919, lon: 127.0076 }; // 서초역
+const SPACING_M = 400;
+/** 내곡동, 서초구: far from the line of travel. */
+const OFF_CORRIDOR = { lat: 37.4600, lon: 127.0750 };
+const GRANT_TTL_MS = 60_000;
+
+/** Cameras every 400 m along the hub's own fastest route, each with the heading of travel there. */
+function routeSites(): Array<TestSite & { headingDeg: number }> {
+  const route = new GeoService([]).router().route(FROM, TO);
+  const districts = seoulDistrictSet();
+  const sites: Array<TestSite & { headingDeg: number }> = [];
+  let along = 0;
+  let next = SPACING_M / 2;
+  for (let i = 1; i < route.polyline.length; i++) {
+    const [lon1, lat1] = route.polyline[i - 1]!;
+    const [lon2, lat2] = route.polyline[i]!;
+    const d = haversineM(lat1, lon1, lat2, lon2);
+    for (; along + d >= next; next += SPACING_M) {
+      const f = (next - along) / d;
+      const lat = lat1 + (lat2 - lat1) * f;
+      const lon = lon1 + (lon2 - lon1) * f;
+      const code = districts.at(lat, lon)?.code;
+      if (code === '11680' || code === '11650') sites.push({ code, lat, lon, headingDeg: Math.round(bearingDeg(lat1, lon1, lat2, lon2)) });
+    }
+    along += d;
+  }
+  return sites;
+}
+
+const ROUTE = routeSites();
+const SITES: readonly TestSite[] = [...ROUTE, { code: '11650', ...OFF_CORRIDOR }];
+const gangnamPolice = DEMO_AGENCIES.find((a) => a.id === 'gangnam-police')!;
+
+let t: TestHub;
+const figures: Record<string, number> = {};
+
+before(async () => {
+  assert.equal(seoulDistrictSet().at(OFF_CORRIDOR.lat, OFF_CORRIDOR.lon)?.code, '11650', 'the off-corridor camera stands in 서초구');
+  t = await startTestHub({
+    cameras: SITES.length,
+    sites: SITES,
+    config: {
+      // The demo's 강남경찰서 with four corridor cameras and a minute's grant, to see the corridor move within a test.
+      agencies: [{ ...gangnamPolice, pursuits: { ...gangnamPolice.pursuits!, maxCameras: 4, ttlMs: GRANT_TTL_MS } }],
+      pursuits: { predictEveryMs: 500 }
+    }
+  });
+});
+after(async () => {
+  for (const [name, value] of Object.entries(figures)) process.stdout.write(`# figure ${name}: ${value}\n`);
+  await t?.close();
+});
+
+/** A session of a demo agency, signed by the hub's development issuer. */
+async function session(agencyId: string, role?: 'supervisor' | 'auditor'): Promise<{ token: string; socket: HubClient }> {
+  const agency = DEMO_AGENCIES.find((a) => a.id === agencyId)!;
+  const token = await t.hub.devIssuer!.sign(agency, { audience: 'golden-time-hub', ttlSec: 600, purpose: agency.purposes[0]!, ...(role ? { role, subject: `demo:${agency.id}:${role}` } : {}) });
+  return { token, socket: await t.client(token) };
+}
+
+const cam = (i: number) => t.cameras[i]!;
+const routeIndex = (code: string) => ROUTE.map((s, i) => (s.code === code ? i : -1)).filter((i) => i >= 0);
+const offCorridor = () => t.cameras.at(-1)!;
+
+test('a 강남 pursuit’s corridor grant crosses into 서초 without asking 서초, moves with the sightings, and ends with the pursuit', async () => {
+  const gangnamAt = routeIndex('11680');
+  const seochoAt = routeIndex('11650');
+  assert.ok(gangnamAt.length >= 2 && seochoAt.length >= 5, `the route runs through both 구 (${ROUTE.map((s) => s.code).join(' ')})`);
+  // The last 강남 camera before the border: the next ones on the road are 서초's.
+  const start = gangnamAt.at(-1)!;
+  const { token, socket } = await session('gangnam-police');
+  const capabilities = await joined(socket);
+  const centre = await session('seocho-cctv');
+  await joined(centre.socket);
+  const watch = (cameraId: string, incidentId: string) => request(socket, 'camera:watch', { cameraId, rtpCapabilities: capabilities, incidentId });
+
+  const noticed = nextEvent(centre.socket, 'grants:changed', (e) => e.list === 'overOwnCameras' && e.view.grant.pursuitId !== undefined);
+  const opened = await t.api('/api/pursuits', token, {
+    target: { kind: 'vehicle', plate: '12가3456', colour: '흰색', vehicleType: '승용차' },
+    sighting: { cameraId: cam(start).id, headingDeg: ROUTE[start]!.headingDeg }
+  });
+  assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  const { pursuit } = opened.json as PursuitResponse;
+  assert.equal(pursuit.agency, 'gangnam-police');
+  assert.equal(pursuit.track.length, 1);
+  assert.ok(pursuit.prediction && pursuit.prediction.cameras.length > 0, 'the next cameras are predicted');
+  const first = pursuit.prediction.cameras[0]!;
+  assert.ok(first.etaMaxS > first.etaMinS && first.district.name !== '', 'each with its window and 구');
+  const granted = pursuit.grant?.cameraIds ?? [];
+  assert.equal(granted[0], cam(start).id, 'the sighting’s camera is held first');
+  assert.ok(granted.length <= 4, 'never more than the rules’ count');
+  const seochoGranted = granted.filter((id) => t.cameras.find((c) => c.id === id)?.district.code === '11650');
+  assert.ok(seochoGranted.length > 0, `the corridor reaches into 서초: ${granted.join(', ')}`);
+  assert.ok(pursuit.grant!.districts.some((d) => d.code === '11650'));
+  const incidentId = pursuit.incidentId;
+
+  // 강남's session watches a 서초 camera on the corridor, under the pursuit's grant; not one off it, nor one beyond it.
+  const inCorridor = seochoGranted[0]!;
+  const allowed = await watch(inCorridor, incidentId);
+  assert.ok(allowed.ok, JSON.stringify(allowed));
+  assert.equal(allowed.data.grant?.id, pursuit.grant!.id);
+  const off = await watch(offCorridor().id, incidentId);
+  assert.equal(!off.ok && off.error.code, 'CAMERA_OUT_OF_SCOPE', 'a 서초 camera off the corridor stays closed');
+  const beyond = seochoAt.map((i) => cam(i).id).filter((id) => !granted.includes(id)).at(-1)!;
+  const early = await watch(beyond, incidentId);
+  assert.equal(!early.ok && early.error.code, 'CAMERA_OUT_OF_SCOPE', 'a 서초 camera beyond the corridor is not open yet');
+
+  const [notice] = await noticed;
+  assert.equal(notice.view.grant.pursuitId, pursuit.id);
+  assert.equal(notice.view.grant.agency, 'gangnam-police');
+  assert.equal(notice.view.agencyName, '강남경찰서');
+  assert.deepEqual(notice.view.cameraIds, seochoGranted, '서초 sees which of its cameras, and only its own');
+  assert.ok(notice.view.grant.expiresAt! > Date.now());
+
+  // A sighting in 서초, further west: the corridor moves ahead (the camera beyond opens), the grant is renewed.
+  const next = seochoAt.find((i) => granted.includes(cam(i).id))!;
+  const moved = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'sighting');
+  const centreMoved = nextEvent(centre.socket, 'grants:changed', (e: GrantsChangedEvent) => e.change === 'renewed');
+  const sighted = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(next).id, headingDeg: ROUTE[next]!.headingDeg });
+  assert.equal(sighted.status, 200, JSON.stringify(sighted.json));
+  const [event] = (await moved) as [PursuitChangedEvent];
+  assert.equal(event.pursuit.track.length, 2);
+  assert.equal(event.pursuit.prediction?.anchorSightingId, event.pursuit.track[1]!.id, 're-anchored at the new sighting');
+  const after = event.pursuit.grant!;
+  assert.equal(after.id, pursuit.grant!.id, 'the same grant, moved');
+  assert.ok(after.expiresAt > pursuit.grant!.expiresAt, 'and renewed');
+  assert.equal(after.cameraIds[0], cam(next).id, 'held from the new sighting’s camera');
+  const [centreEvent] = await centreMoved;
+  assert.equal(centreEvent.view.grant.pursuitId, pursuit.id);
+  const ahead = after.cameraIds.find((id) => !granted.includes(id) && id !== cam(next).id);
+  assert.ok(ahead, `new cameras ahead: ${after.cameraIds.join(', ')}`);
+  const nowOpen = await watch(ahead, incidentId);
+  assert.ok(nowOpen.ok, `the corridor’s new camera opens: ${JSON.stringify(nowOpen)}`);
+
+  // Closed: the views the corridor opened end, the same 서초 cameras are refused again, 서초 sees the end.
+  const ended = nextEvent(socket, 'consumer:closed', (e) => e.cameraId === ahead);
+  const centreEnded = nextEvent(centre.socket, 'grants:changed', (e) => e.change === 'ended' && e.view.grant.pursuitId === pursuit.id);
+  const closed = await t.api(`/api/pursuits/${pursuit.id}/close`, token, {});
+  assert.equal(closed.status, 200);
+  assert.equal((closed.json as PursuitResponse).pursuit.status, 'closed');
+  assert.equal((closed.json as PursuitResponse).pursuit.grant, null);
+  const [stopped] = await ended;
+  assert.ok(['GRANT_ENDED', 'INCIDENT_CLOSED'].includes(stopped.reason.code), stopped.reason.code);
+  const [endNotice] = await centreEnded;
+  assert.equal(endNotice.view.grant.endReason, 'pursuit-closed');
+  for (const id of [inCorridor, ahead]) {
+    await request(socket, 'camera:unwatch', { cameraId: id });
+    const again = await request(socket, 'camera:watch', { cameraId: id, rtpCapabilities: capabilities });
+    assert.equal(!again.ok && again.error.code, 'CAMERA_OUT_OF_SCOPE', `${id} is refused again`);
+  }
+  const late = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(start).id, headingDeg: null });
+  assert.equal(late.json.error?.code, 'PURSUIT_CLOSED');
+  assert.equal(t.hub.incidents.get(incidentId)?.status, 'closed', 'the incident opened for it closes with it');
+
+  // The record: opened, the grant issued, moved and ended, the views — each with the pursuit.
+  await t.hub.auditWriter.flush();
+  const entries = t.hub.audit.query({ incidentId, limit: 500 }).entries;
+  const withPursuit = (action: string) => entries.filter((e) => e.action === action && e.detail?.pursuitId === pursuit.id);
+  assert.equal(withPursuit('pursuit.opened').length, 1);
+  assert.equal(withPursuit('pursuit.sighting').length, 2);
+  assert.equal(withPursuit('grant.issued').length, 1);
+  assert.ok(withPursuit('grant.renewed').some((e) => (e.detail?.added as string[]).includes(ahead)));
+  assert.equal(withPursuit('grant.ended')[0]?.detail?.reason, 'pursuit-closed');
+  assert.equal(withPursuit('pursuit.closed').length, 1);
+  const views = withPursuit('view.start').map((e) => e.cameraId);
+  assert.ok(views.includes(inCorridor) && views.includes(ahead), `views audited with the pursuit: ${views.join(', ')}`);
+  figures['corridor cameras at open'] = granted.length;
+  figures['audit records of the pursuit'] = entries.length;
+});
+
+test('other agencies cannot see or sight a pursuit; a sighting needs a camera the operator may see', async () => {
+  const { token } = await session('gangnam-police');
+  const opened = await t.api('/api/pursuits', token, { target: { kind: 'person', description: '검은 모자, 회색 상의' }, sighting: { cameraId: cam(0).id, headingDeg: null } });
+  assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  const { pursuit } = opened.json as PursuitResponse;
+  const other = await session('seocho-cctv');
+  assert.equal((await t.api(`/api/pursuits/${pursuit.id}`, other.token)).status, 404);
+  assert.equal((await t.api(`/api/pursuits/${pursuit.id}/sightings`, other.token, { cameraId: offCorridor().id, headingDeg: null })).status, 404);
+  const unseen = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: offCorridor().id, headingDeg: 90 });
+  assert.equal(unseen.json.error?.code, 'CAMERA_OUT_OF_SCOPE');
+  const malformed = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(0).id, headingDeg: 400 });
+  assert.equal(malformed.status, 400);
+  const roads = await t.api(`/api/pursuits/roads?cameraId=${cam(0).id}`, token);
+  assert.equal(roads.status, 200);
+  assert.ok(roads.json.roads.length > 0, 'the roads leaving a camera');
+  assert.equal((await t.api(`/api/pursuits/${pursuit.id}/close`, token, {})).status, 200);
+});
+
+test('a wanted-vehicle hit anchors a pursuit for 강남경찰서, and the next hit moves it into 서초', async () => {
+  const supervisor = await session('gangnam-police', 'supervisor');
+  const plate = '345나6789';
+  const listed = await t.api('/api/lpr/watchlist', supervisor.token, { plate, reason: '도주 차량', expiresAt: Date.now() + 600_000 });
+  assert.equal(listed.status, 201, JSON.stringify(listed.json));
+  const { socket } = await session('gangnam-police');
+  await joined(socket);
+  const signer = t.hub.vehicleWorld!.signer;
+  const read = async (i: number, readId: string) => {
+    const res = await fetch(`${t.hub.url}/api/lpr/reads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await signer.sign()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ readId, plate, cameraId: cam(i).id, at: Date.now(), direction: ROUTE[i]!.headingDeg, confidence: 0.95 })
+    });
+    assert.equal(res.status, 201, await res.text());
+  };
+  const [gangnam, seocho] = [routeIndex('11680')[0]!, routeIndex('11650')[1]!];
+  const anchored = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'opened');
+  await read(gangnam, 'hit-1');
+  const [opened] = (await anchored) as [PursuitChangedEvent];
+  assert.equal(opened.pursuit.agency, 'gangnam-police');
+  assert.equal(opened.pursuit.track[0]?.source, 'lpr');
+  assert.equal(opened.pursuit.track[0]?.lpr?.plate, plate, 'an operator of the police sees the plate whole');
+  assert.equal(opened.pursuit.target.kind === 'vehicle' && opened.pursuit.target.plate, plate);
+  assert.ok(opened.pursuit.grant, 'the hit’s corridor is granted');
+
+  const movedOn = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'sighting' && e.pursuit.id === opened.pursuit.id);
+  await read(seocho, 'hit-2');
+  const [moved] = (await movedOn) as [PursuitChangedEvent];
+  assert.deepEqual(moved.pursuit.track.map((s) => s.cameraId), [cam(gangnam).id, cam(seocho).id]);
+  assert.equal(moved.pursuit.grant?.cameraIds[0], cam(seocho).id, 'the corridor now starts at the 서초 hit');
+  assert.equal(t.hub.pursuits.pursuing(plate).length, 1, 'one pursuit per plate');
+});
+
+test('an open pursuit survives a restart: its grant still in force, its prediction resumed', async () => {
+  const { token } = await session('gangnam-police');
+  const start = routeIndex('11680').at(-1)!;
+  const opened = await t.api('/api/pursuits', token, { target: { kind: 'vehicle', colour: '검정' }, sighting: { cameraId: cam(start).id, headingDeg: ROUTE[start]!.headingDeg } });
+  const { pursuit } = opened.json as PursuitResponse;
+  await t.restart();
+  const again = await session('gangnam-police');
+  let resumed = (await t.api(`/api/pursuits/${pursuit.id}`, again.token)).json as PursuitResponse;
+  // Its timer predicts again within a tick of the start.
+  for (let i = 0; i < 50 && !resumed.pursuit.prediction; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    resumed = (await t.api(`/api/pursuits/${pursuit.id}`, again.token)).json as PursuitResponse;
+  }
+  assert.equal(resumed.pursuit.status, 'open');
+  assert.ok(resumed.pursuit.prediction, 'predicted again');
+  assert.equal(resumed.pursuit.grant?.id, pursuit.grant?.id, 'the same corridor grant');
+  assert.equal((await t.api(`/api/pursuits/${pursuit.id}/close`, again.token, {})).status, 200);
+});
