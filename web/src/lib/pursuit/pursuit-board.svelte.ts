@@ -109,7 +109,8 @@ export class PursuitBoard {
     try {
       const current = this.current?.status === 'open' ? this.current : null;
       const next = current ? await this.#api.sight(current.id, { cameraId, at, headingDeg: null }) : await this.#api.open(this.#openRequest(cameraId, at));
-      if (!current || this.current?.id === next.id) this.show(next);
+      if (!current) this.show(next);
+      else if (this.current?.id === next.id) this.#apply(next);
       this.#anchor = { cameraId, at };
       const roads = await this.#api.roads(cameraId);
       if (this.#anchor?.cameraId === cameraId && this.#anchor.at === at) this.roads = roads;
