@@ -9,11 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { z } from 'zod';
 import type { DemoAgency, DevIssuer } from './auth/dev-issuer.ts';
 import type { Principal } from './auth/principal.ts';
 import { COST, type Budget } from './budget.ts';
-import { PURPOSES } from './protocol/events.ts';
+import { devTokenRequestSchema, type DemoAgenciesResponse, type IssuedToken } from './protocol/dev-sign-in.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { HubError } from './protocol/errors.ts';
@@ -75,8 +74,6 @@ export interface SourceRoute {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** `role: 'supervisor'`: the agency's supervisor (a second demo user, who approves its operators' grants). */
-const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor']).optional() }).strict();
 const MAX_BODY_BYTES = 4096;
 
 export async function createHttpServer(options: HttpOptions): Promise<Server> {
@@ -131,11 +128,11 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     if (!dev) throw new HubError('NOT_FOUND', 'development sign-in is disabled');
     return sendJson(res, 200, {
       agencies: dev.agencies.map(({ id, name, nameEn, description, purposes, role }) => ({ id, name, nameEn, description, purposes, role }))
-    });
+    } satisfies DemoAgenciesResponse);
   }
   if (url.pathname === '/api/dev/token' && req.method === 'POST') {
     if (!dev) throw new HubError('NOT_FOUND', 'development sign-in is disabled');
-    const body = tokenRequestSchema.safeParse(await readJson(req));
+    const body = devTokenRequestSchema.safeParse(await readJson(req));
     if (!body.success) throw new HubError('BAD_REQUEST', 'body must be {"agency": "<id>"}');
     const agency = dev.agencies.find((a) => a.id === body.data.agency);
     if (!agency) throw new HubError('BAD_REQUEST', `unknown demo agency ${body.data.agency}`);
@@ -149,7 +146,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
       purpose,
       ...(supervisor ? { role: 'supervisor' as const, subject: `demo:${agency.id}:supervisor` } : {})
     });
-    return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 });
+    return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 } satisfies IssuedToken);
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url, options);
   if (!pages) {

@@ -28,7 +28,7 @@ import { GrantViews } from './incidents/grant-views.ts';
 import { Incidents } from './incidents/incidents.ts';
 import type { GrantRecord, GrantsChangedEvent } from './protocol/grants.ts';
 import { HubError } from './protocol/errors.ts';
-import { DEMO_CITIES, demoCameras } from './cameras/demo.ts';
+import { DEMO_CITIES, demoCameras, demoLprCameras } from './cameras/demo.ts';
 import { CameraDirectory } from './cameras/directory.ts';
 import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
@@ -200,6 +200,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     // Landmarks are a demo city's; a region without one has only its registry.
     const landmarks = feeds.length > 0 && city ? demoCameras(feeds.length, (i) => feedFor(feeds, i).url, city) : [];
     cameras.push(...landmarks.map((camera, i) => ({ ...camera, simulatedFeed: feedFor(feeds, i).name })));
+    // The plate-reading cameras of the city's demo drive (the vehicle simulator's), on feeds by id.
+    const lprDemo = feeds.length > 0 && city ? demoLprCameras(city) : [];
+    cameras.push(...lprDemo.map((camera) => ({ ...camera, source: feedFor(feeds, camera).url, simulatedFeed: feedFor(feeds, camera).name })));
     const template = source.kind === 'csv' ? source.sourceTemplate : undefined;
     cameras.push(
       ...toRegistryCameras(loaded.cameras, (camera) => {
@@ -219,7 +222,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
         cameras: loaded.cameras.length,
         skippedOutsideRegion: loaded.skippedOutsideRegion
       },
-      cameras: { total: registry.size, landmarks: landmarks.length, configured: config.cameras.length, simulated, real: registry.size - simulated, simulatedFeeds: feeds.length },
+      cameras: { total: registry.size, landmarks: landmarks.length + lprDemo.length, configured: config.cameras.length, simulated, real: registry.size - simulated, simulatedFeeds: feeds.length },
       demoAgencies: demoAgencies.map(({ id, name, nameEn, description }) => ({ id, name, nameEn, description }))
     };
     const auditWriter = await auditOpening;
@@ -299,7 +302,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       rate: config.lpr.rate,
       record,
       audit: auditWriter,
-      refusals: lprRefusals
+      refusals: lprRefusals,
+      log
     });
     closers.push(() => lpr.close());
     const lprCameras = registryCameras.filter((camera) => camera.category === LPR_CATEGORY);

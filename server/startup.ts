@@ -7,6 +7,7 @@
 export interface StartupSummary {
   region: { name: string; codes: readonly string[]; inferred: boolean; demoCity: string | null };
   registry: { source: 'synthetic' | 'csv' | 'none'; file: string | null; imported: boolean; cameras: number; skippedOutsideRegion: number };
+  /** `landmarks`: the demo city's named cameras, with its demo drive's plate readers. */
   cameras: { total: number; landmarks: number; configured: number; simulated: number; real: number; simulatedFeeds: number };
   /** The agencies the development sign-in offers (none in production). */
   demoAgencies: ReadonlyArray<{ id: string; name: string; nameEn: string; description: string }>;

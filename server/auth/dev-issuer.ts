@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, SignJWT, type JWK } from 'jose';
+import type { AgencyRole } from '../protocol/dev-sign-in.ts';
 import { DEV_KEY_ALG, openDevKey, PRIVATE_FILE } from './dev-keys.ts';
 import type { Purpose } from '../protocol/events.ts';
 import { DEV_LPR_DIR } from '../lpr/sim/dev-system.ts';
@@ -16,7 +17,7 @@ export const DEV_ISSUER = 'urn:golden-time-hub:dev-issuer';
 
 export interface DemoAgency extends AgencyPolicy {
   nameEn: string;
-  role: 'operator' | 'supervisor' | 'auditor';
+  role: AgencyRole;
   /** District codes or `*`. */
   districts: string[];
   description: string;

@@ -233,6 +233,31 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
   }
 ];
 
+/** A demo pursuit's drive: from, to, and the plate-reading cameras on its way (lat, lon, 구). */
+export interface LprDemoRoute {
+  from: { name: string; lat: number; lon: number };
+  to: { name: string; lat: number; lon: number };
+  sites: ReadonlyArray<readonly [lat: number, lon: number, code: string]>;
+}
+
+/**
+ * 선릉역 (강남구) → 방배동 (서초구): 7.0 km, ≈6 min on the synthetic network's trunk and primary
+ * roads. The synthetic registry places cameras without regard to roads, so few 교통단속 cameras
+ * stand within 25 m of one (one in the 2.4 km from 강남역 to 서초역): too few for a pursuit. These
+ * stand every 500 m on this drive's fastest route (5 in 강남구, 8 in 서초구);
+ * server/lpr/sim/vehicle.test.ts checks they stay on it.
+ */
+const SEOUL_LPR_ROUTE: LprDemoRoute = {
+  from: { name: '선릉역', lat: 37.5045, lon: 127.0489 },
+  to: { name: '방배동', lat: 37.4813, lon: 126.9975 },
+  sites: [
+    [37.501967, 127.047671, '11680'], [37.499002, 127.045582, '11680'], [37.49907, 127.039914, '11680'], [37.499096, 127.034247, '11680'],
+    [37.499085, 127.028579, '11680'], [37.499042, 127.022912, '11650'], [37.498955, 127.017245, '11650'], [37.49884, 127.011579, '11650'],
+    [37.498684, 127.005915, '11650'], [37.496768, 127.002419, '11650'], [37.492279, 127.002117, '11650'], [37.487791, 127.001769, '11650'],
+    [37.483302, 127.001429, '11650']
+  ]
+};
+
 /** A demo city: what `GTH_REGION=<id>` starts in development. */
 export interface DemoCity {
   id: 'seoul' | 'gwangju';
@@ -245,10 +270,12 @@ export interface DemoCity {
   sites: readonly Site[];
   /** Synthetic cameras by default (of the order of the city's public CCTV count). */
   syntheticCameras: number;
+  /** The vehicle simulator's demo drive and the plate-reading cameras along it. */
+  lprRoute?: LprDemoRoute;
 }
 
 export const DEMO_CITIES: Readonly<Record<DemoCity['id'], DemoCity>> = {
-  seoul: { id: 'seoul', name: '서울특별시', sido: '11', agencies: DEMO_AGENCIES, grantSources: cadSources('seoul-119', 'seoul-112'), sites: SEOUL_SITES, syntheticCameras: 68_000 },
+  seoul: { id: 'seoul', name: '서울특별시', sido: '11', agencies: DEMO_AGENCIES, grantSources: cadSources('seoul-119', 'seoul-112'), sites: SEOUL_SITES, syntheticCameras: 68_000, lprRoute: SEOUL_LPR_ROUTE },
   gwangju: { id: 'gwangju', name: '광주광역시', sido: '29', agencies: GWANGJU_AGENCIES, grantSources: cadSources('gwangju-119', 'gwangju-112'), sites: GWANGJU_SITES, syntheticCameras: 10_000 }
 };
 
@@ -275,4 +302,20 @@ export function demoCameras(count: number, rtspUrl: (index: number) => string, c
     });
   }
   return cameras;
+}
+
+/** The plate-reading (교통단속) cameras of the city's demo drive, `lpr-<구>-NN`; sources are the caller's. */
+export function demoLprCameras(city: DemoCity): Array<Omit<RegistryCamera, 'source'>> {
+  return (city.lprRoute?.sites ?? []).map(([lat, lon, code], i) => {
+    const district = OFFICIAL[code]!;
+    const n = String(i + 1).padStart(2, '0');
+    return {
+      id: `lpr-${code}-${n}`,
+      name: `${district.name} 번호판인식 ${n}`,
+      nameEn: `${district.nameEn} LPR ${n}`,
+      district: { code, name: district.name, nameEn: district.nameEn },
+      category: '교통단속',
+      location: { lat, lon }
+    };
+  });
 }

@@ -18,6 +18,7 @@ import type { Principal } from '../auth/principal.ts';
 import { TokenBuckets, type Rate } from '../budget.ts';
 import type { CameraRegistry, RegistryCamera } from '../cameras/registry.ts';
 import type { Db } from '../db.ts';
+import type { Logger } from '../log.ts';
 import { HubError } from '../protocol/errors.ts';
 import {
   lprBatchSchema,
@@ -61,6 +62,7 @@ export interface LprOptions {
   audit: Pick<AuditWriter, 'append'>;
   /** Refused reads, counted (a RefusalTally with action `lpr.refused`). */
   refusals: Pick<RefusalTally, 'count'>;
+  log: Logger;
   now?: () => number;
 }
 
@@ -116,13 +118,12 @@ export class Lpr extends EventEmitter<Events> {
         cameras.push(camera);
         stored.push({ ...read, system: source.name, receivedAt });
       }
-      const again = this.#store.stored(source.name, [...seen]);
-      if (again.length > 0) throw new HubError('DUPLICATE_READ', `이미 받은 판독입니다 (readId ${again[0]} was stored before; ${again.length} of ${reads.length})`);
       const hits = stored.flatMap((read, i) => {
         const watch = this.#match(read.plate, read.at);
         return watch ? [{ id: `hit-${read.system}-${read.readId}`, read, watch, camera: cameras[i]! }] : [];
       });
-      this.#store.insert(stored, new Map(hits.map((hit) => [hit.read.readId, hit.watch.id])));
+      const again = this.#store.insert(stored, new Map(hits.map((hit) => [hit.read.readId, hit.watch.id])));
+      if (again !== undefined) throw new HubError('DUPLICATE_READ', `이미 받은 판독입니다 (readId ${again} was stored before; nothing of this request was stored)`);
       for (const hit of hits) this.#hit(hit);
       return { accepted: stored.length, hits: hits.length };
     } catch (error) {
@@ -229,7 +230,12 @@ export class Lpr extends EventEmitter<Events> {
       cameraId: camera.id,
       detail: { hitId: hit.id, system: read.system, readId: read.readId, watchId: watch.id, plate: maskPlate(read.plate), at: read.at, alerted: [...this.alerted(hit)] }
     });
-    this.emit('hit', hit);
+    // The reads are stored: a listener that fails (the alert, a pursuit) must not turn the answer into an error the system retries.
+    try {
+      this.emit('hit', hit);
+    } catch (error) {
+      this.#options.log.error('lpr hit listener failed', { hitId: hit.id, error: error instanceof Error ? error.stack : String(error) });
+    }
   }
 
   #reloadWatches(): void {

@@ -37,10 +37,16 @@ const toWatch = (row: WatchRow): WatchRecord => ({
   addedAt: row.added_at, expiresAt: row.expires_at, removedAt: row.removed_at, removedBy: row.removed_by
 });
 
+/** Thrown inside the insert transaction to roll it back. */
+class Duplicate extends Error {
+  constructor(readonly readId: string) {
+    super(readId);
+  }
+}
+
 export class LprStore {
   readonly #db: Db;
-  readonly #insert;
-  readonly #exists;
+  readonly #insertBatch: (reads: readonly StoredRead[], hits: ReadonlyMap<string, string>) => void;
 
   constructor(db: Db) {
     this.#db = db;
@@ -57,28 +63,33 @@ export class LprStore {
         added_by TEXT NOT NULL, added_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, removed_at INTEGER, removed_by TEXT
       );
     `);
-    this.#insert = db.prepare(
+    const insert = db.prepare(
       `INSERT INTO lpr_reads (system, read_id, plate, camera_id, at, direction, confidence, image_ref, received_at, hit_watch_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (system, read_id) DO NOTHING`
     );
-    this.#exists = db.prepare('SELECT 1 FROM lpr_reads WHERE system = ? AND read_id = ?').pluck();
-  }
-
-  /** The readIds of `system` already stored, among these. */
-  stored(system: string, readIds: readonly string[]): string[] {
-    return readIds.filter((id) => this.#exists.get(system, id) !== undefined);
-  }
-
-  /** Stores a checked batch in one transaction; `hits` maps a readId to the watchlist entry it matched. */
-  insert(reads: readonly StoredRead[], hits: ReadonlyMap<string, string>): void {
-    this.#db.transaction(() => {
+    this.#insertBatch = db.transaction((reads: readonly StoredRead[], hits: ReadonlyMap<string, string>) => {
       for (const read of reads) {
-        this.#insert.run(
+        const { changes } = insert.run(
           read.system, read.readId, read.plate, read.cameraId, read.at, String(read.direction), read.confidence,
           read.imageRef ?? null, read.receivedAt, hits.get(read.readId) ?? null
         );
+        if (changes === 0) throw new Duplicate(read.readId);
       }
-    })();
+    });
+  }
+
+  /**
+   * Stores a checked batch in one transaction; `hits` maps a readId to the watchlist entry it
+   * matched. A readId the system sent before rolls the whole batch back: its id is returned.
+   */
+  insert(reads: readonly StoredRead[], hits: ReadonlyMap<string, string>): string | undefined {
+    try {
+      this.#insertBatch(reads, hits);
+      return undefined;
+    } catch (error) {
+      if (error instanceof Duplicate) return error.readId;
+      throw error;
+    }
   }
 
   /** Deletes reads that hit nothing and arrived before `cutoff`; returns how many. */

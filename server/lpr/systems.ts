@@ -27,14 +27,23 @@ export interface LprSource {
   mayReport(camera: Pick<RegistryCamera, 'id' | 'district'>): boolean;
 }
 
+/** Tokens kept verified: an LPR system reuses one for many requests (a batch every second, for a minute). */
+const VERIFIED_MAX = 256;
+
 export class LprSystems {
   readonly #issuers: TrustedIssuers;
   readonly #byIssuer: ReadonlyMap<string, LprSource>;
   readonly #audience: string;
+  /**
+   * Tokens that verified, until they expire: a signature check costs more than storing a read.
+   * Emptied whenever the key sets are read again, so a withdrawn key stops its tokens at once.
+   */
+  readonly #verified = new Map<string, { source: LprSource; expiresAt: number }>();
 
   private constructor(issuers: TrustedIssuers, configs: readonly LprSystemConfig[], audience: string) {
     this.#issuers = issuers;
     this.#audience = audience;
+    issuers.onReload(() => this.#verified.clear());
     this.#byIssuer = new Map(
       configs.map((config) => {
         const cameras = new Set(config.cameras);
@@ -61,6 +70,8 @@ export class LprSystems {
   /** The system that signed this bearer token, or a HubError (AUTH_REQUIRED, AUTH_UNTRUSTED_ISSUER, AUTH_INVALID_TOKEN, AUTH_TOKEN_EXPIRED). */
   async verify(token: string | undefined): Promise<LprSource> {
     if (!token) throw new HubError('AUTH_REQUIRED', 'LPR 시스템의 서명 토큰이 필요합니다 (a signed LPR system token is required)');
+    const known = this.#verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.source;
     if (token.length > 4096) throw new HubError('AUTH_INVALID_TOKEN', '토큰이 너무 깁니다 (token too long)');
     let issuerId: unknown;
     try {
@@ -71,8 +82,10 @@ export class LprSystems {
     const source = typeof issuerId === 'string' ? this.#byIssuer.get(issuerId) : undefined;
     const issuer = typeof issuerId === 'string' ? this.#issuers.map.get(issuerId) : undefined;
     if (!source || !issuer) throw new HubError('AUTH_UNTRUSTED_ISSUER', '신뢰하지 않는 LPR 시스템입니다 (untrusted LPR system)');
+    let expiresAt: number;
     try {
-      await jwtVerify(token, issuer.keys, { issuer: issuer.issuer, audience: this.#audience, algorithms: ACCEPTED_ALGORITHMS, requiredClaims: ['exp'], clockTolerance: 5 });
+      const { payload } = await jwtVerify(token, issuer.keys, { issuer: issuer.issuer, audience: this.#audience, algorithms: ACCEPTED_ALGORITHMS, requiredClaims: ['exp'], clockTolerance: 5 });
+      expiresAt = payload.exp! * 1000;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new HubError('AUTH_TOKEN_EXPIRED', '토큰이 만료되었습니다 (token expired)');
       const code = error instanceof joseErrors.JOSEError ? error.code : 'unknown';
@@ -82,6 +95,8 @@ export class LprSystems {
       }
       throw new HubError('AUTH_INVALID_TOKEN', `토큰을 확인할 수 없습니다 (token rejected: ${code})`);
     }
+    if (this.#verified.size >= VERIFIED_MAX) this.#verified.clear();
+    this.#verified.set(token, { source, expiresAt });
     return source;
   }
 

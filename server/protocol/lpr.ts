@@ -40,8 +40,11 @@ export const lprReadSchema = z
 export type LprReadInput = z.input<typeof lprReadSchema>;
 export type LprRead = z.infer<typeof lprReadSchema>;
 
-/** Reads per request at most: a batch is checked whole and stored in one transaction, or not at all. */
-export const LPR_MAX_BATCH = 500;
+/**
+ * Reads per request at most: a batch is checked whole and stored in one transaction, or not at
+ * all, in one turn of the event loop (200 reads ≈ 3 ms of CPU here; 500 reached 25 ms).
+ */
+export const LPR_MAX_BATCH = 200;
 
 /** A batch: `{ reads: [...] }`; the body is one read or a batch. */
 export const lprBatchSchema = z.object({ reads: z.array(lprReadSchema).min(1).max(LPR_MAX_BATCH) }).strict();

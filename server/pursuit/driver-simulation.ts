@@ -50,9 +50,16 @@ export interface DriverRun {
 
 /**
  * One run: a random camera standing by a road, a road beside it (drawn with the model's start
- * weights), a random direction on it, a random speed, random turns; driven for `durationS` seconds.
+ * weights; `startRoad: 'any'`: any road within the attachment radius, a harder test than the
+ * model's), a random direction on it, a random speed, random turns; driven for `durationS` seconds.
  */
-export function simulateDriver<C extends PredictableCamera>(world: DriverWorld<C>, random: () => number, target: TargetKind, durationS: number): DriverRun {
+export function simulateDriver<C extends PredictableCamera>(
+  world: DriverWorld<C>,
+  random: () => number,
+  target: TargetKind,
+  durationS: number,
+  options: { startRoad?: 'model' | 'any' } = {}
+): DriverRun {
   const { geometry, cameras } = world;
   const model = world.models[target];
   let start: { camera: C; state: number; alongM: number } | null = null;
@@ -60,11 +67,11 @@ export function simulateDriver<C extends PredictableCamera>(world: DriverWorld<C
     const camera = cameras[Math.floor(random() * cameras.length)]!;
     const near = geometry.near(camera.location.lat, camera.location.lon, world.attachRadiusM);
     if (near.length === 0) continue;
-    const hit = pick(near, (h) => startRoadWeight(h.distanceM, near[0]!.distanceM), random);
-    const options: Array<[number, number]> = [[2 * hit.edge, hit.alongM]];
+    const hit = options.startRoad === 'any' ? near[Math.floor(random() * near.length)]! : pick(near, (h) => startRoadWeight(h.distanceM, near[0]!.distanceM), random);
+    const ways: Array<[number, number]> = [[2 * hit.edge, hit.alongM]];
     const back = model.reverse(2 * hit.edge);
-    if (back !== -1) options.push([back, geometry.lengthM(hit.edge) - hit.alongM]);
-    const [state, alongM] = options[Math.floor(random() * options.length)]!;
+    if (back !== -1) ways.push([back, geometry.lengthM(hit.edge) - hit.alongM]);
+    const [state, alongM] = ways[Math.floor(random() * ways.length)]!;
     if (model.allowed(state)) start = { camera, state, alongM };
   }
   const speed = model.speed.min + random() * (model.speed.max - model.speed.min);

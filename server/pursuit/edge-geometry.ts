@@ -99,32 +99,39 @@ export class EdgeGeometry {
     this.#dLon = CELL_M / (M_PER_DEG * cosMid);
     this.#rows = Math.floor((maxLat - minLat) / this.#dLat) + 1;
     this.#cols = Math.floor((maxLon - minLon) / this.#dLon) + 1;
-    // Two passes over the pieces of one edge per segment: count per cell, then fill.
+    // The pieces of one edge per segment with their cell ranges; then count per cell, then fill.
     const cells = this.#rows * this.#cols;
     const cellStart = new Int32Array(cells + 1);
-    const visit = (fn: (cell: number, edge: number, piece: number) => void) => {
-      for (let e = 0; e < n; e++) {
-        const twin = this.#twin[e]!;
-        if (twin !== -1 && twin < e) continue;
-        for (let i = this.start[e]!; i < this.start[e + 1]! - 1; i++) {
-          const r0 = this.#row(Math.min(this.lat[i]!, this.lat[i + 1]!));
-          const r1 = this.#row(Math.max(this.lat[i]!, this.lat[i + 1]!));
-          const c0 = this.#col(Math.min(this.lon[i]!, this.lon[i + 1]!));
-          const c1 = this.#col(Math.max(this.lon[i]!, this.lon[i + 1]!));
-          for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) fn(r * this.#cols + c, e, i);
-        }
+    const pieceEdge: number[] = [];
+    const pieceIndex: number[] = [];
+    const range: number[] = [];
+    for (let e = 0; e < n; e++) {
+      const twin = this.#twin[e]!;
+      if (twin !== -1 && twin < e) continue;
+      for (let i = this.start[e]!; i < this.start[e + 1]! - 1; i++) {
+        const r0 = this.#row(Math.min(this.lat[i]!, this.lat[i + 1]!));
+        const r1 = this.#row(Math.max(this.lat[i]!, this.lat[i + 1]!));
+        const c0 = this.#col(Math.min(this.lon[i]!, this.lon[i + 1]!));
+        const c1 = this.#col(Math.max(this.lon[i]!, this.lon[i + 1]!));
+        pieceEdge.push(e);
+        pieceIndex.push(i);
+        range.push(r0, r1, c0, c1);
+        for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) cellStart[r * this.#cols + c + 1]!++;
       }
-    };
-    visit((cell) => cellStart[cell + 1]!++);
+    }
     for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
     const fill = cellStart.slice(0, cells);
     this.#cellEdge = new Int32Array(cellStart[cells]!);
     this.#cellPiece = new Int32Array(cellStart[cells]!);
-    visit((cell, edge, piece) => {
-      const at = fill[cell]!++;
-      this.#cellEdge[at] = edge;
-      this.#cellPiece[at] = piece;
-    });
+    for (let k = 0; k < pieceEdge.length; k++) {
+      for (let r = range[4 * k]!; r <= range[4 * k + 1]!; r++) {
+        for (let c = range[4 * k + 2]!; c <= range[4 * k + 3]!; c++) {
+          const at = fill[r * this.#cols + c]!++;
+          this.#cellEdge[at] = pieceEdge[k]!;
+          this.#cellPiece[at] = pieceIndex[k]!;
+        }
+      }
+    }
     this.#cellStart = cellStart;
   }
 

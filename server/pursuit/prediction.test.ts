@@ -3,72 +3,32 @@
 // along its roads. No assertion depends on speed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { importCctvStandard } from '../cameras/import/cctv-standard.ts';
-import { syntheticSeoulCsv } from '../cameras/import/synthetic.ts';
 import { angleBetweenDeg, bearingDeg, distanceM } from '../geo/geometry.ts';
-import { generateRoads, SYNTHETIC_ATTRIBUTION } from '../geo/synthetic-roads/generate.ts';
-import { importRoadNetwork } from '../routing/road-network.ts';
-import type { RoadGraph } from '../routing/road-graph.ts';
-import { goteborg, seededRandom } from '../routing/test-support.ts';
-import { driverWorld, scatterCameras, simulateDriver, type DriverRun } from './driver-simulation.ts';
+import { seededRandom } from '../routing/test-support.ts';
+import { simulateDriver, type DriverRun } from './driver-simulation.ts';
 import { EdgeGeometry } from './edge-geometry.ts';
 import { PursuitPredictor, type PredictableCamera, type Prediction, type PursuitAnchor } from './prediction.ts';
-import type { TargetKind } from './movement-model.ts';
+import { nextCameraHitRate, testCity, type CityName, type TestCity } from './test-support.ts';
 
-interface City {
-  graph: RoadGraph;
-  cameras: readonly PredictableCamera[];
+interface City extends TestCity {
   predictor: PursuitPredictor;
-  world: ReturnType<typeof driverWorld<PredictableCamera>>;
 }
 
-const cities = new Map<string, City>();
-function city(name: 'seoul' | 'goteborg'): City {
-  let c = cities.get(name);
+const predictors = new Map<CityName, City>();
+function city(name: CityName): City {
+  let c = predictors.get(name);
   if (!c) {
-    let graph: RoadGraph;
-    let cameras: readonly PredictableCamera[];
-    if (name === 'seoul') {
-      graph = importRoadNetwork(generateRoads({ seed: 1 }), { attribution: SYNTHETIC_ATTRIBUTION });
-      const imported = importCctvStandard(syntheticSeoulCsv());
-      if (!imported.ok) throw new Error('synthetic registry did not import');
-      cameras = imported.cameras;
-    } else {
-      graph = goteborg();
-      cameras = scatterCameras(graph, seededRandom(5), 9000, 'GBG');
-    }
-    c = { graph, cameras, predictor: new PursuitPredictor(graph, cameras), world: driverWorld(graph, cameras) };
-    cities.set(name, c);
+    const base = testCity(name);
+    c = { ...base, predictor: new PursuitPredictor(base.graph, base.cameras) };
+    predictors.set(name, c);
   }
   return c;
 }
 
-/**
- * Drivers from random cameras, random turns and speeds (the predictor's own model); for each, the
- * first camera it passes must be in the top 8 predicted, both at the sighting and halfway to it.
- */
-function nextCameraHitRate(name: 'seoul' | 'goteborg', target: TargetKind, runs: number, seed: number) {
-  const { predictor, world } = city(name);
-  const random = seededRandom(seed);
-  let driven = 0;
-  let atSighting = 0;
-  let halfway = 0;
-  for (let i = 0; i < runs; i++) {
-    const run = simulateDriver(world, random, target, target === 'vehicle' ? 180 : 600);
-    const next = run.passes[0];
-    if (!next) continue;
-    driven++;
-    const ids = new Set(next.cameraIds);
-    const inTop8 = (p: Prediction) => p.cameras.some((c) => ids.has(c.cameraId));
-    if (inTop8(predictor.predict(run.anchor, run.anchor.at, { limit: 8 }))) atSighting++;
-    if (inTop8(predictor.predict(run.anchor, run.anchor.at + (next.atS / 2) * 1000, { limit: 8 }))) halfway++;
-  }
-  return { driven, atSighting: atSighting / driven, halfway: halfway / driven };
-}
-
 for (const name of ['seoul', 'goteborg'] as const) {
   test(`${name}: the camera a simulated vehicle passes next is in the top 8 in ≥ 90 % of runs`, () => {
-    const rate = nextCameraHitRate(name, 'vehicle', 200, 11);
+    const { predictor, world } = city(name);
+    const rate = nextCameraHitRate(predictor, world, { target: 'vehicle', runs: 200, seed: 11 });
     assert.ok(rate.driven >= 180, `most runs pass a camera within the horizon (${rate.driven})`);
     assert.ok(rate.atSighting >= 0.9, `at the sighting: ${rate.atSighting}`);
     assert.ok(rate.halfway >= 0.9, `halfway to it: ${rate.halfway}`);
@@ -76,14 +36,15 @@ for (const name of ['seoul', 'goteborg'] as const) {
 }
 
 test('on foot: the camera a simulated walker passes next is in the top 8 in ≥ 90 % of runs (Seoul)', () => {
-  const rate = nextCameraHitRate('seoul', 'foot', 150, 12);
+  const { predictor, world } = city('seoul');
+  const rate = nextCameraHitRate(predictor, world, { target: 'foot', runs: 150, seed: 12 });
   assert.ok(rate.driven >= 120, `most walks pass a camera within the horizon (${rate.driven})`);
   assert.ok(rate.atSighting >= 0.9, `at the sighting: ${rate.atSighting}`);
   assert.ok(rate.halfway >= 0.9, `halfway to it: ${rate.halfway}`);
 });
 
 /** Runs that start mid-block on a two-way road (so both directions exist). */
-function twoWayRuns(name: 'seoul' | 'goteborg', count: number, seed: number): DriverRun[] {
+function twoWayRuns(name: CityName, count: number, seed: number): DriverRun[] {
   const { world, graph } = city(name);
   const geometry = world.geometry;
   const random = seededRandom(seed);

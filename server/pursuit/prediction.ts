@@ -97,10 +97,12 @@ const DEFAULT_LIMIT = 16;
 const BINS = 8;
 /** A camera must be this far ahead of the sighting on the road to count as passed, metres. */
 const PASS_EPSILON_M = 1;
+/** How much nearer than at the sighting a road must pass a camera for it to count as passed there, metres. */
+const NEARER_EPSILON_M = 0.01;
 /** Cameras below this probability are not listed. */
 const MIN_PROBABILITY = 0.005;
 /** Rank of a pole's next camera relative to the one before it (eight tiles of one pole show one spot). */
-const POLE_MATE_RANK = 0.25;
+const POLE_MATE_RANK = 0.05;
 const MAX_REACH_PIECES = 300;
 const MIN_REACH_WEIGHT = 1e-3;
 
@@ -427,7 +429,7 @@ export class PursuitPredictor {
       const pole = this.#attPole[i]!;
       if (pole === last) continue;
       // A camera no nearer to this road than to the sighting was passed there, not here.
-      if (s.nearStamp[pole] === s.epoch && this.#attDist[i]! >= s.nearStart[pole]! - PASS_EPSILON_M) continue;
+      if (s.nearStamp[pole] === s.epoch && this.#attDist[i]! >= s.nearStart[pole]! - NEARER_EPSILON_M) continue;
       last = pole;
       if (s.poleStamp[pole] !== s.epoch) {
         s.poleStamp[pole] = s.epoch;

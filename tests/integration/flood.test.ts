@@ -12,11 +12,12 @@ import { requestCost } from '../../server/budget.ts';
 import { loadConfig } from '../../server/config.ts';
 import { runFlood } from '../support/flood.ts';
 import { startTestHub } from '../support/hub.ts';
+import { DEMO_CITIES, demoLprCameras } from '../../server/cameras/demo.ts';
 
 test('a user flooding from 16 sockets is held to its budget and a bystander of another agency is answered throughout', async () => {
   const t = await startTestHub({ cameras: 0, config: { simulator: { cameras: 2, basePort: 0 } } });
   try {
-    assert.equal(t.hub.registry.size, 68_000 + 2);
+    assert.equal(t.hub.registry.size, 68_000 + 2 + demoLprCameras(DEMO_CITIES.seoul).length, 'synthetic, landmarks, the demo drive’s plate readers');
     const { user } = loadConfig({}).budgets;
     const sockets = loadConfig({}).signaling.maxSessionsPerUser;
     assert.equal(sockets, 16, 'the default lets one user hold the 16 sockets of the flood');

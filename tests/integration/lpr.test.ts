@@ -4,7 +4,8 @@
  * for a camera outside its 구 or unknown, with a malformed plate, or sent twice are refused with
  * their code and store nothing. A read of a watchlisted plate alerts 강남경찰서 and the 112 room
  * (not the 119 room or 마포), each session seeing the plate as its role may; reads that hit
- * nothing are gone after the retention period, hits stay.
+ * nothing are gone after the retention period, hits stay. A system over its rate is refused; a
+ * key it withdraws stops its tokens at once.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -20,6 +21,7 @@ const SITES: readonly TestSite[] = [
 ];
 const RETAIN_SEC = 2;
 const REFUSAL_WINDOW_MS = 300;
+const RATE_BURST = 300;
 const WANTED = '123가4567';
 
 let t: TestHub;
@@ -35,7 +37,11 @@ before(async () => {
     cameras: SITES.length,
     sites: SITES,
     config: {
-      lpr: { systems: [{ name: 'gangnam-lpr', issuer: system.config.issuer, jwksFile: system.config.jwksFile, districts: ['11680'] }], retainNonHitsSec: RETAIN_SEC },
+      lpr: {
+        systems: [{ name: 'gangnam-lpr', issuer: system.config.issuer, jwksFile: system.config.jwksFile, districts: ['11680'] }],
+        retainNonHitsSec: RETAIN_SEC,
+        rate: { perSecond: 50, burst: RATE_BURST }
+      },
       audit: { refusedHandshakes: { intervalMs: REFUSAL_WINDOW_MS } }
     }
   });
@@ -224,4 +230,30 @@ test('reads that hit nothing are deleted after the retention period; hits stay',
   assert.ok(goneAfterMs !== undefined, 'non-hit reads were deleted');
   assert.equal(t.hub.lpr.counts().keptHits, stored.keptHits, 'every hit is kept');
   process.stdout.write(`# figure non-hit reads gone after: ${goneAfterMs} ms (retention ${RETAIN_SEC * 1000} ms)\n`);
+});
+
+test('a system over its rate is refused whole, before anything is stored', async () => {
+  const batch = () => ({ reads: Array.from({ length: 200 }, () => read()) });
+  assert.equal((await post(batch(), await signed())).status, 201, 'within the burst');
+  const before = t.hub.lpr.counts().reads;
+  const over = await post(batch(), await signed());
+  assert.equal(over.status, 429);
+  assert.equal(over.json.error.code, 'RATE_LIMITED');
+  assert.equal(t.hub.lpr.counts().reads, before, 'nothing stored');
+});
+
+test('a key the system withdraws stops its tokens at once, even ones that worked', async () => {
+  const token = await signed();
+  assert.equal((await post(read(), token)).status, 201);
+  const next = await system.addKey();
+  await system.publish([next]);
+  const until = Date.now() + 5000;
+  let answer = await post(read(), token);
+  while (answer.status === 201 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    answer = await post(read(), token);
+  }
+  assert.equal(answer.status, 401, 'refused after the key set was read again');
+  assert.equal(answer.json.error.code, 'AUTH_UNTRUSTED_ISSUER');
+  assert.equal((await post(read(), `Bearer ${await system.sign({ sub: 'gangnam-lpr' }, { kid: next })}`)).status, 201, 'the new key works');
 });

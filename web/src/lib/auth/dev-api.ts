@@ -2,26 +2,13 @@
  * The hub's development sign-in API: demo agencies and tokens from the local dev issuer.
  * Both answer 404 in production, where tokens come from each agency's own identity provider.
  */
+import type { DemoAgencyInfo as DemoAgency, DevTokenRequest, IssuedToken } from '$protocol/dev-sign-in.ts';
 import { PURPOSES, type Purpose } from '$protocol/events.ts';
 import { AppError } from '$lib/errors/app-error.ts';
 import { failure, send, type Fetch } from '$lib/http/request.ts';
 
-export type AgencyRole = 'operator' | 'supervisor' | 'auditor';
-
-export interface DemoAgency {
-  id: string;
-  name: string;
-  nameEn: string;
-  description: string;
-  /** What the agency may view for; the first is the default. Empty from a hub without purposes. */
-  purposes: Purpose[];
-  role: AgencyRole;
-}
-
-export interface IssuedToken {
-  token: string;
-  expiresAt: number;
-}
+export type { AgencyRole } from '$protocol/dev-sign-in.ts';
+export type { DemoAgency, IssuedToken };
 
 /** The demo agencies, or null when the hub runs in production mode (no dev API). */
 export async function fetchDemoAgencies(fetchFn: Fetch = fetch): Promise<DemoAgency[] | null> {
@@ -49,7 +36,7 @@ export async function requestDemoToken(agency: string, purpose: Purpose | undefi
   const response = await send(fetchFn, '/api/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ agency, ...(purpose ? { purpose } : {}), ...(supervisor ? { role: 'supervisor' } : {}) })
+    body: JSON.stringify({ agency, ...(purpose ? { purpose } : {}), ...(supervisor ? { role: 'supervisor' } : {}) } satisfies DevTokenRequest)
   });
   if (!response.ok) throw await failure(response, 'token');
   const body = (await response.json()) as Partial<IssuedToken>;

@@ -1,0 +1,30 @@
+/**
+ * `npm run bench:pursuit [-- --smoke]`: the police pursuit, section by section (each in
+ * tests/bench/pursuit/, returning table rows and its figures):
+ *   - prediction: the next cameras from a sighting, latency with 68k cameras and hit rate
+ *     against simulated drivers (Seoul, Göteborg);
+ *   - lprIngest: signed plate reads accepted per second without loss by a hub in a process of its
+ *     own, request time, its loop delay and CPU per read.
+ * Prints a table and one JSON line `{"bench":"pursuit",…}`. Not a pass/fail test; the aims are
+ * printed beside the figures.
+ *
+ *   --smoke   fewer calls and runs (the cities are still full size)
+ */
+import { parseArgs } from 'node:util';
+import { measureLprIngest } from './pursuit/lpr-ingest.ts';
+import { measurePrediction } from './pursuit/prediction.ts';
+import type { PursuitBenchSection } from './pursuit/section.ts';
+
+const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
+const smoke = values.smoke;
+
+const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [measurePrediction, measureLprIngest];
+
+const done: PursuitBenchSection[] = [];
+for (const measure of sections) done.push(await measure({ smoke }));
+
+const rows = done.flatMap((s) => s.rows);
+const width = Math.max(...rows.map(([what]) => what.length));
+process.stdout.write(`pursuit benchmark${smoke ? ' (smoke)' : ''} — Göteborg map data © OpenStreetMap contributors (ODbL); Seoul roads and cameras SYNTHETIC\n`);
+for (const [what, figures] of rows) process.stdout.write(`  ${what.padEnd(width)}  ${figures}\n`);
+process.stdout.write(`${JSON.stringify({ bench: 'pursuit', smoke, ...Object.fromEntries(done.map((s) => [s.name, s.result])), node: process.version })}\n`);
