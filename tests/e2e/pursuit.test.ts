@@ -78,30 +78,36 @@ test('강남경찰서 follows the scenario vehicle from 강남 into 서초 on li
   await centre.page.waitForURL((url) => url.pathname === '/grants', { timeout: 20_000 });
   await centre.page.locator('.grants-page[data-status="ready"]').waitFor({ timeout: 20_000 });
 
-  // The development control starts the scenario; its first LPR hit opens a pursuit the board follows.
+  // The development control starts the scenario (the car at 4× road speed, so the chase takes a
+  // minute or two); its first LPR hit opens a pursuit the board follows.
+  await page.locator('[data-testid="pursuit-scenario-speed"]').selectOption('4');
   await page.locator('[data-testid="pursuit-scenario"]').click();
   await page.waitForSelector('.incident-page[data-pursuit-status="open"][data-follow="true"]', { timeout: 120_000 });
   const pursuitId = (await page.locator('.incident-page').getAttribute('data-pursuit'))!;
   const incidentId = (await page.locator('.incident-page').getAttribute('data-incident'))!;
   console.log(`pursuit ${pursuitId} (incident ${incidentId}) followed`);
 
-  // Follow the wall until 서초 cameras have played on it (the vehicle crosses the border).
+  // Follow the wall until the car has been read in 서초 and 서초 cameras have played on the wall.
   const seen = new Map<string, Seen>();
   const deadline = Date.now() + 240_000;
   let seochoLive: string[] = [];
+  let crossed = false;
   while (Date.now() < deadline) {
     await watchWall(page, seen);
     seochoLive = [...seen].filter(([id, s]) => district(id) === SEOCHO && s.live && s.frames > 5).map(([id]) => id);
-    if (seochoLive.length >= 2) break;
+    const hits = await page.$$eval('[data-testid="pursuit-track"] li[data-source="lpr"]', (els) => els.map((el) => el.getAttribute('data-camera-id') ?? ''));
+    crossed = hits.some((id) => district(id) === SEOCHO);
+    if (crossed && seochoLive.length >= 3) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  assert.ok(crossed, 'the car was read in 서초');
   console.log(`wall over the pursuit: ${[...seen].map(([id, s]) => `${id}@${district(id)} ${s.live ? 'live' : 'not live'} ${s.frames}f ${s.lastAt - s.firstAt} ms`).join('; ')}`);
-  assert.ok(seochoLive.length >= 2, `서초 cameras played on the wall (${seochoLive.join(', ') || 'none'})`);
+  assert.ok(seochoLive.length >= 3, `서초 cameras played on the wall (${seochoLive.join(', ') || 'none'})`);
   assert.ok([...seen.keys()].some((id) => district(id) === GANGNAM), 'the chase began on 강남 cameras');
   // Each camera handed off to that stayed on its tile for a while played there.
   for (const [id, s] of seen) if (s.lastAt - s.firstAt >= 6_000) assert.ok(s.live, `${id} (${district(id)}) was on a tile ${s.lastAt - s.firstAt} ms and never played`);
   const handoffs = Number(await page.locator('.incident-page').getAttribute('data-handoffs'));
-  assert.ok(handoffs >= 4, `the tiles handed off by themselves (${handoffs})`);
+  assert.ok(handoffs > 4, `the tiles handed off by themselves beyond their first fill (${handoffs})`);
 
   // No request went to 서초: no grant was asked for, none waits for anyone.
   assert.deepEqual(asked.filter((r) => /\/api\/(grants|incidents\/[^/]+\/grants)/.test(r) && r.startsWith('POST')), [], 'no grant request');

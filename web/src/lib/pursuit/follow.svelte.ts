@@ -1,13 +1,13 @@
 /**
  * Follow mode (추적 모드): while it runs, the wall's tiles hand off to the predicted cameras by
  * themselves, by the rule in `handoff.ts` — at each new prediction and once a second (a tile's
- * dwell runs out with time alone). Pinned tiles and the last sighting's stay. `run()` starts it
+ * dwell runs out with time alone, a refused tile shows 권한 없음 until the next step). Pinned tiles and the last sighting's stay. `run()` starts it
  * and returns the stop (one owned timer), so a page runs it inside an `$effect`.
  */
 import type { GridManager } from '$lib/state/index.ts';
 import { DEFAULT_HANDOFF, handOff, type HandoffPolicy, type RankedCamera } from './handoff.ts';
 
-export type FollowGrid = Pick<GridManager, 'slots' | 'pinned' | 'assign'>;
+export type FollowGrid = Pick<GridManager, 'slots' | 'pinned' | 'assign' | 'tileStates'>;
 
 export interface FollowOptions {
   policy?: HandoffPolicy;
@@ -57,7 +57,9 @@ export class FollowMode {
   step(): void {
     if (!this.running) return;
     const keep = new Set([...this.#keep, ...this.#grid.pinned]);
-    const next = handOff({ slots: this.#grid.slots, since: this.#since, ranked: this.#ranked, keep, now: this.#now() }, this.#policy);
+    const slots = this.#grid.slots;
+    const refused = new Set(slots.filter((id, index): id is string => id !== null && this.#grid.tileStates[index] === 'denied'));
+    const next = handOff({ slots, since: this.#since, ranked: this.#ranked, keep, refused, now: this.#now() }, this.#policy);
     this.#since = next.since;
     for (const change of next.changes) this.#grid.assign(change.index, change.to);
     if (next.changes.length) this.handoffs += next.changes.length;

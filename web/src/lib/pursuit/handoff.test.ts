@@ -13,6 +13,12 @@ test('free tiles take the best cameras not shown, at once', () => {
   assert.equal(step.since.get('b'), 100_000);
 });
 
+test('a tile whose camera the hub refused takes the best camera at once; a kept one stays', () => {
+  const since = new Map([['gone', 100_000], ['seen', 100_000]]);
+  const step = handOff(input({ slots: ['gone', 'seen'], since, refused: new Set(['gone', 'seen']), keep: new Set(['seen']), ranked: ranked(['x', 0.2], ['y', 0.1]) }));
+  assert.deepEqual(step.slots, ['x', 'seen']);
+});
+
 test('a tile keeps its camera for the dwell time, however much it is outranked', () => {
   const since = new Map([['old', 100_000 - dwellMs + 1]]);
   const early = handOff(input({ slots: ['old'], since, ranked: ranked(['new', 1]) }));

@@ -6,7 +6,8 @@
  * - for a camera that clearly outranks its own: `ratio` times its score and `gap` more (a camera
  *   no longer predicted scores 0, so any predicted one outranks it once the dwell is over).
  * Kept cameras (pinned, the last sighting's) never move; a free tile takes the best camera not
- * shown at once (nothing to flicker from).
+ * shown at once (nothing to flicker from), and so does a tile whose camera the hub refused (its
+ * grant moved on): nothing to keep it for.
  */
 
 export interface HandoffPolicy {
@@ -34,6 +35,8 @@ export interface HandoffInput {
   ranked: readonly RankedCamera[];
   /** Cameras that stay where they are: pinned ones and the last sighting's. */
   keep: ReadonlySet<string>;
+  /** Cameras on the wall the hub refused: their tiles count as free. */
+  refused?: ReadonlySet<string>;
   now: number;
 }
 
@@ -61,8 +64,10 @@ export function handOff(input: HandoffInput, policy: HandoffPolicy = DEFAULT_HAN
     since.set(to.cameraId, now);
   };
 
-  // Free tiles first, in order, with the best cameras.
-  for (let i = 0; i < next.length && candidates.length > 0; i++) if (next[i] === null) put(i, candidates.shift()!);
+  // Free tiles first (and refused ones), in order, with the best cameras.
+  const refused = input.refused ?? new Set<string>();
+  const free = (id: string | null): boolean => id === null || (refused.has(id) && !keep.has(id));
+  for (let i = 0; i < next.length && candidates.length > 0; i++) if (free(next[i] ?? null)) put(i, candidates.shift()!);
 
   // Then the weakest tiles that have dwelt long enough, each against the best camera left.
   const movable = next
