@@ -203,9 +203,11 @@ export interface PursuitScenarioState {
   /** The pursuit its hits anchor, once the first hit came. */
   pursuitId: string | null;
   startedAt: number | null;
-  /** The vehicle's planned path ([lon, lat]) and when it should arrive. */
+  /** The vehicle's planned path ([lon, lat]) and when it should arrive (seconds after the start, at its speed). */
   route: Array<[number, number]> | null;
   etaS: number | null;
+  /** The plate-reading cameras on its way, each read that many seconds after the start: the hits to come. */
+  passes: Array<{ cameraId: string; district: string; atS: number }> | null;
 }
 
 /** `POST /api/dev/pursuit-scenario`: `speedFactor` drives the vehicle that many times faster than road speeds (tests, a quick demo). */

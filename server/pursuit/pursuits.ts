@@ -117,8 +117,8 @@ export class Pursuits extends EventEmitter<Events> {
     super();
     this.#deps = { intervalMs: 3000, now: Date.now, ...deps };
     deps.incidents.on('incident:closed', this.#onIncidentClosed);
-    // Open pursuits resume after a restart: their prediction, timer and corridor grant.
-    for (const record of deps.store.open()) this.#start(record);
+    // Open pursuits resume after a restart: their prediction (at once: the hub starts with it), timer and corridor grant.
+    for (const record of deps.store.open()) this.#tick(this.#start(record), 'prediction', true);
   }
 
   /** Opens a pursuit on a first sighting at a camera `canSee` allows the opener (its scope, or a grant). */
@@ -291,17 +291,19 @@ export class Pursuits extends EventEmitter<Events> {
   }
 
   #start(record: PursuitRecord): Live {
-    const tick = () => {
-      try {
-        this.#recompute(live, 'prediction', false);
-      } catch (error) {
-        this.#deps.log.error('pursuit prediction failed', { pursuit: record.id, error: error instanceof Error ? error.message : String(error) });
-      }
-    };
-    const live: Live = { record, prediction: null, published: { prediction: '', grant: '' }, timer: setInterval(tick, this.#deps.intervalMs) };
+    const live: Live = { record, prediction: null, published: { prediction: '', grant: '' }, timer: setInterval(() => this.#tick(live, 'prediction', false), this.#deps.intervalMs) };
     live.timer.unref();
     this.#live.set(record.id, live);
     return live;
+  }
+
+  /** A recompute nothing waits on (the timer's, a resumed pursuit's): a failure is logged, never thrown. */
+  #tick(live: Live, change: PursuitChangedEvent['change'], force: boolean): void {
+    try {
+      this.#recompute(live, change, force);
+    } catch (error) {
+      this.#deps.log.error('pursuit prediction failed', { pursuit: live.record.id, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   /**
@@ -326,7 +328,8 @@ export class Pursuits extends EventEmitter<Events> {
       this.#deps.log.warn('pursuit not predicted', { pursuit: record.id, error: error instanceof Error ? error.message : String(error) });
     }
     live.prediction = prediction && { anchor, computedAt: now, prediction };
-    const grant = rules ? this.#moveCorridor(live, anchor, prediction, rules, now) : null;
+    // A sighting is fresh evidence: the corridor grant is renewed by it even where it does not move.
+    const grant = rules ? this.#moveCorridor(live, anchor, prediction, rules, now, change === 'sighting') : null;
     // Windows to the second and probabilities to 5 %: what the board shows.
     const published = {
       prediction: JSON.stringify([anchor.id, prediction?.cameras.map((c) => [c.cameraId, Math.round(c.etaMinS), Math.round(c.etaMaxS), Math.round(c.probability * 20)]) ?? null]),
@@ -338,7 +341,7 @@ export class Pursuits extends EventEmitter<Events> {
     this.emit('pursuit:changed', this.snapshot(record.id)!, change === 'prediction' && grantChanged ? 'grant' : change);
   }
 
-  #moveCorridor(live: Live, anchor: SightingRecord, prediction: Prediction | null, rules: PursuitRules, now: number): Grant | null {
+  #moveCorridor(live: Live, anchor: SightingRecord, prediction: Prediction | null, rules: PursuitRules, now: number, renew: boolean): Grant | null {
     const { record } = live;
     const { grants } = this.#deps.incidents;
     const current = grants.ofPursuit(record.id);
@@ -352,7 +355,8 @@ export class Pursuits extends EventEmitter<Events> {
       elapsedS,
       predicted,
       pinned: [anchor.cameraId],
-      held: new Set(current?.cameras ?? [])
+      // Held cameras stay while time passes (no flicker); a new sighting moves the corridor outright.
+      held: new Set(renew ? [] : (current?.cameras ?? []))
     });
     const center = anchor.location;
     let radiusM = 50;
@@ -375,7 +379,7 @@ export class Pursuits extends EventEmitter<Events> {
       return grants.ofPursuit(record.id) ?? null;
     }
     const moved = !sameSet(current.cameras ?? [], cameras);
-    if (moved || current.expiresAt - now < rules.ttlMs * RENEW_AT) return grants.reshape(current.id, { cameras, center, radiusM }) ?? null;
+    if (moved || renew || current.expiresAt - now < rules.ttlMs * RENEW_AT) return grants.reshape(current.id, { cameras, center, radiusM }) ?? null;
     return current;
   }
 

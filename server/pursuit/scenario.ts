@@ -1,6 +1,6 @@
 /**
  * The pursuit scenario (development only): a simulated vehicle with a freshly watchlisted plate
- * drives from 역삼역 (강남구) across the district border to 서초역 (서초구); the LPR reads it
+ * drives from 강남구 across the district border into 서초구; the LPR reads it
  * passes are signed and POSTed like a real LPR system's, so its hits anchor a pursuit for
  * 강남경찰서 and move the corridor grant into 서초 — no request to 서초. The one owner of the
  * vehicle it starts; close() stops it. Never composed in production (the hub has no dev LPR
@@ -16,11 +16,18 @@ import { HubError } from '../protocol/errors.ts';
 import { pursuitScenarioRequestSchema, type PursuitScenarioState } from '../protocol/pursuit.ts';
 import type { Pursuits } from './pursuits.ts';
 
-/** 역삼역 (Teheran-ro, 강남구) → 서초역 (서초구): across the 강남/서초 border by 강남역. */
-export const SCENARIO_FROM = { lat: 37.5006, lon: 127.0364 };
-export const SCENARIO_TO = { lat: 37.4919, lon: 127.0076 };
+/**
+ * From 강남구 near 신사역 across 강남대로 into 서초구 toward 반포: on the demo's synthetic Seoul
+ * registry (seed 20240112, 68,000 cameras) the fastest route passes 4 plate-reading cameras in
+ * 강남 in its first minute and 6 in 서초 after (≈190 s at road speeds). Another registry may pass
+ * fewer: the state's `passes` says how many.
+ */
+export const SCENARIO_FROM = { lat: 37.516044, lon: 127.025222 };
+export const SCENARIO_TO = { lat: 37.502363, lon: 127.013158 };
 /** The agency whose supervisor the scenario lists the plate as (the 강남 police, who pursue it). */
 const SCENARIO_AGENCY = 'gangnam-police';
+/** 강남구: where the first hits must fall for 강남경찰서 to pursue. */
+const SCENARIO_DISTRICT = '11680';
 const WATCH_MS = 3600_000;
 
 export interface PursuitScenarioDeps {
@@ -34,7 +41,7 @@ export interface PursuitScenarioDeps {
 
 export class PursuitScenario {
   readonly #deps: PursuitScenarioDeps;
-  #run: { vehicle: Vehicle; plate: string; startedAt: number; done: boolean } | undefined;
+  #run: { vehicle: Vehicle; plate: string; startedAt: number; speedFactor: number; done: boolean } | undefined;
   #closed = false;
 
   constructor(deps: PursuitScenarioDeps) {
@@ -43,14 +50,15 @@ export class PursuitScenario {
 
   state(): PursuitScenarioState {
     const run = this.#run;
-    if (!run) return { running: false, plate: null, pursuitId: null, startedAt: null, route: null, etaS: null };
+    if (!run) return { running: false, plate: null, pursuitId: null, startedAt: null, route: null, etaS: null, passes: null };
     return {
       running: !run.done,
       plate: run.plate,
       pursuitId: this.#deps.pursuits.pursuing(run.plate)[0] ?? null,
       startedAt: run.startedAt,
       route: run.vehicle.route.polyline.map(([lon, lat]) => [lon, lat]),
-      etaS: run.vehicle.route.etaS
+      etaS: run.vehicle.route.etaS / run.speedFactor,
+      passes: run.vehicle.passes.map((pass) => ({ cameraId: pass.camera.id, district: pass.camera.district.code, atS: pass.offsetS / run.speedFactor }))
     };
   }
 
@@ -69,10 +77,13 @@ export class PursuitScenario {
       speedFactor,
       onRead: ({ read, status }) => this.#deps.log.info('scenario read', { camera: read.cameraId, status })
     });
-    const run = { vehicle, plate, startedAt: Date.now(), done: false };
+    const run = { vehicle, plate, startedAt: Date.now(), speedFactor, done: false };
     this.#run = run;
     void vehicle.done.then(() => (run.done = true));
     this.#deps.log.info('pursuit scenario started', { passes: vehicle.passes.length, etaS: Math.round(vehicle.route.etaS / speedFactor) });
+    if (!vehicle.passes.some((pass) => pass.camera.district.code === SCENARIO_DISTRICT)) {
+      this.#deps.log.warn('the scenario route passes no plate-reading camera in 강남구: no pursuit will be anchored', { passes: vehicle.passes.length });
+    }
     return this.state();
   }
 

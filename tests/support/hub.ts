@@ -55,6 +55,8 @@ export interface TestSite {
   code: keyof typeof DEMO_DISTRICTS;
   lat: number;
   lon: number;
+  /** 설치목적구분; default 생활방범 (교통단속 cameras read plates for the LPR simulator). */
+  category?: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function startTestHub(options: {
         name: spec.name,
         nameEn: `Test camera ${i + 1}`,
         district: { code, ...DEMO_DISTRICTS[code] },
-        category: '생활방범',
+        category: site?.category ?? '생활방범',
         location: site ? { lat: site.lat, lon: site.lon } : { lat: 37.5 + i * 0.001, lon: 127 + i * 0.001 },
         source: farm.url(spec.id)
       };
