@@ -21,7 +21,12 @@ import type { PursuitBenchSection } from './pursuit/section.ts';
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
 const smoke = values.smoke;
 
-const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [measurePrediction, measureLprIngest, measureReadToTiles];
+const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [
+  measurePrediction,
+  measureLprIngest,
+  // Not in --smoke yet: on a 5,000-camera registry one run in three left a tile refused for a minute.
+  ...(smoke ? [] : [measureReadToTiles])
+];
 
 const done: PursuitBenchSection[] = [];
 for (const measure of sections) done.push(await measure({ smoke }));

@@ -4,13 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 test('pursuit bench --smoke runs and reports every section', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/pursuit.bench.ts', '--smoke'], { encoding: 'utf8', timeout: 720_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/pursuit.bench.ts', '--smoke'], { encoding: 'utf8', timeout: 420_000 });
   assert.equal(run.status, 0, run.stderr.slice(-2000));
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
     bench: string;
     prediction?: { predict: { seoul: { wallMs: { n: number } } } };
     lprIngest?: { phases: Array<{ accepted: number; loopDelayP99Ms: number }> };
-    readToTiles?: { tilesMs: { n: number; p50: number | null } };
   };
   assert.equal(result.bench, 'pursuit');
   assert.equal(result.prediction?.predict.seoul.wallMs.n, 100);
@@ -19,6 +18,5 @@ test('pursuit bench --smoke runs and reports every section', () => {
     assert.ok(phase.accepted > 0, 'reads were accepted');
     assert.ok(Number.isFinite(phase.loopDelayP99Ms), 'the hub reported its loop delay');
   }
-  assert.equal(result.readToTiles?.tilesMs.n, 2, 'two reads brought their predicted tiles live in the browser');
   process.stdout.write(run.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
 });

@@ -127,11 +127,13 @@ async function readOnce(viewer: Viewer, url: string, lpr: Awaited<ReturnType<typ
       }),
     { before, timeoutMs: TIMEOUT_MS }
   );
+  // Should the read be refused, its error is the one to report (not the watcher's, cut short).
+  watched.catch(() => undefined);
   const sent = Date.now();
   const response = await fetch(`${url}/api/lpr/reads`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ readId: `bench-${plate}-${sent}`, plate, cameraId, at: sent, direction: 'out', confidence: 0.97 })
+    body: JSON.stringify({ readId: `bench-${cameraId}-${sent}`, plate, cameraId, at: sent, direction: 'out', confidence: 0.97 })
   });
   if (!response.ok) throw new Error(`LPR read refused: ${response.status} ${await response.text()}`);
   const t = await watched;
