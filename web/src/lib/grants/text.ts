@@ -26,7 +26,10 @@ const ko = {
   sourceAgency: '운영요원 요청',
   loading: '불러오는 중…',
   toMonitor: '영상 모니터',
-  camerasCount: '대'
+  camerasCount: '대',
+  pursuit: '추적',
+  pursuitNote: '추적 중 예측 경로의 카메라를 열람합니다 (승인 없이 통보만)',
+  corridor: '예측 경로'
 };
 
 const en: typeof ko = {
@@ -56,7 +59,10 @@ const en: typeof ko = {
   sourceAgency: 'operator request',
   loading: 'Loading…',
   toMonitor: 'Camera wall',
-  camerasCount: ''
+  camerasCount: '',
+  pursuit: 'Pursuit',
+  pursuitNote: 'Views the cameras on a pursuit’s predicted corridor (notice only, no approval)',
+  corridor: 'Predicted corridor'
 };
 
 export const GRANTS_TEXT = { ko, en };

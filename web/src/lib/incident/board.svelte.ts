@@ -177,9 +177,13 @@ export class IncidentBoard {
     }
   }
 
-  /** An incident from the list (or the address bar): its place, its cameras, its dispatch as it stands. */
-  async select(incident: Incident): Promise<void> {
-    const run = this.#begin(incident.location);
+  /**
+   * An incident from the list (or the address bar): its place, its cameras, its dispatch as it
+   * stands. With `wall` 'pursuit' the tiles are the pursuit's follow mode's, watched for it.
+   */
+  async select(incident: Incident, wall: WallSource = 'nearest'): Promise<void> {
+    const run = this.#begin(incident.location, wall);
+    if (wall === 'pursuit') this.wallIncident = incident.id;
     this.current = incident;
     this.placing = false;
     this.working = true;
@@ -197,12 +201,23 @@ export class IncidentBoard {
     }
   }
 
-  async selectById(id: string): Promise<void> {
+  async selectById(id: string, wall: WallSource = 'nearest'): Promise<void> {
+    const known = this.incidents.find((i) => i.id === id);
+    if (known) return this.select(known, wall);
+    // On its way to an incident: a board that is working follows no other one meanwhile.
+    this.working = true;
     try {
-      await this.select((await this.#api.incident(id)).incident);
+      await this.select((await this.#api.incident(id)).incident, wall);
     } catch (error) {
+      this.working = false;
       this.#fail('incident', error);
     }
+  }
+
+  /** A pursuit's incident, its wall in follow mode (the incident shown already just switches the wall). */
+  followPursuit(incidentId: string): void {
+    if (this.current?.id === incidentId) this.showOnWall('pursuit');
+    else void this.selectById(incidentId, 'pursuit');
   }
 
   /** One camera onto a tile (the selected one, else a free one, else the last not pinned). */
@@ -211,8 +226,10 @@ export class IncidentBoard {
     this.#grid.place(cameraId, { replace: true });
   }
 
+  /** The wall's source; for 'pursuit' the follow mode places the cameras, watched for the incident shown. */
   showOnWall(source: WallSource): void {
     this.wallSource = source;
+    if (source === 'pursuit') this.wallIncident = this.current?.id ?? this.wallIncident;
     this.#fillWall();
   }
 
@@ -254,12 +271,12 @@ export class IncidentBoard {
   }
 
   /** A new run (placing or selecting): the one before is dropped, the board is cleared around `at`. */
-  #begin(at: LatLon): Run {
+  #begin(at: LatLon, wall: WallSource = 'nearest'): Run {
     const run = this.#runs.begin();
     this.nearest = [];
     this.dispatch = null;
     this.problem = null;
-    this.wallSource = 'nearest';
+    this.wallSource = wall;
     this.#map?.setIncident(at);
     this.#draw(null);
     return run;
@@ -307,6 +324,7 @@ export class IncidentBoard {
 
   /** The wall's source into every tile not pinned, watched for the incident shown. */
   #fillWall(): void {
+    if (this.wallSource === 'pursuit') return;
     this.wallIncident = this.current?.id ?? this.wallIncident;
     this.#grid.fill(wallCameras(this.wallSource, this.nearest, this.dispatch));
   }

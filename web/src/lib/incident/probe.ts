@@ -15,6 +15,8 @@ export interface IncidentProbe {
   centerOnCamera(id: string, zoom: number): void;
   /** Map frames drawn so far and whether the last one showed everything (null before the map exists). */
   mapRender(): { frames: number; settled: boolean } | null;
+  /** What the map draws of the pursuit shown: track marks, predicted cameras, reach polylines. */
+  pursuitDrawn(): { track: number; predicted: number; reach: number } | null;
 }
 
 type ProbeWindow = Window & { __gthIncident?: IncidentProbe };
@@ -35,7 +37,8 @@ export function installIncidentProbe(board: IncidentBoard, map: () => IncidentMa
       const at = shown?.cameraAt(id);
       if (shown && at) shown.centerOn(at, zoom);
     },
-    mapRender: () => map()?.renderStats() ?? null
+    mapRender: () => map()?.renderStats() ?? null,
+    pursuitDrawn: () => map()?.pursuitCounts() ?? null
   };
   const target = window as ProbeWindow;
   target.__gthIncident = probe;

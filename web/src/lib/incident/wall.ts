@@ -1,8 +1,11 @@
-/** What the incident wall shows: the cameras nearest the scene, or those along the driven route. */
+/**
+ * What the incident wall shows: the cameras nearest the scene, those along the driven route, or
+ * (follow mode) the pursuit's predicted cameras, which the pursuit's follow mode places itself.
+ */
 import type { Dispatch, NearCamera } from '$lib/map/geo-api.ts';
 import { drivenCameras } from './dispatch.ts';
 
-export type WallSource = 'nearest' | 'route';
+export type WallSource = 'nearest' | 'route' | 'pursuit';
 
 /** The board lists at least this many nearest cameras, more when the layout has more tiles. */
 export const MIN_NEAREST = 8;
@@ -13,6 +16,6 @@ export function nearestWanted(tiles: number): number {
 }
 
 /** The camera ids for the wall, in order (pinned tiles are kept by the grid's fill). */
-export function wallCameras(source: WallSource, nearest: readonly NearCamera[], dispatch: Dispatch | null): string[] {
+export function wallCameras(source: Exclude<WallSource, 'pursuit'>, nearest: readonly NearCamera[], dispatch: Dispatch | null): string[] {
   return (source === 'route' ? drivenCameras(dispatch) : nearest).map((c) => c.id);
 }

@@ -1,10 +1,10 @@
 /**
  * The incident map: Seoul's districts, water, roads and stations, every in-scope camera (by
  * level of detail, see camera-layers.ts) with field-of-view cones when zoomed in, the incident,
- * the dispatch route, detour and congestion flags, and numbered rings on the cameras shown in
- * the tiles. Vector layers on Canvas 2D only (no tile server: the hub runs offline; no WebGL).
- * It draws a frame only when something changed: `renderStats()` counts them. One instance per
- * page; `dispose()` removes the listeners, the layers and the map.
+ * the dispatch route, detour and congestion flags, a pursuit (pursuit-layers.ts), and numbered
+ * rings on the cameras shown in the tiles. Vector layers on Canvas 2D only (no tile server: the
+ * hub runs offline; no WebGL). It draws a frame only when something changed: `renderStats()`
+ * counts them. One instance per page; `dispose()` removes the listeners, the layers and the map.
  */
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
@@ -27,6 +27,7 @@ import type { FeatureLike } from 'ol/Feature.js';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style.js';
 import type { DispatchRoute, FlaggedSegment, LatLon, MapCameras, MapLayers } from './geo-api.ts';
 import { CameraLayers } from './camera-layers.ts';
+import { PursuitLayers, type PursuitDrawing } from './pursuit-layers.ts';
 
 const ROUTE_COLOR = '#ff8a3d';
 const DETOUR_COLOR = '#22d3ee';
@@ -54,6 +55,7 @@ export class IncidentMap {
   readonly #minorRoads = new VectorSource();
   readonly #stations = new VectorSource();
   readonly #cameras = new CameraLayers();
+  readonly #pursuit = new PursuitLayers();
   readonly #wall = new VectorSource();
   readonly #route = new VectorSource();
   readonly #marker = new VectorSource();
@@ -161,7 +163,7 @@ export class IncidentMap {
     this.#map = new Map({
       target,
       // The cameras above the roads, below the route, flags and rings.
-      layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer],
+      layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, ...this.#pursuit.layers, flagLayer, wallLayer, markerLayer],
       controls: defaultControls({ attribution: false, rotate: false }),
       // A click places an incident at once: OpenLayers' `singleclick` waits 250 ms to rule out a
       // double click, so the board listens to `click` and the map has no double-click zoom.
@@ -260,6 +262,18 @@ export class IncidentMap {
     this.#flags.addFeatures(flags.map((flag) => new Feature({ geometry: point(flag.at), edgeId: flag.edgeId })));
   }
 
+  /** A pursuit's reach, track and predicted cameras (see pursuit-layers.ts); null takes it away. `fit`: the view moves to them. */
+  setPursuit(drawing: PursuitDrawing | null, fit = false): void {
+    this.#pursuit.set(drawing);
+    const extent = fit ? this.#pursuit.extent() : null;
+    if (extent) this.#map.getView().fit(extent, { padding: [80, 80, 80, 80], maxZoom: 15, duration: 300 });
+  }
+
+  /** What the pursuit layers hold now. */
+  pursuitCounts(): { track: number; predicted: number; reach: number } {
+    return this.#pursuit.counts();
+  }
+
   /** Where `at` is on screen, in CSS pixels relative to the map element (null before the first render). */
   pixelOf(at: LatLon): [number, number] | null {
     const pixel = this.#map.getPixelFromCoordinate(fromLonLat([at.lon, at.lat]));
@@ -291,6 +305,7 @@ export class IncidentMap {
     this.#keys.length = 0;
     this.#map.setTarget(undefined);
     this.#cameras.dispose();
+    this.#pursuit.dispose();
     for (const layer of this.#layers) {
       if (layer instanceof VectorLayer) layer.getSource()?.clear();
       layer.dispose();

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench:pursuit`, section "LPR read → predicted tiles live": how long from a wanted
+ * vehicle's plate read (signed by the development LPR system and POSTed to `/api/lpr/reads`, as
+ * a real LPR system would) until a 강남경찰서 operator's incident board, in follow mode, shows the
+ * predicted cameras live. The hub runs as `npm start` runs it (a process of its own, the Seoul
+ * registry, simulated feeds); the board is Debian's Chromium on this machine. Each run reads a
+ * plate of its own at a 교통단속 camera of 강남 far from the others, so each opens a new pursuit
+ * onto cold cameras; the run before is ended first.
+ *
+ * Phases, all from the moment the read is sent (the machine's one clock): → the board shows the
+ * new pursuit; → the first tile live on a predicted camera; → every tile live on pursuit cameras.
+ * Aim (issue 11): ≤ 1.5 s p95 to the tiles. Reported, never asserted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../server/config.ts';
+import { openDevLprSystem } from '../../../server/lpr/sim/dev-system.ts';
+import type { MapCameras } from '../../../server/protocol/map.ts';
+import type { PursuitListResponse } from '../../../server/protocol/pursuit.ts';
+import { launchBrowser, signIn, type Viewer } from '../../support/browser.ts';
+import { startHubProcess, type HubProcess } from '../../support/hub-process.ts';
+import { summary } from '../stats.ts';
+import type { PursuitBenchSection } from './section.ts';
+
+const LPR_CATEGORY = '교통단속';
+/** Read cameras at least this far apart, so no run starts on cameras the one before warmed. */
+const SPREAD_M = 900;
+const TIMEOUT_MS = 60_000;
+
+export interface ReadToTilesOptions {
+  smoke: boolean;
+  /** Runs after one warm-up (default 8; smoke 2). */
+  runs?: number;
+  /** Synthetic registry size (default the hub's own 68,000; smoke 5,000). */
+  cameras?: number;
+}
+
+export interface ReadToTilesRun {
+  cameraId: string;
+  pursuitMs: number;
+  firstTileMs: number;
+  tilesMs: number;
+  tiles: number;
+}
+
+/** tsx names functions with a Node-only `__name()` helper: functions run in the page need it there too. */
+const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
+
+export async function measureReadToTiles(options: ReadToTilesOptions): Promise<PursuitBenchSection> {
+  const runs = options.runs ?? (options.smoke ? 2 : 8);
+  const registry = options.cameras ?? (options.smoke ? 5_000 : undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gth-bench-pursuit-'));
+  let hub: HubProcess | undefined;
+  const browser = await launchBrowser();
+  try {
+    hub = await startHubProcess({ env: { GTH_DATA_DIR: dataDir, ...(registry ? { GTH_REGISTRY_SYNTHETIC: String(registry) } : {}) } });
+    const police = await hub.token('gangnam-police');
+    const supervisor = await devToken(hub.url, 'gangnam-police', 'supervisor');
+    const lpr = await openDevLprSystem(dataDir, loadConfig({}).auth.audience);
+    const readers = await spreadReaders(hub.url, police, runs + 1);
+    const plates = readers.map((_, i) => `${String(11 + i).padStart(2, '0')}가${String(7000 + i)}`);
+    for (const plate of plates) await call(hub.url, 'POST', '/api/lpr/watchlist', supervisor, { plate, reason: 'bench: read → tiles', expiresAt: Date.now() + 3_600_000 });
+
+    const viewer = await browser.newViewer({ baseURL: hub.url, viewport: { width: 1440, height: 900 } });
+    await viewer.context.addInitScript({ content: NAME_SHIM });
+    await signIn(viewer, 'gangnam-police');
+    await viewer.page.goto('/incident');
+    await viewer.page.waitForSelector('.incident-page[data-map-status="ready"][data-session="ready"]', { timeout: TIMEOUT_MS });
+
+    const measured: ReadToTilesRun[] = [];
+    for (let i = 0; i < readers.length; i++) {
+      process.stderr.write(`[bench] pursuit read → tiles ${i === 0 ? 'warm-up' : `${i}/${runs}`} at ${readers[i]}\n`);
+      const run = await readOnce(viewer, hub.url, lpr, readers[i]!, plates[i]!);
+      if (i > 0) measured.push(run);
+      await closeOpenPursuits(hub.url, police);
+    }
+    const pursuitMs = summary(measured.map((r) => r.pursuitMs), 0);
+    const firstTileMs = summary(measured.map((r) => r.firstTileMs), 0);
+    const tilesMs = summary(measured.map((r) => r.tilesMs), 0);
+    const fmt = (s: ReturnType<typeof summary>) => `p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`;
+    return {
+      name: 'readToTiles',
+      rows: [
+        ['LPR read → pursuit on the board', fmt(pursuitMs)],
+        ['LPR read → first predicted tile live', fmt(firstTileMs)],
+        ['LPR read → predicted tiles live (aim ≤ 1500 ms p95)', fmt(tilesMs)]
+      ],
+      result: { registry: registry ?? 68_000, pursuitMs, firstTileMs, tilesMs, runs: measured }
+    };
+  } finally {
+    await browser.close();
+    await hub?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** One signed read of `plate` at `cameraId`, and the board's phases after it. */
+async function readOnce(viewer: Viewer, url: string, lpr: Awaited<ReturnType<typeof openDevLprSystem>>, cameraId: string, plate: string): Promise<ReadToTilesRun> {
+  const { page } = viewer;
+  const before = (await page.locator('.incident-page').getAttribute('data-pursuit')) ?? '';
+  const token = await lpr.sign();
+  // Times are the page's wall clock (timeOrigin + now), the same clock as Date.now() here.
+  const watched = page.evaluate(
+    ({ before, timeoutMs }) =>
+      new Promise<{ pursuit: number; first: number; tiles: number; count: number }>((resolve, reject) => {
+        const marks: { pursuit?: number; first?: number } = {};
+        const started = Date.now();
+        const tick = () => {
+          const now = performance.timeOrigin + performance.now();
+          const root = document.querySelector('.incident-page');
+          const id = root?.getAttribute('data-pursuit') ?? '';
+          if (marks.pursuit === undefined && id && id !== before && root?.getAttribute('data-follow') === 'true') marks.pursuit = now;
+          // A pursuit tile carries the pursuit's tag (a predicted camera, or the last sighting's).
+          const tiles = [...document.querySelectorAll('[data-testid="incident-wall"] .tile')].filter((tile) => tile.getAttribute('data-camera-id'));
+          const pursuitTiles = tiles.filter((tile) => tile.querySelector('[data-testid="tile-tag"]'));
+          const live = pursuitTiles.filter((tile) => tile.getAttribute('data-state') === 'live').length;
+          if (marks.pursuit !== undefined && marks.first === undefined && live >= 1) marks.first = now;
+          if (marks.pursuit !== undefined && marks.first !== undefined && live === tiles.length) {
+            resolve({ pursuit: marks.pursuit, first: marks.first, tiles: now, count: live });
+            return;
+          }
+          if (Date.now() - started > timeoutMs) reject(new Error(`pursuit tiles not live in ${timeoutMs} ms: ${JSON.stringify({ marks, id, live, tiles: tiles.length })}`));
+          else setTimeout(tick, 5);
+        };
+        tick();
+      }),
+    { before, timeoutMs: TIMEOUT_MS }
+  );
+  // Should the read be refused, its error is the one to report (not the watcher's, cut short).
+  watched.catch(() => undefined);
+  const sent = Date.now();
+  const response = await fetch(`${url}/api/lpr/reads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ readId: `bench-${cameraId}-${sent}`, plate, cameraId, at: sent, direction: 'out', confidence: 0.97 })
+  });
+  if (!response.ok) throw new Error(`LPR read refused: ${response.status} ${await response.text()}`);
+  const t = await watched;
+  return { cameraId, pursuitMs: Math.round(t.pursuit - sent), firstTileMs: Math.round(t.first - sent), tilesMs: Math.round(t.tiles - sent), tiles: t.count };
+}
+
+/** `count` 교통단속 cameras at least SPREAD_M apart, of those the operator's board loads (강남's: its scope). */
+async function spreadReaders(url: string, token: string, count: number): Promise<string[]> {
+  const cameras = (await call(url, 'GET', '/api/geo/cameras', token)) as MapCameras;
+  const lpr = cameras.categories.indexOf(LPR_CATEGORY);
+  const picked: Array<{ id: string; lat: number; lon: number }> = [];
+  for (let i = 0; i < cameras.count && picked.length < count; i++) {
+    if (cameras.category[i] !== lpr) continue;
+    const at = { id: cameras.ids[i]!, lat: cameras.lat[i]!, lon: cameras.lon[i]! };
+    if (picked.every((p) => metres(p, at) >= SPREAD_M)) picked.push(at);
+  }
+  if (picked.length < count) throw new Error(`only ${picked.length} 교통단속 cameras of 강남 ${SPREAD_M} m apart (wanted ${count})`);
+  return picked.map((p) => p.id);
+}
+
+async function closeOpenPursuits(url: string, token: string): Promise<void> {
+  const { pursuits } = (await call(url, 'GET', '/api/pursuits?status=open', token)) as PursuitListResponse;
+  for (const pursuit of pursuits) await call(url, 'POST', `/api/pursuits/${pursuit.id}/close`, token, {});
+}
+
+async function devToken(url: string, agency: string, role: 'supervisor'): Promise<string> {
+  return ((await call(url, 'POST', '/api/dev/token', null, { agency, role })) as { token: string }).token;
+}
+
+async function call(url: string, method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function metres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const k = 111_320;
+  return Math.hypot((a.lat - b.lat) * k, (a.lon - b.lon) * k * Math.cos((a.lat * Math.PI) / 180));
+}
+
