@@ -62,7 +62,7 @@ export interface ApiRoute {
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** `role: 'supervisor'`: the agency's supervisor (a second demo user, who approves its operators' grants). */
-const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor']).optional() }).strict();
+const tokenRequestSchema = z.object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor', 'wall']).optional() }).strict();
 const MAX_BODY_BYTES = 4096;
 
 export async function createHttpServer(options: HttpOptions): Promise<Server> {
@@ -127,13 +127,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     if (!agency) throw new HubError('BAD_REQUEST', `unknown demo agency ${body.data.agency}`);
     const purpose = body.data.purpose ?? agency.purposes[0]!;
     if (!agency.purposes.includes(purpose)) throw new HubError('PURPOSE_NOT_ALLOWED', `${agency.name}: '${purpose}' 목적은 허용되지 않습니다 (purpose not allowed)`);
-    const supervisor = body.data.role === 'supervisor';
-    if (supervisor && agency.role !== 'operator') throw new HubError('BAD_REQUEST', `${agency.name}: no supervisor sign-in for this agency`);
+    // A supervisor, or a wall device (a room's big screen: joins the shared views it is invited to, read-only).
+    const role = body.data.role === 'operator' ? undefined : body.data.role;
+    if (role && agency.role !== 'operator') throw new HubError('BAD_REQUEST', `${agency.name}: no ${role} sign-in for this agency`);
     const token = await dev.issuer.sign(agency, {
       audience: dev.audience,
       ttlSec: dev.ttlSec,
       purpose,
-      ...(supervisor ? { role: 'supervisor' as const, subject: `demo:${agency.id}:supervisor` } : {})
+      ...(role ? { role, subject: `demo:${agency.id}:${role}` } : {})
     });
     return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 });
   }

@@ -31,6 +31,13 @@ export const ErrorCodes = [
   'FORBIDDEN',
   'ROUTE_UNREACHABLE',
   'RATE_LIMITED',
+  /** Shared views: an unknown view, or one the caller is not invited to (the same answer). */
+  'VIEW_NOT_FOUND',
+  'VIEW_CLOSED',
+  /** The caller may not make this change (edit rights, owner-only, a wall). */
+  'VIEW_READ_ONLY',
+  /** An op named an annotation someone removed before it arrived. */
+  'ANNOTATION_REMOVED',
   'SHUTTING_DOWN',
   'INTERNAL'
 ] as const;

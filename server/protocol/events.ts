@@ -8,6 +8,7 @@ import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
+import type { ViewClientEvents, ViewServerEvents } from './shared-view.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type Ack<T> = (result: Result<T>) => void;
@@ -160,7 +161,7 @@ export interface ConsumerClosedEvent {
   reason: WireError;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ViewClientEvents {
   /** First request of a session: who am I, and what can the hub's routers send. */
   'media:join': (req: Record<string, never>, ack: Ack<JoinResponse>) => void;
   /**
@@ -191,7 +192,7 @@ export interface ClientToServerEvents {
   'session:refresh': (req: { token: string }, ack: Ack<{ expiresAt: number }>) => void;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ViewServerEvents {
   'camera:state': (event: CameraStateEvent) => void;
   'camera:consumer': (event: ConsumerOptions) => void;
   'consumer:closed': (event: ConsumerClosedEvent) => void;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_PAGE } from '../cameras/directory.ts';
+import { viewRequestSchemas } from './shared-view.ts';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/);
 const uuid = z.uuid();
@@ -63,7 +64,9 @@ export const requestSchemas = {
   'camera:unwatch': z.object({ cameraId: id }).strict(),
   'camera:still': z.object({ cameraId: id, incidentId: id.optional() }).strict(),
   'consumer:resume': z.object({ consumerId: uuid }).strict(),
-  'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict()
+  'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict(),
+  /** The shared situation view (상황 공유). */
+  ...viewRequestSchemas
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
