@@ -33,12 +33,7 @@ export function leave(follow: FollowState, view: Pick<ViewSnapshot, 'map'> | nul
   return { following: false, map: current ?? view?.map ?? null, layout: null };
 }
 
-/** The map this person sees: the view's while following (or presenting), else their own. */
-export function shownMap(follow: FollowState, view: Pick<ViewSnapshot, 'map'> | null, presenting: boolean): MapView | null {
-  if (presenting || follow.following) return view?.map ?? null;
-  return follow.map ?? view?.map ?? null;
-}
-
+/** The layout this person sees: the view's while following (or presenting), else their own. */
 export function shownLayout(follow: FollowState, view: Pick<ViewSnapshot, 'layout'> | null, presenting: boolean): ViewLayout {
   const shared = view?.layout ?? 4;
   if (presenting || follow.following) return shared;

@@ -12,21 +12,22 @@
  * map with `attach` (the manager draws the view's map and annotations on it). Pushes arrive
  * through the `handle*` methods; the session's state through `handleSession`.
  */
-import type { ClientOp, EditRights, Invitee, Participant, TileView, UserRef, ViewClientEvents, ViewLayout, ViewRequestName, ViewServerEvents, ViewSnapshot, WireEnvelope } from '$protocol/shared-view.ts';
+import type { ClientOp, EditRights, Invitee, Participant, TileView, UserRef, ViewLayout, ViewRequestName, ViewServerEvents, ViewSnapshot, WireEnvelope } from '$protocol/shared-view.ts';
 import { rightsOf, sameUser, undoOp, type ViewRights } from '$protocol/shared-view-fold.ts';
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { AnnotationShape, LatLon, MapAnnotation } from '$lib/map/index.ts';
+import type { RequestPayload, ResponseOf } from '$lib/signaling/index.ts';
 import type { GridManager } from '$lib/state/grid.svelte.ts';
-import { FOLLOWING, leave, ownMove, sameMapView, shownLayout, shownMap, type FollowState, type MapView } from './follow.ts';
+import type { SessionManager } from '$lib/state/session.svelte.ts';
+import { annotationId, geometryOf, toMapAnnotation } from './annotations.ts';
+import { FOLLOWING, leave, ownMove, sameMapView, shownLayout, type FollowState, type MapView } from './follow.ts';
 import { afterJoin, foldIn, RESYNC, resumeFrom, retiled, type Synced } from './sync.ts';
 
-type RequestOf<E extends ViewRequestName> = Parameters<ViewClientEvents[E]>[0];
-type AnswerOf<E extends ViewRequestName> = Extract<Parameters<Parameters<ViewClientEvents[E]>[1]>[0], { ok: true }>['data'];
 type PushOf<E extends keyof ViewServerEvents> = Parameters<ViewServerEvents[E]>[0];
 
 /** How the manager asks the hub (the page's session). */
 export interface ViewPort {
-  request<E extends ViewRequestName>(event: E, payload: RequestOf<E>): Promise<AnswerOf<E>>;
+  request<E extends ViewRequestName>(event: E, payload: RequestPayload<E>): Promise<ResponseOf<E>>;
 }
 
 /** What the manager draws on the page's map. */
@@ -387,9 +388,8 @@ export class SharedView {
       map.setAnnotations(state.annotations.map(toMapAnnotation));
     }
     map.setWall(slots);
-    // The presenter's own map is never moved by the echo of their own moves.
-    const shown = this.presenting ? null : shownMap(this.follow, state, false);
-    if (shown && this.follow.following) map.setView(shown);
+    // Followers see the presenter's map; the presenter's own is never moved by the echo of their moves.
+    if (!this.presenting && this.follow.following && state.map) map.setView(state.map);
   }
 
   #stopDrawing(): void {
@@ -403,22 +403,7 @@ function shownTile(tile: TileView | null): ShownTile {
   return 'camera' in tile ? { kind: 'camera', camera: tile.camera } : { kind: 'withheld' };
 }
 
-function toMapAnnotation(annotation: ViewSnapshot['annotations'][number]): MapAnnotation {
-  const { geometry } = annotation;
-  const points = geometry.type === 'point' ? [geometry.coordinates] : geometry.coordinates;
-  return { id: annotation.id, kind: annotation.kind, shape: geometry.type, points, label: annotation.label };
-}
-
-/** The wire geometry of what was drawn (null when too few points for its shape). */
-export function geometryOf(shape: AnnotationShape, points: readonly LatLon[]): Extract<ClientOp, { type: 'annotation.add' }>['geometry'] | null {
-  const coordinates = points.map((p) => ({ lat: p.lat, lon: p.lon }));
-  if (shape === 'point') return coordinates[0] ? { type: 'point', coordinates: coordinates[0] } : null;
-  if (shape === 'line') return coordinates.length >= 2 ? { type: 'line', coordinates } : null;
-  return coordinates.length >= 3 ? { type: 'polygon', coordinates } : null;
-}
-
-/** A fresh annotation id (the client names it, so it is unique before the hub answers). */
-function annotationId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `a${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+/** The port of a page's session: its socket asks the hub. */
+export function sessionPort(session: { request: SessionManager['request'] }): ViewPort {
+  return { request: (event, payload) => session.request(event, payload) };
 }
