@@ -34,7 +34,18 @@ interface Session {
   refreshExpiry(): void;
 }
 
-type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** One session as a domain beside the viewer sees it (e.g. shared views): its socket, who it is now, and where it registers its handlers. */
+export interface DomainSession {
+  socket: HubSocket;
+  principal(): Principal;
+  clientAddress: string;
+  handle<N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown): void;
+}
+
+/** Attaches a domain's handlers to a new session; `close()` runs when the session ends. */
+export type SessionDomain = (session: DomainSession) => { close(): void };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -60,6 +71,8 @@ export interface SignalingOptions {
   maxSessionsPerUser: number;
   /** A session that has not sent media:join by then is closed. */
   joinTimeoutMs: number;
+  /** Other domains' requests, through the same edge (schemas, rate, budget, typed errors). */
+  domains?: readonly SessionDomain[];
 }
 
 export interface Signaling {
@@ -277,11 +290,13 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       refreshExpiry();
       return { expiresAt: next.expiresAt };
     });
+    const domains = (options.domains ?? []).map((attach) => attach({ socket, principal: () => viewer.principal, clientAddress, handle }));
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
       clearTimeout(joinTimer);
       viewer.close();
+      for (const domain of domains) domain.close();
       if (!ended) audit({ action: 'session.end', outcome: 'info', ...who(), detail: { reason } });
       ended = true;
       sessions.delete(session);
