@@ -84,7 +84,8 @@ export class IncidentMap {
   #lastView: MapViewState | null = null;
   readonly #moveHandlers = new Set<(view: MapViewState, own: boolean) => void>();
 
-  constructor(target: HTMLElement, onClick: (click: MapClick) => void) {
+  /** `controls: false`: no zoom buttons (a wall, which no one operates). */
+  constructor(target: HTMLElement, onClick: (click: MapClick) => void, options: { controls?: boolean } = {}) {
     const districtLine = new Stroke({ color: 'rgba(160, 180, 210, 0.55)', width: 1 });
     const districtFill = new Fill({ color: 'rgba(40, 60, 90, 0.18)' });
     const districtLayer = new VectorLayer({
@@ -178,7 +179,7 @@ export class IncidentMap {
       target,
       // The cameras above the roads, below the route, flags and rings.
       layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, flagLayer, wallLayer, markerLayer],
-      controls: defaultControls({ attribution: false, rotate: false }),
+      controls: options.controls === false ? [] : defaultControls({ attribution: false, rotate: false }),
       // A click places an incident at once: OpenLayers' `singleclick` waits 250 ms to rule out a
       // double click, so the board listens to `click` and the map has no double-click zoom.
       interactions: defaultInteractions({ doubleClickZoom: false }),

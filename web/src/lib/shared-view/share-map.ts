@@ -13,9 +13,14 @@ export class ShareMapView implements ShareMap {
   readonly #offMove: () => void;
   readonly #api: Pick<GeoApi, 'districts' | 'layers' | 'cameras'>;
 
-  constructor(target: HTMLElement, api: Pick<GeoApi, 'districts' | 'layers' | 'cameras'>, handlers: { click(click: MapClick): void; ownMove(view: MapViewState): void }) {
+  constructor(
+    target: HTMLElement,
+    api: Pick<GeoApi, 'districts' | 'layers' | 'cameras'>,
+    handlers: { click(click: MapClick): void; ownMove(view: MapViewState): void },
+    options: { controls?: boolean } = {}
+  ) {
     this.#api = api;
-    this.map = new IncidentMap(target, handlers.click);
+    this.map = new IncidentMap(target, handlers.click, options);
     this.#unmount = this.map.mount(this.#annotations);
     this.#offMove = this.map.onMoveEnd((view, own) => {
       if (own) handlers.ownMove(view);

@@ -100,6 +100,16 @@ export class SharedView {
   readonly tiles: ShownTile[] = $derived((this.state?.tiles ?? []).slice(0, this.layout).map(shownTile));
   readonly mine = $derived(this.state && this.me ? this.state.annotations.filter((a) => sameUser(a.author, this.me!)) : []);
   readonly canUndo = $derived(this.rights.content && this.mine.length > 0);
+  /**
+   * The incident the tiles watch for: only where it gives this participant something (its own
+   * agency's incident, or a grant extended to it); the hub refuses a watch for another agency's.
+   */
+  readonly watchFor = $derived.by(() => {
+    const state = this.state;
+    const agency = this.me?.agency;
+    if (!state?.incidentId || !agency) return null;
+    return agency === state.owner.agency || state.grants.some((g) => g.agency === agency) ? state.incidentId : null;
+  });
 
   readonly #port: ViewPort;
   readonly #grid: GridManager;
