@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ShareProbe, ShareProbeView } from '../../web/src/lib/shared-view/probe.ts';
-import { launchBrowser, signIn, waitForTiles, type TestBrowser, type Viewer } from '../support/browser.ts';
+import { launchBrowser, readTiles, signIn, waitForTiles, type TestBrowser, type Viewer } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 const ARTIFACTS = process.env.GTH_ARTIFACTS ?? 'artifacts';
@@ -207,7 +207,10 @@ test('a flood shared across the disaster room, the 119 room, the welfare team an
   await presenter.page.locator('[data-testid="extend-grant"][data-agency="seoul-welfare"]').click();
   await presenter.page.waitForSelector('[data-testid="grant-extended"][data-agency="seoul-welfare"]', { timeout: 20_000 });
   await until(welfare.page, (v, ids) => v.tiles.slice(0, 4).join() === ids.join(), pushed);
-  await waitForTiles(welfare.page, { state: 'live', count: 4, timeoutMs: 40_000 });
+  await waitForTiles(welfare.page, { state: 'live', count: 4, timeoutMs: 40_000 }).catch(async (error: unknown) => {
+    await welfare.page.screenshot({ path: join(ARTIFACTS, 'e2e-share-welfare-failed.png') });
+    throw new Error(`welfare tiles not live: ${JSON.stringify((await readTiles(welfare.page)).map((t) => [t.cameraId, t.state, t.reason]))} ${JSON.stringify(await view(welfare.page))}`, { cause: error });
+  });
   await welfare.page.waitForFunction(() => (window.__gth?.tiles() ?? []).filter((t) => t.framesDecoded > 5).length >= 4, undefined, { timeout: 20_000 });
   await welfare.page.screenshot({ path: join(ARTIFACTS, 'e2e-share-welfare-granted.png') });
 

@@ -21,7 +21,7 @@ import type { GridManager } from '$lib/state/grid.svelte.ts';
 import type { SessionManager } from '$lib/state/session.svelte.ts';
 import { annotationId, geometryOf, toMapAnnotation } from './annotations.ts';
 import { FOLLOWING, leave, ownMove, sameMapView, shownLayout, type FollowState, type MapView } from './follow.ts';
-import { afterJoin, foldIn, RESYNC, resumeFrom, retiled, type Synced } from './sync.ts';
+import { afterJoin, foldIn, RESYNC, resumeFrom, type Synced } from './sync.ts';
 
 type PushOf<E extends keyof ViewServerEvents> = Parameters<ViewServerEvents[E]>[0];
 
@@ -175,9 +175,13 @@ export class SharedView {
     else this.#early.push(...event.ops);
   }
 
+  /**
+   * What this participant may see changed (a grant extended or ended): the whole view again, so
+   * its tiles and its grants arrive together — a tile never watches before the grant it needs is known.
+   */
   handleTiles(event: PushOf<'view:tiles'>): void {
     if (event.viewId !== this.viewId || !this.state || this.status !== 'live') return;
-    this.#take(retiled(this.state, event));
+    void this.#join(true);
   }
 
   handleParticipants(event: PushOf<'view:participants'>): void {
@@ -324,12 +328,13 @@ export class SharedView {
     if (this.status === 'live') void this.#port.request('view:leave', { viewId: this.viewId }).catch(() => undefined);
   }
 
-  async #join(): Promise<void> {
+  /** Joins from the version held, or (`whole`) for a snapshot of the view as this participant may see it now. */
+  async #join(whole = false): Promise<void> {
     const epoch = ++this.#epoch;
     clearTimeout(this.#retry);
     this.status = this.state ? 'resyncing' : 'joining';
     this.#early = [];
-    const since = resumeFrom(this.state, this.viewId);
+    const since = whole ? undefined : resumeFrom(this.state, this.viewId);
     try {
       const answer = await this.#port.request('view:join', { viewId: this.viewId, ...(since !== undefined ? { sinceVersion: since } : {}) });
       if (epoch !== this.#epoch) return;

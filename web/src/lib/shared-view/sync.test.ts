@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fold } from '$protocol/shared-view-fold.ts';
-import { afterJoin, foldIn, RESYNC, resumeFrom, retiled } from './sync.ts';
+import { afterJoin, foldIn, RESYNC, resumeFrom } from './sync.ts';
 import { camera, envelopes, FIRE, inStep, opened } from './test-fixtures.ts';
 
 const POLYGON = { type: 'polygon' as const, coordinates: [{ lat: 37.5, lon: 127 }, { lat: 37.51, lon: 127 }, { lat: 37.51, lon: 127.01 }] };
@@ -45,12 +45,4 @@ test('a join answered with ops continues the state held; with a snapshot replace
   assert.equal(afterJoin(state, { kind: 'snapshot', view: snapshot, participants: [] }), snapshot);
   assert.equal(afterJoin(null, { kind: 'ops', viewId: 'view-1', ops: [], participants: [] }), RESYNC, 'ops with nothing held: ask for the whole view');
   assert.equal(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(5, [{ type: 'layout', layout: 1 }]), participants: [] }), RESYNC);
-});
-
-test('tiles re-resolved by the hub are taken at the version held, else a resync', () => {
-  const state = inStep(foldIn(opened(), envelopes(2, [{ type: 'tile.set', slot: 0, tile: { withheld: true } }])));
-  const tiles = state.tiles.map((tile, i) => (i === 0 ? { camera: camera('CAM-9') } : tile));
-  assert.deepEqual(inStep(retiled(state, { version: 2, tiles })).tiles[0], { camera: camera('CAM-9') }, 'the withheld tile plays once the grant reaches this participant');
-  assert.equal(retiled(state, { version: 3, tiles }), RESYNC);
-  assert.equal(retiled(state, { version: 1, tiles }), RESYNC);
 });

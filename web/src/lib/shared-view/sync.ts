@@ -1,11 +1,10 @@
 /**
  * Keeping a browser's copy of a shared view in step with the hub, as pure functions: ops are
  * folded in order with the same fold the hub uses (`$protocol/shared-view-fold.ts`); a gap in
- * the versions, or tiles re-resolved at a version this copy is not at, means "join again from
- * the version held" (`RESYNC`), never a guess.
+ * the versions means "join again from the version held" (`RESYNC`), never a guess.
  */
 import { applyOp, VersionGapError } from '$protocol/shared-view-fold.ts';
-import type { JoinViewResponse, TileView, ViewSnapshot, WireEnvelope } from '$protocol/shared-view.ts';
+import type { JoinViewResponse, ViewSnapshot, WireEnvelope } from '$protocol/shared-view.ts';
 
 export const RESYNC = 'resync' as const;
 export type Synced = ViewSnapshot | typeof RESYNC;
@@ -32,15 +31,6 @@ export function afterJoin(held: ViewSnapshot | null, answer: JoinViewResponse): 
   if (answer.kind === 'snapshot') return answer.view;
   if (!held || held.id !== answer.viewId) return RESYNC;
   return foldIn(held, answer.ops);
-}
-
-/**
- * `view:tiles`: what this participant may see changed, re-resolved by the hub at `version`.
- * Taken only when this copy is at that version; otherwise a resync brings both in step.
- */
-export function retiled(state: ViewSnapshot, event: { version: number; tiles: Array<TileView | null> }): Synced {
-  if (event.version !== state.version) return RESYNC;
-  return { ...state, tiles: event.tiles };
 }
 
 /** The version to resume from: what is held of this view, else nothing (a snapshot). */
