@@ -189,10 +189,18 @@ test('50 participants in one view: every change reaches all of them in order; ea
   const notOwner = await request(ofKind('fire')[0]!.socket, 'view:extend-grant', { viewId, agency: 'mapo-cctv' });
   assert.equal(notOwner.ok ? 'ok' : notOwner.error.code, 'VIEW_READ_ONLY');
 
-  // On the record: opened, joins, cameras pushed, the extension.
+  // The view ends with its incident, for everyone in it (강남 was uninvited above).
+  const ended = Promise.all([...ofKind('fire'), ...ofKind('welfare'), ...ofKind('wall')].map((m) => nextEvent(m.socket, 'view:ended')));
+  const closed = await t.api(`/api/incidents/${incident.json.incident.id}/close`, await t.token('fire'), {});
+  assert.equal(closed.status, 200, JSON.stringify(closed.json));
+  for (const [event] of await ended) assert.equal(event.reason.code, 'VIEW_CLOSED');
+  const gone = await request(owner.socket, 'view:join', { viewId });
+  assert.equal(gone.ok ? 'ok' : gone.error.code, 'VIEW_NOT_FOUND');
+
+  // On the record: opened, joins, cameras pushed, the extension, the end.
   await t.hub.auditWriter.flush();
-  const actions = t.hub.audit.query({ incidentId: incident.json.incident.id, limit: 500 }).entries.map((e) => e.action);
-  for (const action of ['share.opened', 'share.joined', 'share.camera', 'share.left', 'grant.extended', 'grant.issued'] as const) assert.ok(actions.includes(action), `audit has ${action}`);
+  const actions = t.hub.audit.query({ incidentId: incident.json.incident.id, limit: 1000 }).entries.map((e) => e.action);
+  for (const action of ['share.opened', 'share.joined', 'share.camera', 'share.left', 'grant.extended', 'grant.issued', 'share.closed'] as const) assert.ok(actions.includes(action), `audit has ${action}`);
   assert.equal(actions.filter((a) => a === 'share.camera').length, 2);
   for (const m of everyone) m.socket.disconnect();
 });
