@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { applyOp } from '../../server/protocol/shared-view-fold.ts';
-import type { ClientOpIn, JoinViewResponse, ViewSnapshot, WireEnvelope } from '../../server/protocol/shared-view.ts';
+import type { ClientOp, JoinViewResponse, ViewSnapshot, WireEnvelope } from '../../server/protocol/shared-view.ts';
 import { userClaims } from '../support/tokens.ts';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -72,7 +72,7 @@ async function join(m: Member, viewId: string, sinceVersion?: number): Promise<J
   return answer.data;
 }
 
-async function send(m: Member, viewId: string, op: ClientOpIn): Promise<WireEnvelope> {
+async function send(m: Member, viewId: string, op: ClientOp): Promise<WireEnvelope> {
   const answer = await request(m.socket, 'view:op', { viewId, baseVersion: m.view?.version ?? 0, op });
   assert.ok(answer.ok, `${m.name} ${op.type}: ${JSON.stringify(answer)}`);
   return answer.data.applied;
@@ -93,7 +93,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
   const owner = await member('fire', 'owner-119');
   const incident = await t.api('/api/incidents', await t.token('fire'), { type: '재난', location: SCENE, dispatch: false, nearest: 0 });
   assert.equal(incident.status, 201, JSON.stringify(incident.json));
-  const opened = await request(owner.socket, 'view:open', { title: '침수 대응', incidentId: incident.json.incident.id, invite: { agencies: ['gangnam-police', 'mapo-cctv', 'seoul-welfare'] } });
+  const opened = await request(owner.socket, 'view:open', { title: '침수 대응', incidentId: incident.json.incident.id, invite: { agencies: ['gangnam-police', 'mapo-cctv', 'seoul-welfare'], users: [] } });
   assert.ok(opened.ok, JSON.stringify(opened));
   owner.view = opened.data.view;
   const viewId = opened.data.view.id;
@@ -164,7 +164,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
   // 강남 is invited, so this one joins; uninvite the agency and it is refused like an unknown view.
   assert.ok(strangerJoin.ok);
   const removed = nextEvent(stranger, 'view:ended');
-  await send(owner, viewId, { type: 'uninvite', agencies: ['gangnam-police'] });
+  await send(owner, viewId, { type: 'uninvite', agencies: ['gangnam-police'], users: [] });
   assert.equal((await removed)[0].reason.code, 'VIEW_NOT_FOUND');
   const again = await request(stranger, 'view:join', { viewId });
   assert.equal(again.ok ? 'ok' : again.error.code, 'VIEW_NOT_FOUND');
@@ -208,7 +208,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
 test('a client that drops resumes from its version with the ops it missed; the view survives a hub restart and goes on from there', async () => {
   const owner = await member('fire', 'owner-r');
   const follower = await member('welfare', 'follower-r');
-  const opened = await request(owner.socket, 'view:open', { title: '태풍 대응', invite: { agencies: ['seoul-welfare'] } });
+  const opened = await request(owner.socket, 'view:open', { title: '태풍 대응', invite: { agencies: ['seoul-welfare'], users: [] } });
   assert.ok(opened.ok);
   owner.view = opened.data.view;
   const viewId = owner.view.id;
