@@ -235,8 +235,11 @@ export type ViewRequestOf<N extends ViewRequestName> = z.infer<(typeof viewReque
 
 export type JoinViewResponse =
   | { kind: 'snapshot'; view: ViewSnapshot; participants: Participant[] }
-  /** The ops after `sinceVersion`, in order, as this participant sees them. */
-  | { kind: 'ops'; viewId: string; ops: WireEnvelope[]; participants: Participant[] };
+  /**
+   * The ops after `sinceVersion`, in order, as this participant sees them; then `tiles`: every
+   * tile as their scope resolves it now (a grant may have begun or ended while they were away).
+   */
+  | { kind: 'ops'; viewId: string; ops: WireEnvelope[]; tiles: Array<TileView | null>; participants: Participant[] };
 
 export interface OpResponse {
   /** The op as applied (its version), as the sender sees it. */

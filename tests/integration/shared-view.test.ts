@@ -68,7 +68,10 @@ async function join(m: Member, viewId: string, sinceVersion?: number): Promise<J
   const answer = await request(m.socket, 'view:join', { viewId, ...(sinceVersion !== undefined ? { sinceVersion } : {}) });
   assert.ok(answer.ok, `${m.name}: ${JSON.stringify(answer)}`);
   if (answer.data.kind === 'snapshot') m.view = answer.data.view;
-  else fold(m, answer.data.ops);
+  else {
+    fold(m, answer.data.ops);
+    if (m.view) m.view = { ...m.view, tiles: answer.data.tiles };
+  }
   return answer.data;
 }
 
