@@ -2,16 +2,26 @@
  * The hub's authenticated HTTP API, as a CAD (dispatch) system, an auditor or a supervisor
  * calls it — with the same agency JWTs the browsers use. Every body is parsed with a schema.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Revocations } from './auth/revocations.ts';
 import { COST } from './budget.ts';
 import type { AuditLog } from './audit/log.ts';
 import type { AuditWriter } from './audit/writer.ts';
 import { auditResponse } from './audit/api.ts';
 import { prepareJson, type ApiReply, type ApiRoute } from './http.ts';
-import { incidentClosed, incidentNotFound, openIncidentSchema, type Incidents } from './incidents/incidents.ts';
+import { incidentClosed, incidentNotFound, type Incidents } from './incidents/incidents.ts';
 import { HubError } from './protocol/errors.ts';
 import type { Dispatch } from './protocol/dispatch.ts';
+import { nearestQuerySchema, routeQuerySchema, type NearestResponse } from './protocol/geo-requests.ts';
+import {
+  flagCongestionSchema,
+  incidentListQuerySchema,
+  openIncidentSchema,
+  startDispatchSchema,
+  type CloseIncidentResponse,
+  type IncidentListResponse,
+  type RenewGrantResponse
+} from './protocol/incident-requests.ts';
 import type { IncidentDetail, OpenIncidentResponse } from './protocol/incidents.ts';
 import { liftRequestSchema, revokeRequestSchema, type RevocationsResponse } from './protocol/revocations.ts';
 import type { Principal } from './auth/principal.ts';
@@ -33,15 +43,7 @@ export interface ApiDeps {
   dispatchChanged: (agency: string, incidentId: string) => void;
 }
 
-const point = { lat: z.coerce.number().min(-90).max(90), lon: z.coerce.number().min(-180).max(180) };
-const nearestQuery = z.object({ ...point, n: z.coerce.number().int().min(1).max(32).default(8) }).strict();
-const routeQuery = z.object({ ...point, kind: z.enum(['fire', 'police']).optional() }).strict();
 const query = (url: URL) => Object.fromEntries(url.searchParams);
-const dispatchBody = z.object({ kind: z.enum(['fire', 'police']).optional() }).strict();
-const congestionBody = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
-const listQuery = z
-  .object({ status: z.enum(['open', 'closed', 'all']).default('all'), limit: z.coerce.number().int().min(1).max(500).default(100) })
-  .strict();
 
 /** 119 rooms dispatch engines from fire stations; everyone else from police stations. */
 function stationKind(principal: Principal): 'fire' | 'police' {
@@ -129,7 +131,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'GET',
       path: /^\/api\/incidents$/,
-      handle: ({ principal, url }) => json(200, { incidents: incidents.list(principal.agency.id, parse(listQuery, query(url))) })
+      handle: ({ principal, url }) => json(200, { incidents: incidents.list(principal.agency.id, parse(incidentListQuerySchema, query(url))) } satisfies IncidentListResponse)
     },
     {
       method: 'GET',
@@ -153,12 +155,12 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'POST',
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/renew$`),
-      handle: ({ principal, params }) => json(200, { grant: incidents.renew(principal, params[0]!) })
+      handle: ({ principal, params }) => json(200, { grant: incidents.renew(principal, params[0]!) } satisfies RenewGrantResponse)
     },
     {
       method: 'POST',
       path: new RegExp(`^/api/incidents/${INCIDENT_ID}/close$`),
-      handle: ({ principal, params }) => json(200, { incident: incidents.close(principal, params[0]!) })
+      handle: ({ principal, params }) => json(200, { incident: incidents.close(principal, params[0]!) } satisfies CloseIncidentResponse)
     },
     {
       method: 'GET',
@@ -184,8 +186,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'GET',
       path: /^\/api\/geo\/nearest$/,
       handle: ({ principal, url }) => {
-        const { lat, lon, n } = parse(nearestQuery, query(url));
-        return json(200, { cameras: deps.geo.nearest(lat, lon, n, deps.visible(principal).includes) });
+        const { lat, lon, n } = parse(nearestQuerySchema, query(url));
+        return json(200, { cameras: deps.geo.nearest(lat, lon, n, deps.visible(principal).includes) } satisfies NearestResponse);
       }
     },
     {
@@ -193,7 +195,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       path: /^\/api\/geo\/route$/,
       cost: COST.compute,
       handle: ({ principal, url }) => {
-        const { lat, lon, kind } = parse(routeQuery, query(url));
+        const { lat, lon, kind } = parse(routeQuerySchema, query(url));
         return json(200, routed(() => deps.geo.dispatchRoute(kind ?? stationKind(principal), { lat, lon }, deps.visible(principal).includes)));
       }
     },
@@ -203,7 +205,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       cost: COST.compute,
       handle: ({ principal, params, body }) => {
         const incident = openIncidentOf(principal, params[0]!);
-        const { kind } = parse(dispatchBody, body ?? {});
+        const { kind } = parse(startDispatchSchema, body ?? {});
         return json(200, startDispatch(principal, incident.id, incident.location, kind));
       }
     },
@@ -213,7 +215,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       cost: COST.compute,
       handle: ({ principal, params, body }) => {
         const incident = openIncidentOf(principal, params[0]!);
-        const at = parse(congestionBody, body);
+        const at = parse(flagCongestionSchema, body);
         const dispatch = routed(() => deps.geo.flagCongestion(incident.id, at, deps.visible(principal).includes));
         if (!dispatch) throw new HubError('NOT_FOUND', '먼저 출동 경로를 요청하세요 (start the dispatch first)');
         deps.dispatchChanged(incident.agency, incident.id);

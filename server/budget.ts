@@ -5,8 +5,7 @@
  * at once, before any work. Token buckets with an injectable clock.
  */
 import type { Principal } from './auth/principal.ts';
-import { DEFAULT_PAGE } from './cameras/directory.ts';
-import type { RequestName, RequestOf } from './protocol/schemas.ts';
+import { DEFAULT_PAGE, type RequestName, type RequestOf } from './protocol/schemas.ts';
 
 export interface Rate {
   /** Cost units refilled per second (one unit ≈ one cheap request). */

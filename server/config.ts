@@ -150,9 +150,11 @@ export const configSchema = z
       .object({
         snapshotEvery: z.number().int().min(1).default(100),
         snapshotAfterMs: z.number().int().min(10).default(5000),
-        resumeOps: z.number().int().min(0).default(500)
+        resumeOps: z.number().int().min(0).default(500),
+        /** Views one person may hold open at once. */
+        maxOpenPerUser: z.number().int().min(1).default(20)
       })
-      .default({ snapshotEvery: 100, snapshotAfterMs: 5000, resumeOps: 500 }),
+      .default({ snapshotEvery: 100, snapshotAfterMs: 5000, resumeOps: 500, maxOpenPerUser: 20 }),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */

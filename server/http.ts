@@ -182,6 +182,8 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
     const match = route.path.exec(url.pathname);
     if (!match || route.method !== req.method) continue;
     const principal = await options.authenticate(bearer(req));
+    // A room's big screen reads (its map); it opens, approves or changes nothing.
+    if (principal.role === 'wall' && req.method !== 'GET') throw new HubError('FORBIDDEN', '대형 화면 기기는 보기만 합니다 (a wall device is read-only)');
     if (!options.budget.spend(principal, route.cost ?? COST.request)) throw new HubError('RATE_LIMITED', '요청이 너무 많습니다 (too many requests)');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = await route.handle({ principal, params: match.slice(1), body, url });

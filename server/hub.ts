@@ -358,7 +358,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       maxPayloadBytes: config.signaling.maxPayloadBytes,
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
-      domains: [sharedViewDomain(sharedViews)]
+      views: sharedViewDomain(sharedViews)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

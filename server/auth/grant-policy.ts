@@ -10,12 +10,9 @@
 import { z } from 'zod';
 import { HubError } from '../protocol/errors.ts';
 import { PURPOSES, type Purpose } from '../protocol/events.ts';
-import { INCIDENT_TYPE_CODES, INCIDENT_TYPES, type IncidentType } from '../protocol/incidents.ts';
+import { incidentTypeSchema } from '../protocol/incident-requests.ts';
+import type { IncidentType } from '../protocol/incidents.ts';
 import { CITY_WIDE, type Principal } from './principal.ts';
-
-const typeCodes = Object.keys(INCIDENT_TYPE_CODES) as Array<keyof typeof INCIDENT_TYPE_CODES>;
-/** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing). */
-export const incidentTypeSchema = z.enum(INCIDENT_TYPES).or(z.enum(typeCodes).transform((code) => INCIDENT_TYPE_CODES[code]));
 
 /** The bounds a grant is opened within. */
 export const grantRulesSchema = z

@@ -50,8 +50,6 @@ export interface PositionSet {
   has(position: number): boolean;
 }
 
-export const DEFAULT_PAGE = 200;
-export const MAX_PAGE = 500;
 /** Searches whose answers are kept (the newest; an answer is at most 4 bytes per camera). */
 const KEPT_SEARCHES = 32;
 /** Between fields and between cameras: a query holding it matches nothing, so no match spans two. */

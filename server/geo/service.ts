@@ -15,7 +15,7 @@ import { seoulDistrictSet, type DistrictSet } from './districts.ts';
 import { SYNTHETIC_ATTRIBUTION, crossesHan, generateRoads, type RoadsCollection } from './synthetic-roads/generate.ts';
 import { placeStations, StationDirectory, type Station } from './synthetic-roads/stations.ts';
 import type { CameraOnMap, Dispatch, FlaggedSegment, NearCamera, RouteAnswer } from '../protocol/dispatch.ts';
-import type { MapCameras, MapLayers } from '../protocol/map.ts';
+import type { DistrictsGeoJson, MapCameras, MapLayers } from '../protocol/map.ts';
 import { hanRiver } from './synthetic-roads/river.ts';
 
 export type CameraFilter = (camera: RegistryCamera) => boolean;
@@ -87,7 +87,7 @@ export class GeoService {
     return `synthetic-${seoul ? 'seoul' : this.#region.codes.join('+')}/seed-${this.#seed}`;
   }
 
-  districtsGeoJson(): { type: 'FeatureCollection'; features: unknown[] } {
+  districtsGeoJson(): DistrictsGeoJson {
     return {
       type: 'FeatureCollection',
       features: this.#region.districts.map((d) => ({

@@ -7,38 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { z } from 'zod';
-import { incidentTypeSchema, type GrantPolicy } from '../auth/grant-policy.ts';
+import type { GrantPolicy } from '../auth/grant-policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Grant } from '../auth/scope.ts';
 import type { Db } from '../db.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
 import type { Purpose } from '../protocol/events.ts';
 import type { GrantRecord } from '../protocol/grants.ts';
+import type { OpenIncident } from '../protocol/incident-requests.ts';
 import type { Incident, IncidentStatus } from '../protocol/incidents.ts';
 import { Grants } from './grants.ts';
 
 export { INCIDENT_TYPES, type Incident } from '../protocol/incidents.ts';
-
-/** What a reporting room or its CAD system sends to open an incident; the agency comes from the token. */
-export const openIncidentSchema = z
-  .object({
-    /** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing). */
-    type: incidentTypeSchema,
-    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
-    address: z.string().max(200).optional(),
-    description: z.string().max(2000).optional(),
-    /** The CAD system's own incident id. */
-    externalRef: z.string().min(1).max(64).optional(),
-    radiusM: z.number().min(50).max(5000).optional(),
-    /** Start the dispatch route at once (default: yes for dispatch-112 / dispatch-119 tokens). */
-    dispatch: z.boolean().optional(),
-    /** How many of the nearest in-scope cameras the answer carries (default 8; 0 for none). */
-    nearest: z.number().int().min(0).max(32).optional()
-  })
-  .strict();
-
-export type OpenIncident = z.infer<typeof openIncidentSchema>;
 
 /** Purposes for which an incident may be opened at all. */
 const EMERGENCY_PURPOSES: ReadonlySet<Purpose> = new Set(['emergency-112', 'dispatch-112', 'dispatch-119', 'disaster', 'vulnerable-person']);

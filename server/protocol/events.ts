@@ -9,6 +9,7 @@ import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
 import type { ViewClientEvents, ViewServerEvents } from './shared-view.ts';
+import type { RequestName, RequestOf } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type Ack<T> = (result: Result<T>) => void;
@@ -41,16 +42,8 @@ export interface CameraInfo {
   state: CameraState;
 }
 
-export interface CameraListRequest {
-  /** Only this 구 (its code, e.g. "11680"). */
-  district?: string;
-  /** Search by name (Korean or English; the name holds the short address) or id. */
-  query?: string;
-  /** Default 0. */
-  offset?: number;
-  /** Default 200, at most 500. */
-  limit?: number;
-}
+/** A page of cameras (see `cameras:list`); every request type is its schema's (`schemas.ts`). */
+export type CameraListRequest = RequestOf<'cameras:list'>;
 
 export interface CameraListResponse {
   /** Every camera this session may see. */
@@ -105,11 +98,10 @@ export interface ConsumerOptions {
  * ends with INCIDENT_CLOSED when the incident closes. The agency's scope applies all the same.
  * Without it (monitor tiles), a plain view.
  */
-export interface WatchRequest {
-  cameraId: string;
+export type WatchRequest = Omit<RequestOf<'camera:watch'>, 'rtpCapabilities'> & {
+  /** The device's own, as mediasoup types them (codec parameters `unknown`); the schema narrows them. */
   rtpCapabilities: ms.RtpCapabilities;
-  incidentId?: string;
-}
+};
 
 export interface WatchResponse {
   cameraId: string;
@@ -125,10 +117,7 @@ export interface WatchResponse {
  * (before live video's first frame, or while the camera is offline). Allowed and recorded
  * exactly like a watch (`view.still` in the audit).
  */
-export interface StillRequest {
-  cameraId: string;
-  incidentId?: string;
-}
+export type StillRequest = RequestOf<'camera:still'>;
 
 export interface StillResponse {
   cameraId: string;
@@ -163,34 +152,37 @@ export interface ConsumerClosedEvent {
 
 export interface ClientToServerEvents extends ViewClientEvents {
   /** First request of a session: who am I, and what can the hub's routers send. */
-  'media:join': (req: Record<string, never>, ack: Ack<JoinResponse>) => void;
+  'media:join': (req: RequestOf<'media:join'>, ack: Ack<JoinResponse>) => void;
   /**
    * One page of the cameras in scope (landmarks first), optionally one 구 and/or a search; with
    * the scope's total and counts per 구. Never the whole registry at once (limit ≤ 500).
    */
   'cameras:list': (req: CameraListRequest, ack: Ack<CameraListResponse>) => void;
   /** Named cameras (deep-linked tiles), at most 64; those out of scope or unknown are left out. */
-  'cameras:get': (req: { ids: string[] }, ack: Ack<{ cameras: CameraInfo[] }>) => void;
+  'cameras:get': (req: RequestOf<'cameras:get'>, ack: Ack<{ cameras: CameraInfo[] }>) => void;
   /** One receive transport per session; the hub picks its router. */
-  'transport:create': (req: Record<string, never>, ack: Ack<TransportOptions>) => void;
-  'transport:connect': (req: { transportId: string; dtlsParameters: ms.DtlsParameters }, ack: Ack<Record<string, never>>) => void;
+  'transport:create': (req: RequestOf<'transport:create'>, ack: Ack<TransportOptions>) => void;
+  'transport:connect': (req: RequestOf<'transport:connect'>, ack: Ack<Record<string, never>>) => void;
   /**
    * Subscribe to a camera. Pictures arrive as `camera:consumer` whenever the camera's stream
    * (re)starts; the subscription lives until `camera:unwatch`, a refusal, the end of the
    * incident it is for (WatchRequest.incidentId) or the session's end.
    */
   'camera:watch': (req: WatchRequest, ack: Ack<WatchResponse>) => void;
-  'camera:unwatch': (req: { cameraId: string }, ack: Ack<Record<string, never>>) => void;
+  'camera:unwatch': (req: RequestOf<'camera:unwatch'>, ack: Ack<Record<string, never>>) => void;
   /** The camera's latest keyframe as a still (see StillResponse); checked and audited like a watch. */
   'camera:still': (req: StillRequest, ack: Ack<StillResponse>) => void;
   /** Consumers start paused, so no packet is lost before the browser is ready. */
-  'consumer:resume': (req: { consumerId: string }, ack: Ack<Record<string, never>>) => void;
+  'consumer:resume': (req: RequestOf<'consumer:resume'>, ack: Ack<Record<string, never>>) => void;
   /**
    * Hands over a fresh token before the current one expires, without dropping video. It must
    * be for the same subject and agency; views the new token no longer allows are closed.
    */
-  'session:refresh': (req: { token: string }, ack: Ack<{ expiresAt: number }>) => void;
+  'session:refresh': (req: RequestOf<'session:refresh'>, ack: Ack<{ expiresAt: number }>) => void;
 }
+
+/** What the hub answers to a request: the type its ack carries. */
+export type ResponseOf<N extends RequestName> = Parameters<ClientToServerEvents[N]>[1] extends Ack<infer T> ? T : never;
 
 export interface ServerToClientEvents extends ViewServerEvents {
   'camera:state': (event: CameraStateEvent) => void;

@@ -26,6 +26,12 @@ export interface MapStation {
   lon: number;
 }
 
+/** `GET /api/geo/districts`: the city's 구 as GeoJSON features (properties: code, name, nameEn). */
+export interface DistrictsGeoJson {
+  type: 'FeatureCollection';
+  features: unknown[];
+}
+
 /** Base layers: the same for every caller (no camera in them), so the hub builds them once. */
 export interface MapLayers {
   /** Road ways as [lon, lat] lines with their OSM class, name and one-way flag. */

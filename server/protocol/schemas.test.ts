@@ -1,6 +1,43 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { requestSchemas } from './schemas.ts';
+import type { ClientToServerEvents, WatchRequest } from './events.ts';
+import { requestSchemas, type RequestName, type RequestOf } from './schemas.ts';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type WireRequest<N extends RequestName> = Parameters<ClientToServerEvents[N]>[0];
+
+/**
+ * Checked by the type-checker: a `false` here does not compile. The event map names exactly the
+ * requests that have a schema, and each request is sent as its schema types it — but for the
+ * browser's RTP capabilities, which mediasoup types more loosely than the schema admits (and
+ * mediasoup validates again what the schema let through).
+ */
+const contract: { [N in Exclude<RequestName, 'camera:watch'>]: Equal<WireRequest<N>, RequestOf<N>> } & {
+  events: Equal<keyof ClientToServerEvents, RequestName>;
+  watch: Equal<Omit<WatchRequest, 'rtpCapabilities'>, Omit<RequestOf<'camera:watch'>, 'rtpCapabilities'>>;
+} = {
+  events: true,
+  watch: true,
+  'media:join': true,
+  'cameras:list': true,
+  'cameras:get': true,
+  'transport:create': true,
+  'transport:connect': true,
+  'camera:unwatch': true,
+  'camera:still': true,
+  'consumer:resume': true,
+  'session:refresh': true,
+  'view:open': true,
+  'view:join': true,
+  'view:op': true,
+  'view:leave': true,
+  'view:list': true,
+  'view:extend-grant': true
+};
+
+test('the event map and the schemas describe the same requests', () => {
+  assert.deepEqual(Object.keys(contract).filter((key) => key in requestSchemas).sort(), Object.keys(requestSchemas).filter((name) => name !== 'camera:watch').sort());
+});
 
 test('empty requests accept only an empty object', () => {
   assert.equal(requestSchemas['media:join'].safeParse({}).success, true);

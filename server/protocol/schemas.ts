@@ -4,8 +4,11 @@
  * outer shape and size are checked here.
  */
 import { z } from 'zod';
-import { MAX_PAGE } from '../cameras/directory.ts';
 import { viewRequestSchemas } from './shared-view.ts';
+
+/** cameras:list pages: the default size and the most one request may ask for. */
+export const DEFAULT_PAGE = 200;
+export const MAX_PAGE = 500;
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/);
 const uuid = z.uuid();
@@ -50,9 +53,13 @@ export const requestSchemas = {
   'media:join': empty,
   'cameras:list': z
     .object({
+      /** Only this 구 (its code, e.g. "11680"). */
       district: z.string().min(1).max(16).regex(/^[A-Za-z0-9_-]+$/).optional(),
+      /** Search by name (Korean or English; the name holds the short address) or id. */
       query: z.string().max(100).optional(),
+      /** Default 0. */
       offset: z.number().int().min(0).max(1_000_000).optional(),
+      /** Default DEFAULT_PAGE, at most MAX_PAGE. */
       limit: z.number().int().min(1).max(MAX_PAGE).optional()
     })
     .strict(),
@@ -70,4 +77,5 @@ export const requestSchemas = {
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
+/** A request as the hub's handlers receive it: the schema's output, the only request type there is. */
 export type RequestOf<N extends RequestName> = z.infer<(typeof requestSchemas)[N]>;

@@ -37,7 +37,7 @@ const lon = z.number().min(-180).max(180);
 const point = z.object({ lat, lon }).strict();
 const layoutSchema = z.literal(VIEW_LAYOUTS);
 const annotationId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
-const agencyList = z.array(z.string().min(1).max(64)).max(32).default([]);
+const agencyList = z.array(z.string().min(1).max(64)).max(32);
 
 export const geometrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('point'), coordinates: point }).strict(),
@@ -91,15 +91,13 @@ export const clientOpSchema = z.discriminatedUnion('type', [
   /** Owner only. */
   z.object({ type: z.literal('rights'), edit: z.enum(EDIT_RIGHTS) }).strict(),
   /** Owner only. */
-  z.object({ type: z.literal('invite'), agencies: agencyList, users: z.array(userRefSchema).max(64).default([]) }).strict(),
+  inviteSchema.extend({ type: z.literal('invite') }),
   /** Owner only; those removed leave the view at once (`view:ended`). */
-  z.object({ type: z.literal('uninvite'), agencies: agencyList, users: z.array(userRefSchema).max(64).default([]) }).strict(),
+  inviteSchema.extend({ type: z.literal('uninvite') }),
   /** Owner only. */
   z.object({ type: z.literal('close') }).strict()
 ]);
 export type ClientOp = z.infer<typeof clientOpSchema>;
-/** A client op as sent (invite/uninvite lists may be left out). */
-export type ClientOpIn = z.input<typeof clientOpSchema>;
 export type ClientOpType = ClientOp['type'];
 
 /** A participant as the invitation list holds them (no display name: invitations name people by agency + subject). */
@@ -215,8 +213,7 @@ export const viewRequestSchemas = {
     .object({
       title: text(80),
       incidentId: id.optional(),
-      invite: inviteSchema.optional(),
-      layout: layoutSchema.optional()
+      invite: inviteSchema.optional()
     })
     .strict(),
   /**
@@ -235,13 +232,14 @@ export const viewRequestSchemas = {
 
 export type ViewRequestName = keyof typeof viewRequestSchemas;
 export type ViewRequestOf<N extends ViewRequestName> = z.infer<(typeof viewRequestSchemas)[N]>;
-/** What a client sends (defaults not yet filled in). */
-export type ViewRequestIn<N extends ViewRequestName> = z.input<(typeof viewRequestSchemas)[N]>;
 
 export type JoinViewResponse =
   | { kind: 'snapshot'; view: ViewSnapshot; participants: Participant[] }
-  /** The ops after `sinceVersion`, in order, as this participant sees them. */
-  | { kind: 'ops'; viewId: string; ops: WireEnvelope[]; participants: Participant[] };
+  /**
+   * The ops after `sinceVersion`, in order, as this participant sees them; then `tiles`: every
+   * tile as their scope resolves it now (a grant may have begun or ended while they were away).
+   */
+  | { kind: 'ops'; viewId: string; ops: WireEnvelope[]; tiles: Array<TileView | null>; participants: Participant[] };
 
 export interface OpResponse {
   /** The op as applied (its version), as the sender sees it. */
@@ -253,12 +251,12 @@ export interface ExtendGrantResponse {
 }
 
 export interface ViewClientEvents {
-  'view:open': (req: ViewRequestIn<'view:open'>, ack: Ack<{ view: ViewSnapshot }>) => void;
-  'view:join': (req: ViewRequestIn<'view:join'>, ack: Ack<JoinViewResponse>) => void;
-  'view:op': (req: ViewRequestIn<'view:op'>, ack: Ack<OpResponse>) => void;
-  'view:leave': (req: ViewRequestIn<'view:leave'>, ack: Ack<Record<string, never>>) => void;
-  'view:list': (req: ViewRequestIn<'view:list'>, ack: Ack<{ views: ViewSummary[] }>) => void;
-  'view:extend-grant': (req: ViewRequestIn<'view:extend-grant'>, ack: Ack<ExtendGrantResponse>) => void;
+  'view:open': (req: ViewRequestOf<'view:open'>, ack: Ack<{ view: ViewSnapshot }>) => void;
+  'view:join': (req: ViewRequestOf<'view:join'>, ack: Ack<JoinViewResponse>) => void;
+  'view:op': (req: ViewRequestOf<'view:op'>, ack: Ack<OpResponse>) => void;
+  'view:leave': (req: ViewRequestOf<'view:leave'>, ack: Ack<Record<string, never>>) => void;
+  'view:list': (req: ViewRequestOf<'view:list'>, ack: Ack<{ views: ViewSummary[] }>) => void;
+  'view:extend-grant': (req: ViewRequestOf<'view:extend-grant'>, ack: Ack<ExtendGrantResponse>) => void;
 }
 
 export interface ViewServerEvents {

@@ -151,7 +151,7 @@ test('rights: owner, presenter, everyone; owner-only controls; walls never edit;
   assert.deepEqual(rightsOf(view.state, wall), { content: false, map: false, owner: false });
   view.refused(welfare, { type: 'tile.set', slot: 0, cameraId: 'CAM-SECRET' }, 'CAMERA_OUT_OF_SCOPE');
   // Uninviting the presenter's agency hands presenting back to the owner.
-  view.send(owner, { type: 'uninvite', agencies: ['seoul-119'] });
+  view.send(owner, { type: 'uninvite', agencies: ['seoul-119'], users: [] });
   assert.deepEqual(view.state.presenter, { subject: 'kim', agency: 'seoul-disaster', name: '김 상황관리' });
   view.send(owner, { type: 'close' });
   assert.equal(view.state.status, 'closed');

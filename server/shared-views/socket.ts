@@ -4,12 +4,12 @@
  * and the publish path views send through: Socket.IO rooms, which an adapter can carry between
  * hubs later.
  */
-import type { HubIo, SessionDomain } from '../signaling/server.ts';
+import type { HubIo, ViewDomain } from '../signaling/server.ts';
 import type { ViewPublisher, ViewSession } from './view.ts';
 import type { SharedViews } from './views.ts';
 
-export function sharedViewDomain(views: SharedViews): SessionDomain {
-  return ({ socket, principal, clientAddress, handle }) => {
+export function sharedViewDomain(views: SharedViews): ViewDomain {
+  return ({ socket, principal, clientAddress }) => {
     const session: ViewSession = {
       id: socket.id,
       principal,
@@ -18,13 +18,17 @@ export function sharedViewDomain(views: SharedViews): SessionDomain {
       exit: (room) => void socket.leave(room),
       emit: (event, ...args) => socket.emit(event, ...args)
     };
-    handle('view:open', (req) => views.open(session, req));
-    handle('view:join', (req) => views.join(session, req));
-    handle('view:op', (req) => views.change(session, req));
-    handle('view:leave', (req) => views.leave(session, req));
-    handle('view:list', () => ({ views: views.list(principal()) }));
-    handle('view:extend-grant', (req) => views.extendGrant(session, req));
-    return { close: () => views.sessionEnded(session) };
+    return {
+      handlers: {
+        'view:open': (req) => views.open(session, req),
+        'view:join': (req) => views.join(session, req),
+        'view:op': (req) => views.change(session, req),
+        'view:leave': (req) => views.leave(session, req),
+        'view:list': () => ({ views: views.list(principal()) }),
+        'view:extend-grant': (req) => views.extendGrant(session, req)
+      },
+      close: () => views.sessionEnded(session)
+    };
   };
 }
 

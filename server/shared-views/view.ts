@@ -134,7 +134,7 @@ export class SharedView {
     const behind = sinceVersion === undefined ? Infinity : this.#state.version - sinceVersion;
     if (behind >= 0 && behind <= this.#deps.resumeOps) {
       const ops = this.#deps.store.opsAfter(this.id, sinceVersion!, behind).map((envelope) => this.#wire(envelope, principal));
-      return { kind: 'ops', viewId: this.id, ops, participants };
+      return { kind: 'ops', viewId: this.id, ops, tiles: this.snapshotFor(principal).tiles, participants };
     }
     return { kind: 'snapshot', view: this.snapshotFor(principal), participants };
   }

@@ -19,6 +19,7 @@ export interface SharedViewsDeps extends SharedViewDeps {
   grantPolicy: GrantPolicy;
   /** Whether the hub has a policy for this agency. */
   agencyKnown(agency: string): boolean;
+  maxOpenPerUser: number;
 }
 
 const notFound = () => new HubError('VIEW_NOT_FOUND', '상황 공유를 찾을 수 없습니다 (no such shared view, or not invited)');
@@ -41,6 +42,8 @@ export class SharedViews {
   open(session: ViewSession, request: ViewRequestOf<'view:open'>): { view: ViewSnapshot } {
     const principal = session.principal();
     if (principal.role !== 'operator' && principal.role !== 'supervisor') throw new HubError('FORBIDDEN', '운영자만 상황 공유를 열 수 있습니다 (operators only)');
+    const owned = [...this.#views.values()].filter((v) => v.open && v.state.owner.subject === principal.subject && v.state.owner.agency === principal.agency.id).length;
+    if (owned >= this.#deps.maxOpenPerUser) throw new HubError('RATE_LIMITED', `열어 둔 상황 공유가 이미 ${owned}개입니다 (${owned} shared views already open)`);
     let incidentId: string | null = null;
     if (request.incidentId !== undefined) {
       const incident = this.#deps.incidents.visibleTo(principal.agency.id, request.incidentId);

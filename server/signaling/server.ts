@@ -13,10 +13,11 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
 import type { Dispatch } from '../protocol/dispatch.ts';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../protocol/events.ts';
+import type { Ack, ClientToServerEvents, ResponseOf, Result, ServerToClientEvents } from '../protocol/events.ts';
 import type { GrantsChangedEvent } from '../protocol/grants.ts';
 import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
+import type { ViewRequestName } from '../protocol/shared-view.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
@@ -36,16 +37,18 @@ interface Session {
 
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** One session as a domain beside the viewer sees it (e.g. shared views): its socket, who it is now, and where it registers its handlers. */
+/** A request's handler: the parsed request in, its ack's type out. */
+export type Handler<N extends RequestName> = (req: RequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
+
+/** One session as the shared views see it: its socket and who it is now. */
 export interface DomainSession {
   socket: HubSocket;
   principal(): Principal;
   clientAddress: string;
-  handle<N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown): void;
 }
 
-/** Attaches a domain's handlers to a new session; `close()` runs when the session ends. */
-export type SessionDomain = (session: DomainSession) => { close(): void };
+/** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
+export type ViewDomain = (session: DomainSession) => { handlers: { [N in ViewRequestName]: Handler<N> }; close(): void };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -71,8 +74,8 @@ export interface SignalingOptions {
   maxSessionsPerUser: number;
   /** A session that has not sent media:join by then is closed. */
   joinTimeoutMs: number;
-  /** Other domains' requests, through the same edge (schemas, rate, budget, typed errors). */
-  domains?: readonly SessionDomain[];
+  /** The shared views' requests (server/shared-views/socket.ts), through the same edge (schemas, rate, budget, typed errors). */
+  views: ViewDomain;
 }
 
 export interface Signaling {
@@ -217,86 +220,79 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
-    const answer = async (name: string, args: unknown[], handler: ((req: never) => unknown) | undefined) => {
+    const views = options.views({ socket, principal: () => viewer.principal, clientAddress });
+    // Every request event has its handler (a missing one does not compile), answering its ack's type.
+    const handlers: { [N in RequestName]: Handler<N> } = {
+      ...views.handlers,
+      // Synchronous on purpose: the web client sends transport:create right behind the join,
+      // before its answer, and relies on this socket's requests being handled in order.
+      'media:join': () => {
+        joined = true;
+        clearTimeout(joinTimer);
+        return viewer.join();
+      },
+      'cameras:list': (req) => viewer.listCameras(req),
+      'cameras:get': (req) => ({ cameras: viewer.getCameras(req) }),
+      'transport:create': () => viewer.createTransport(),
+      'transport:connect': (req) => viewer.connectTransport(req),
+      'camera:watch': (req) => viewer.watch(req),
+      'camera:unwatch': (req) => viewer.unwatch(req),
+      'camera:still': (req) => viewer.still(req),
+      'consumer:resume': (req) => viewer.resume(req),
+      'session:refresh': async ({ token }) => {
+        const next = await options.verify(token);
+        if (ended) throw new HubError('SHUTTING_DOWN', '세션이 이미 끝났습니다 (session already ended)');
+        const current = viewer.principal;
+        if (next.subject !== current.subject || next.agency.id !== current.agency.id || next.issuer !== current.issuer) {
+          throw new HubError('AUTH_INVALID_TOKEN', '같은 사용자의 토큰이 아닙니다 (token is for another user)');
+        }
+        session.token = token;
+        viewer.refresh(next);
+        refreshExpiry();
+        return { expiresAt: next.expiresAt };
+      }
+    };
+
+    /** A known request, parsed, within budget, handled: its result as the ack carries it. */
+    const run = async <N extends RequestName>(name: N, payload: unknown): Promise<Result<ResponseOf<N>>> => {
+      const parsed = requestSchemas[name].safeParse(payload);
+      if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
+      const request = parsed.data as RequestOf<N>;
+      // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
+      const cost = requestCost(name, request);
+      if (!options.budget.spend(viewer.principal, cost)) return { ok: false, error: RATE_LIMITED };
+      try {
+        const work = () => handlers[name](request);
+        return { ok: true, data: await (cost >= COST.search ? inLane(userKey(viewer.principal), work) : work()) };
+      } catch (error) {
+        return { ok: false, error: toWire(error, log) };
+      }
+    };
+
+    // One entry point for every event, known or not, so nothing a client sends goes unanswered.
+    socket.onAny(async (event: unknown, ...args: unknown[]) => {
+      const name = typeof event === 'string' && Object.hasOwn(requestSchemas, event) ? (event as RequestName) : undefined;
+      const label = name ?? 'unknown';
       // The ack is whatever function came last; a call without one gets no answer (nothing to answer to).
       const ack = args.at(-1);
       if (typeof ack !== 'function') {
-        metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: handler ? name : 'unknown', outcome: 'NO_ACK' });
+        metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: label, outcome: 'NO_ACK' });
         return;
       }
-      const payload = args.length >= 2 ? args[0] : undefined;
-      let result: Result<unknown>;
-      if (!allow()) {
-        result = { ok: false, error: RATE_LIMITED };
-      } else if (!handler) {
-        result = { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
-      } else {
-        const parsed = requestSchemas[name as RequestName].safeParse(payload);
-        const cost = parsed.success ? requestCost(name as RequestName, parsed.data as never) : 0;
-        if (!parsed.success) {
-          result = { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
-        } else if (!options.budget.spend(viewer.principal, cost)) {
-          // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
-          result = { ok: false, error: RATE_LIMITED };
-        } else {
-          try {
-            const work = () => handler(parsed.data as never);
-            result = { ok: true, data: await (cost >= COST.search ? inLane(userKey(viewer.principal), work) : work()) };
-          } catch (error) {
-            result = { ok: false, error: toWire(error, log) };
-          }
-        }
-      }
-      metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', {
-        event: handler ? name : 'unknown',
-        outcome: result.ok ? 'ok' : result.error.code
-      });
-      if (socket.connected) (ack as (result: Result<unknown>) => void)(result);
-    };
-    const handlers = new Map<string, (req: never) => unknown>();
-    const handle = <N extends RequestName>(name: N, handler: (req: RequestOf<N>) => unknown) => {
-      handlers.set(name, handler as (req: never) => unknown);
-    };
-    // One entry point for every event, known or not, so nothing a client sends goes unanswered.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const known = typeof event === 'string' ? handlers.get(event) : undefined;
-      void answer(typeof event === 'string' ? event.slice(0, 64) : 'unknown', args, known);
+      const result: Result<unknown> = !allow()
+        ? { ok: false, error: RATE_LIMITED }
+        : name
+          ? await run(name, args.length >= 2 ? args[0] : undefined)
+          : { ok: false, error: { code: 'BAD_REQUEST', message: '알 수 없는 요청입니다 (unknown event)' } };
+      metrics.inc('gth_requests_total', 'Signaling requests by event and outcome', { event: label, outcome: result.ok ? 'ok' : result.error.code });
+      if (socket.connected) (ack as Ack<unknown>)(result);
     });
-
-    // Synchronous on purpose: the web client sends transport:create right behind the join,
-    // before its answer, and relies on this socket's requests being handled in order.
-    handle('media:join', () => {
-      joined = true;
-      clearTimeout(joinTimer);
-      return viewer.join();
-    });
-    handle('cameras:list', (req) => viewer.listCameras(req));
-    handle('cameras:get', (req) => ({ cameras: viewer.getCameras(req) }));
-    handle('transport:create', () => viewer.createTransport());
-    handle('transport:connect', (req) => viewer.connectTransport(req));
-    handle('camera:watch', (req) => viewer.watch(req));
-    handle('camera:unwatch', (req) => viewer.unwatch(req));
-    handle('camera:still', (req) => viewer.still(req));
-    handle('consumer:resume', (req) => viewer.resume(req));
-    handle('session:refresh', async ({ token }) => {
-      const next = await options.verify(token);
-      if (ended) throw new HubError('SHUTTING_DOWN', '세션이 이미 끝났습니다 (session already ended)');
-      const current = viewer.principal;
-      if (next.subject !== current.subject || next.agency.id !== current.agency.id || next.issuer !== current.issuer) {
-        throw new HubError('AUTH_INVALID_TOKEN', '같은 사용자의 토큰이 아닙니다 (token is for another user)');
-      }
-      session.token = token;
-      viewer.refresh(next);
-      refreshExpiry();
-      return { expiresAt: next.expiresAt };
-    });
-    const domains = (options.domains ?? []).map((attach) => attach({ socket, principal: () => viewer.principal, clientAddress, handle }));
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
       clearTimeout(joinTimer);
       viewer.close();
-      for (const domain of domains) domain.close();
+      views.close();
       if (!ended) audit({ action: 'session.end', outcome: 'info', ...who(), detail: { reason } });
       ended = true;
       sessions.delete(session);

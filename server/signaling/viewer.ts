@@ -1,7 +1,8 @@
 /**
- * One signed-in browser session: its receive transport, its camera subscriptions and their
- * consumers. The Viewer owns all of them and close() ends them all; it never holds the socket,
- * only a typed `send` function, so it can be driven and tested without Socket.IO.
+ * One signed-in browser session: who it is, what it may see (authorisation and listing), and its
+ * camera subscriptions, each authorised and audited here. The pictures themselves — transport,
+ * consumers, router lease — belong to its one ViewerMedia, which close() closes. It never holds
+ * the socket, only a typed `send` function, so it can be driven and tested without Socket.IO.
  */
 import type { types as ms } from 'mediasoup';
 import type { AgencyPolicies } from '../auth/policy.ts';
@@ -11,24 +12,13 @@ import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
-import { DEFAULT_PAGE, type CameraDirectory } from '../cameras/directory.ts';
+import type { CameraDirectory } from '../cameras/directory.ts';
 import type { VisibleSet } from '../cameras/scope-index.ts';
-import type {
-  CameraInfo,
-  CameraListResponse,
-  JoinResponse,
-  MediaPath,
-  ServerToClientEvents,
-  StillResponse,
-  TransportOptions,
-  WatchResponse
-} from '../protocol/events.ts';
-import type { RequestOf } from '../protocol/schemas.ts';
-import type { CameraStream, TranscodeLease } from '../../media/camera-stream.ts';
-import type { CameraStreams, StreamLease } from '../../media/camera-streams.ts';
+import type { CameraInfo, CameraListResponse, JoinResponse, StillResponse, TransportOptions, WatchResponse } from '../protocol/events.ts';
+import { DEFAULT_PAGE, type RequestOf } from '../protocol/schemas.ts';
+import type { CameraStreams } from '../../media/camera-streams.ts';
 import type { WorkerPool } from '../../media/workers.ts';
-
-export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
+import { unsupportedCodec, ViewerMedia, type Send } from './viewer-media.ts';
 
 /** Where views are recorded. append() resolves once the record is durable, rejects when it cannot be written: the view is then refused. */
 export interface AuditSink {
@@ -61,22 +51,13 @@ export interface ViewerDeps {
   send: Send;
 }
 
+/** An open view: why it is allowed and what its audit records carry; its picture is the media's. */
 interface Watch {
   camera: RegistryCamera;
-  lease: StreamLease;
   decision: Extract<ViewDecision, { allowed: true }>;
   /** The incident the view is for (camera:watch's incidentId); it ends when that incident closes. */
   incidentId: string | undefined;
   startedAt: number;
-  rtpCapabilities: ms.RtpCapabilities;
-  consumer: ms.Consumer | undefined;
-  /** The path this viewer's picture takes, once decided. */
-  path: MediaPath | undefined;
-  /** Held while this viewer's picture comes through the camera's transcode. */
-  transcode: TranscodeLease | undefined;
-  /** Consumes run one after another, so two producer events cannot race to two consumers. */
-  consuming: Promise<void>;
-  detach: () => void;
   closed: boolean;
 }
 
@@ -87,9 +68,8 @@ export class Viewer {
   readonly #watches = new Map<string, Watch>();
   /** Watches whose view-start record is being written, by camera: the view opens once it is durable. */
   readonly #starting = new Map<string, { incidentId: string | undefined; started: Promise<WatchResponse> }>();
-  #router: { router: ms.Router; release: () => void } | undefined;
-  #transport: ms.WebRtcTransport | undefined;
-  #transportConnected = false;
+  /** The session's pictures; owned here, closed with the session. */
+  readonly #media: ViewerMedia;
   #closed = false;
   /** What the session was last told it may see (cameras:changed when that changes). */
   #seen: VisibleSet;
@@ -99,6 +79,20 @@ export class Viewer {
     this.#principal = deps.principal;
     this.#seen = deps.visible(deps.principal);
     this.#log = deps.log.child({ subject: deps.principal.subject, agency: deps.principal.agency.id });
+    const { streams, pool, listenIp, announcedAddress, send } = deps;
+    this.#media = new ViewerMedia({
+      streams,
+      pool,
+      listenIp,
+      announcedAddress,
+      send,
+      subject: deps.principal.subject,
+      log: this.#log,
+      feedEnded: (cameraId, reason) => {
+        const watch = this.#watches.get(cameraId);
+        if (watch) this.#endWatch(watch, reason);
+      }
+    });
   }
 
   get principal(): Principal {
@@ -106,14 +100,12 @@ export class Viewer {
   }
 
   get consumerCount(): number {
-    let count = 0;
-    for (const watch of this.#watches.values()) if (watch.consumer) count++;
-    return count;
+    return this.#media.consumerCount;
   }
 
   join(): JoinResponse {
     const principal = this.#principal;
-    this.#router ??= this.#deps.pool.acquireRouter(1);
+    const routerRtpCapabilities = this.#media.join();
     return {
       session: {
         subject: principal.subject,
@@ -123,7 +115,7 @@ export class Viewer {
         purpose: principal.purpose ?? null,
         expiresAt: principal.expiresAt
       },
-      routerRtpCapabilities: this.#router.router.rtpCapabilities
+      routerRtpCapabilities
     };
   }
 
@@ -183,48 +175,12 @@ export class Viewer {
     }
   }
 
-  async createTransport(): Promise<TransportOptions> {
-    if (!this.#router) throw new HubError('NOT_JOINED', 'media:join 먼저 필요합니다 (join first)');
-    if (this.#transport) throw new HubError('BAD_REQUEST', '수신 전송로가 이미 있습니다 (transport already exists)');
-    const transport = await this.#router.router.createWebRtcTransport({
-      listenInfos: [{ protocol: 'udp', ip: this.#deps.listenIp, announcedAddress: this.#deps.announcedAddress }],
-      enableUdp: true,
-      enableTcp: false,
-      appData: { subject: this.#deps.principal.subject }
-    });
-    if (this.#closed) {
-      transport.close();
-      throw new HubError('SHUTTING_DOWN', '세션이 종료되었습니다 (session closed)');
-    }
-    this.#transport = transport;
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.#log.warn('transport dtls state', { state });
-      // A consumer resumed before DTLS was up had its keyframe request answered into the void;
-      // ask again now, or the first picture waits for the camera's next GOP.
-      if (state === 'connected') {
-        for (const watch of this.#watches.values()) void watch.consumer?.requestKeyFrame().catch(() => undefined);
-      }
-    });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters
-    };
+  createTransport(): Promise<TransportOptions> {
+    return this.#media.createTransport();
   }
 
-  async connectTransport({ transportId, dtlsParameters }: RequestOf<'transport:connect'>): Promise<Record<string, never>> {
-    const transport = this.#requireTransport(transportId);
-    if (this.#transportConnected) throw new HubError('BAD_REQUEST', '전송로가 이미 연결되었습니다 (transport already connected)');
-    this.#transportConnected = true;
-    try {
-      await transport.connect({ dtlsParameters });
-    } catch {
-      // mediasoup refuses parameters the schema let through (e.g. a malformed fingerprint).
-      this.#transportConnected = false;
-      throw new HubError('BAD_REQUEST', 'DTLS 매개변수가 잘못되었습니다 (invalid DTLS parameters)');
-    }
-    return {};
+  connectTransport(request: RequestOf<'transport:connect'>): Promise<Record<string, never>> {
+    return this.#media.connectTransport(request);
   }
 
   /**
@@ -234,7 +190,7 @@ export class Viewer {
    * or a session that closed in between opens nothing.
    */
   async watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): Promise<WatchResponse> {
-    if (!this.#transport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+    if (!this.#media.hasTransport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
     const { camera, decision } = this.#authorise(cameraId, incidentId);
     const existing = this.#watches.get(cameraId) ?? this.#starting.get(cameraId);
     if (existing) {
@@ -259,7 +215,6 @@ export class Viewer {
   }
 
   async #start(camera: RegistryCamera, decision: Extract<ViewDecision, { allowed: true }>, incidentId: string | undefined, rtpCapabilities: ms.RtpCapabilities): Promise<WatchResponse> {
-    const { streams } = this.#deps;
     const cameraId = camera.id;
     await this.#recordView('view.start', camera, decision, incidentId);
     // The view was recorded as started: whatever stops it now is recorded as its stop.
@@ -274,40 +229,9 @@ export class Viewer {
       if (error instanceof HubError) stopped(error.code);
       throw error;
     }
-
-    const lease = streams.acquire(camera);
-    const stream = lease.stream;
-    const onState = (state: WatchResponse['state'], retryAt: number | undefined) => {
-      this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
-      if (state === 'unsupported') this.#endWatch(watch, unsupportedCodec(stream));
-      // A camera that needs a transcode has no producer of its own: its coming live is the cue.
-      else if (state === 'live' && !watch.consumer) this.#consumeSafely(watch);
-    };
-    // A new picture on the path this viewer takes (any path while undecided).
-    const onProducer = (_producer: ms.Producer, path: MediaPath) => {
-      if (watch.path === undefined || watch.path === path) this.#consumeSafely(watch);
-    };
-    stream.on('state', onState);
-    stream.on('producer', onProducer);
-    const watch: Watch = {
-      camera,
-      lease,
-      decision,
-      incidentId,
-      startedAt: Date.now(),
-      rtpCapabilities,
-      consumer: undefined,
-      path: undefined,
-      transcode: undefined,
-      consuming: Promise.resolve(),
-      closed: false,
-      detach: () => {
-        stream.off('state', onState);
-        stream.off('producer', onProducer);
-      }
-    };
+    this.#media.open(camera, rtpCapabilities);
+    const watch: Watch = { camera, decision, incidentId, startedAt: Date.now(), closed: false };
     this.#watches.set(cameraId, watch);
-    if (stream.state === 'live') this.#consumeSafely(watch);
     return this.#watchResponse(watch);
   }
 
@@ -333,14 +257,8 @@ export class Viewer {
     return {};
   }
 
-  async resume({ consumerId }: RequestOf<'consumer:resume'>): Promise<Record<string, never>> {
-    for (const watch of this.#watches.values()) {
-      if (watch.consumer?.id === consumerId) {
-        await watch.consumer.resume();
-        return {};
-      }
-    }
-    throw new HubError('CONSUMER_UNKNOWN', '알 수 없는 영상 수신입니다 (unknown consumer)');
+  resume(request: RequestOf<'consumer:resume'>): Promise<Record<string, never>> {
+    return this.#media.resume(request);
   }
 
   /** Ends the views opened for an incident that just closed. */
@@ -355,8 +273,7 @@ export class Viewer {
     if (this.#closed) return;
     this.#closed = true;
     for (const watch of [...this.#watches.values()]) this.#endWatch(watch, reason);
-    this.#transport?.close();
-    this.#router?.release();
+    this.#media.close();
   }
 
   /** What the session may see now; listing it is being told about it. */
@@ -405,7 +322,7 @@ export class Viewer {
   }
 
   #watchResponse(watch: Watch): WatchResponse {
-    const response: WatchResponse = { cameraId: watch.camera.id, state: watch.lease.stream.state };
+    const response: WatchResponse = { cameraId: watch.camera.id, state: this.#media.stateOf(watch.camera.id) };
     if (watch.incidentId) response.incidentId = watch.incidentId;
     if (watch.decision.basis !== 'grant') return response;
     const { id, incidentId, expiresAt } = watch.decision.grant;
@@ -443,133 +360,14 @@ export class Viewer {
     this.#deps.record({ ...input, subject: principal.subject, agency: principal.agency.id, role: principal.role, clientAddress: this.#deps.clientAddress });
   }
 
-  #requireTransport(transportId: string): ms.WebRtcTransport {
-    if (!this.#transport || this.#transport.id !== transportId) {
-      throw new HubError('TRANSPORT_UNKNOWN', '알 수 없는 전송로입니다 (unknown transport)');
-    }
-    return this.#transport;
-  }
-
-  /** Consuming runs after the watch was answered, one at a time per watch: failures are logged, never left unhandled. */
-  #consumeSafely(watch: Watch): void {
-    watch.consuming = watch.consuming.then(() =>
-      this.#consume(watch).catch((error: unknown) => {
-        this.#log.warn('consume failed', { camera: watch.camera.id, error: error instanceof Error ? error.message : String(error) });
-        if (!watch.closed) this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '이 브라우저로 영상을 받을 수 없습니다 (cannot consume with these capabilities)', codec: BROWSER_REFUSED });
-      })
-    );
-  }
-
-  /**
-   * Picks this viewer's path: the camera's own stream when its browser takes the negotiated
-   * profile, else the camera's transcode (constrained baseline, shared by every viewer that
-   * needs it), else CODEC_UNSUPPORTED.
-   */
-  async #consume(watch: Watch): Promise<void> {
-    const transport = this.#transport;
-    const router = this.#router?.router;
-    const stream = watch.lease.stream;
-    const plan = stream.plan;
-    // Not described yet (a producer event follows), or unsupported (the state event ends the watch).
-    if (!transport || !router || watch.closed || !plan || plan.path === 'unsupported') return;
-    if (plan.path === 'passthrough') {
-      const producer = await stream.producerOn(router);
-      if (!producer || watch.closed || transport.closed) return;
-      if (router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
-        watch.path = 'passthrough';
-        watch.transcode?.release();
-        watch.transcode = undefined;
-        await this.#consumeFrom(watch, producer, 'passthrough');
-        return;
-      }
-    }
-    if (!offersConstrainedBaseline(watch.rtpCapabilities)) {
-      this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '브라우저가 H.264를 재생할 수 없습니다 (this browser offers no H.264 decoder)', codec: BROWSER_REFUSED });
-      return;
-    }
-    watch.path = 'transcode';
-    watch.transcode ??= stream.acquireTranscode();
-    const producer = await stream.producerOn(router, 'transcode');
-    // Not running yet: the stream's producer event brings it.
-    if (!producer || watch.closed || transport.closed) return;
-    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: watch.rtpCapabilities })) {
-      this.#endWatch(watch, { code: 'CODEC_UNSUPPORTED', message: '브라우저가 변환 영상도 재생할 수 없습니다 (codec not supported by this browser)', codec: BROWSER_REFUSED });
-      return;
-    }
-    await this.#consumeFrom(watch, producer, 'transcode');
-  }
-
-  async #consumeFrom(watch: Watch, producer: ms.Producer, path: MediaPath): Promise<void> {
-    const transport = this.#transport;
-    // Already consuming this very producer (a second event for it).
-    if (!transport || (watch.consumer && !watch.consumer.closed && watch.consumer.producerId === producer.id)) return;
-    const consumer = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: watch.rtpCapabilities,
-      paused: true,
-      appData: { cameraId: watch.camera.id, path }
-    });
-    if (watch.closed) {
-      consumer.close();
-      return;
-    }
-    watch.consumer?.close();
-    watch.consumer = consumer;
-    consumer.on('producerclose', () => {
-      if (watch.consumer !== consumer) return;
-      watch.consumer = undefined;
-      this.#deps.send('consumer:closed', {
-        cameraId: watch.camera.id,
-        consumerId: consumer.id,
-        reason: { code: 'CAMERA_OFFLINE', message: '카메라 연결이 끊겼습니다 — 재연결 중 (camera dropped, reconnecting)' }
-      });
-    });
-    this.#deps.send('camera:consumer', {
-      cameraId: watch.camera.id,
-      id: consumer.id,
-      producerId: producer.id,
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters,
-      path
-    });
-  }
-
   #endWatch(watch: Watch, reason?: WireError): void {
     if (watch.closed) return;
     watch.closed = true;
-    watch.detach();
-    watch.transcode?.release();
-    watch.transcode = undefined;
-    const consumer = watch.consumer;
-    watch.consumer = undefined;
-    consumer?.close();
     // The tile must say why, even when no picture had arrived yet.
-    if (reason) this.#deps.send('consumer:closed', { cameraId: watch.camera.id, consumerId: consumer?.id ?? '', reason });
-    watch.lease.release();
+    this.#media.end(watch.camera.id, reason);
     this.#watches.delete(watch.camera.id);
     const stop = this.#record('view.stop', reason ? 'refused' : 'info', watch.camera.id, watch.decision, watch.incidentId);
     // Queued: closing an incident ends many views at once, and an fsync each would hold the loop that relays RTP.
     this.#deps.record({ ...stop, durationMs: Date.now() - watch.startedAt, ...(reason ? { code: reason.code } : {}) });
   }
-}
-
-/** The codec named when the browser, not the camera, is what refuses. */
-const BROWSER_REFUSED = 'browser: no H.264';
-
-/** Why a camera's stream cannot be served, for the tile: its codec, named. */
-function unsupportedCodec(stream: CameraStream): WireError & { codec: string } {
-  const codec = stream.plan?.codec.label ?? 'unknown codec';
-  return { code: 'CODEC_UNSUPPORTED', message: `${codec}: 허브가 재생할 수 없는 코덱입니다 (a codec the hub cannot serve)`, codec };
-}
-
-/** Whether a receiver offers H.264 constrained baseline with packetization-mode 1 (what the transcode sends). */
-function offersConstrainedBaseline(capabilities: ms.RtpCapabilities): boolean {
-  return (capabilities.codecs ?? []).some((codec) => {
-    const parameters = codec.parameters ?? {};
-    return (
-      codec.mimeType.toLowerCase() === 'video/h264' &&
-      String(parameters['packetization-mode'] ?? '0') === '1' &&
-      /^42/i.test(String(parameters['profile-level-id'] ?? '42'))
-    );
-  });
 }

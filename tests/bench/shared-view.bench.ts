@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClientOpIn, WireEnvelope } from '../../server/protocol/shared-view.ts';
+import type { ClientOp, WireEnvelope } from '../../server/protocol/shared-view.ts';
 import { connectClient, request, type HubClient } from '../support/client.ts';
 import { treeCpuMs } from '../support/cpu.ts';
 import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     let lateJoinVersion = 0;
 
     for (const size of SIZES) {
-      const opened = await request(owner.socket, 'view:open', { title: `벤치 ${size}`, invite: { agencies: ROSTER.map((r) => r.agency) } });
+      const opened = await request(owner.socket, 'view:open', { title: `벤치 ${size}`, invite: { agencies: ROSTER.map((r) => r.agency), users: [] } });
       if (!opened.ok) throw new Error(`view:open: ${opened.error.code}`);
       const viewId = opened.data.view.id;
       let version = opened.data.view.version;
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         if (!join.ok) throw new Error(`view:join: ${join.error.code}`);
         members.push(member);
       }
-      const send = async (from: Member, op: ClientOpIn) => {
+      const send = async (from: Member, op: ClientOp) => {
         const answer = await request(from.socket, 'view:op', { viewId, baseVersion: version, op });
         if (!answer.ok) throw new Error(`view:op ${op.type}: ${answer.error.code}`);
         version = Math.max(version, answer.data.applied.version);
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
 }
 
 /** A bench op the receivers can recognise: notes and annotations, each with its own key. */
-function benchOp(run: number, i: number): ClientOpIn {
+function benchOp(run: number, i: number): ClientOp {
   if (i % 2 === 0) return { type: 'note', text: `bench-${run}-${i}` };
   const lat = 37.5 + (i % 50) * 0.0005;
   return { type: 'annotation.add', id: `b${run}-${i}`, kind: '통제구역', label: `구역 ${i}`, geometry: { type: 'polygon', coordinates: [{ lat, lon: 127 }, { lat: lat + 0.0004, lon: 127 }, { lat: lat + 0.0004, lon: 127.0005 }] } };

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { applyOp } from '../../server/protocol/shared-view-fold.ts';
-import type { ClientOpIn, JoinViewResponse, ViewSnapshot, WireEnvelope } from '../../server/protocol/shared-view.ts';
+import type { ClientOp, JoinViewResponse, ViewSnapshot, WireEnvelope } from '../../server/protocol/shared-view.ts';
 import { userClaims } from '../support/tokens.ts';
 import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -68,11 +68,14 @@ async function join(m: Member, viewId: string, sinceVersion?: number): Promise<J
   const answer = await request(m.socket, 'view:join', { viewId, ...(sinceVersion !== undefined ? { sinceVersion } : {}) });
   assert.ok(answer.ok, `${m.name}: ${JSON.stringify(answer)}`);
   if (answer.data.kind === 'snapshot') m.view = answer.data.view;
-  else fold(m, answer.data.ops);
+  else {
+    fold(m, answer.data.ops);
+    if (m.view) m.view = { ...m.view, tiles: answer.data.tiles };
+  }
   return answer.data;
 }
 
-async function send(m: Member, viewId: string, op: ClientOpIn): Promise<WireEnvelope> {
+async function send(m: Member, viewId: string, op: ClientOp): Promise<WireEnvelope> {
   const answer = await request(m.socket, 'view:op', { viewId, baseVersion: m.view?.version ?? 0, op });
   assert.ok(answer.ok, `${m.name} ${op.type}: ${JSON.stringify(answer)}`);
   return answer.data.applied;
@@ -93,7 +96,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
   const owner = await member('fire', 'owner-119');
   const incident = await t.api('/api/incidents', await t.token('fire'), { type: '재난', location: SCENE, dispatch: false, nearest: 0 });
   assert.equal(incident.status, 201, JSON.stringify(incident.json));
-  const opened = await request(owner.socket, 'view:open', { title: '침수 대응', incidentId: incident.json.incident.id, invite: { agencies: ['gangnam-police', 'mapo-cctv', 'seoul-welfare'] } });
+  const opened = await request(owner.socket, 'view:open', { title: '침수 대응', incidentId: incident.json.incident.id, invite: { agencies: ['gangnam-police', 'mapo-cctv', 'seoul-welfare'], users: [] } });
   assert.ok(opened.ok, JSON.stringify(opened));
   owner.view = opened.data.view;
   const viewId = opened.data.view.id;
@@ -164,7 +167,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
   // 강남 is invited, so this one joins; uninvite the agency and it is refused like an unknown view.
   assert.ok(strangerJoin.ok);
   const removed = nextEvent(stranger, 'view:ended');
-  await send(owner, viewId, { type: 'uninvite', agencies: ['gangnam-police'] });
+  await send(owner, viewId, { type: 'uninvite', agencies: ['gangnam-police'], users: [] });
   assert.equal((await removed)[0].reason.code, 'VIEW_NOT_FOUND');
   const again = await request(stranger, 'view:join', { viewId });
   assert.equal(again.ok ? 'ok' : again.error.code, 'VIEW_NOT_FOUND');
@@ -189,10 +192,18 @@ test('50 participants in one view: every change reaches all of them in order; ea
   const notOwner = await request(ofKind('fire')[0]!.socket, 'view:extend-grant', { viewId, agency: 'mapo-cctv' });
   assert.equal(notOwner.ok ? 'ok' : notOwner.error.code, 'VIEW_READ_ONLY');
 
-  // On the record: opened, joins, cameras pushed, the extension.
+  // The view ends with its incident, for everyone in it (강남 was uninvited above).
+  const ended = Promise.all([...ofKind('fire'), ...ofKind('welfare'), ...ofKind('wall')].map((m) => nextEvent(m.socket, 'view:ended')));
+  const closed = await t.api(`/api/incidents/${incident.json.incident.id}/close`, await t.token('fire'), {});
+  assert.equal(closed.status, 200, JSON.stringify(closed.json));
+  for (const [event] of await ended) assert.equal(event.reason.code, 'VIEW_CLOSED');
+  const gone = await request(owner.socket, 'view:join', { viewId });
+  assert.equal(gone.ok ? 'ok' : gone.error.code, 'VIEW_NOT_FOUND');
+
+  // On the record: opened, joins, cameras pushed, the extension, the end.
   await t.hub.auditWriter.flush();
-  const actions = t.hub.audit.query({ incidentId: incident.json.incident.id, limit: 500 }).entries.map((e) => e.action);
-  for (const action of ['share.opened', 'share.joined', 'share.camera', 'share.left', 'grant.extended', 'grant.issued'] as const) assert.ok(actions.includes(action), `audit has ${action}`);
+  const actions = t.hub.audit.query({ incidentId: incident.json.incident.id, limit: 1000 }).entries.map((e) => e.action);
+  for (const action of ['share.opened', 'share.joined', 'share.camera', 'share.left', 'grant.extended', 'grant.issued', 'share.closed'] as const) assert.ok(actions.includes(action), `audit has ${action}`);
   assert.equal(actions.filter((a) => a === 'share.camera').length, 2);
   for (const m of everyone) m.socket.disconnect();
 });
@@ -200,7 +211,7 @@ test('50 participants in one view: every change reaches all of them in order; ea
 test('a client that drops resumes from its version with the ops it missed; the view survives a hub restart and goes on from there', async () => {
   const owner = await member('fire', 'owner-r');
   const follower = await member('welfare', 'follower-r');
-  const opened = await request(owner.socket, 'view:open', { title: '태풍 대응', invite: { agencies: ['seoul-welfare'] } });
+  const opened = await request(owner.socket, 'view:open', { title: '태풍 대응', invite: { agencies: ['seoul-welfare'], users: [] } });
   assert.ok(opened.ok);
   owner.view = opened.data.view;
   const viewId = owner.view.id;

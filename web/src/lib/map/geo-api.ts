@@ -4,35 +4,34 @@
  */
 import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
 import type { CameraOnMap, Dispatch, FlaggedSegment, NearCamera, RouteAnswer } from '$protocol/dispatch.ts';
-import type { MapCameras, MapLayers, MapStation } from '$protocol/map.ts';
-import type { Incident, IncidentDetail, IncidentType, OpenIncidentResponse } from '$protocol/incidents.ts';
+import type { LatLon, NearestResponse } from '$protocol/geo-requests.ts';
+import type { CloseIncidentResponse, FlagCongestionRequest, IncidentListResponse, OpenIncidentRequest } from '$protocol/incident-requests.ts';
+import type { DistrictsGeoJson, MapCameras, MapLayers, MapStation } from '$protocol/map.ts';
+import type { Incident, IncidentDetail, OpenIncidentResponse } from '$protocol/incidents.ts';
 
-export type { CameraOnMap as MapCamera, Dispatch, FlaggedSegment, Incident, IncidentDetail, MapCameras, MapLayers, MapStation, NearCamera, OpenIncidentResponse };
+export type {
+  CameraOnMap as MapCamera,
+  Dispatch,
+  DistrictsGeoJson,
+  FlaggedSegment,
+  Incident,
+  IncidentDetail,
+  LatLon,
+  MapCameras,
+  MapLayers,
+  MapStation,
+  NearCamera,
+  OpenIncidentRequest,
+  OpenIncidentResponse
+};
 
 export { INCIDENT_TYPES, type IncidentType } from '$protocol/incidents.ts';
-
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
 
 /** A dispatch route (the original or the detour's base shape). */
 export type DispatchRoute = RouteAnswer;
 export type RouteCamera = RouteAnswer['cameras'][number];
 /** The detour around the flagged segments, `extraS` slower than the original route at free flow. */
 export type DetourRoute = Extract<NonNullable<Dispatch['detour']>, RouteAnswer>;
-
-export interface DistrictCollection {
-  type: 'FeatureCollection';
-  features: unknown[];
-}
-
-/** What the board sends to open an incident: `nearest` asks for that many cameras in the answer. */
-export interface OpenIncidentRequest {
-  type: IncidentType;
-  location: LatLon;
-  nearest?: number;
-}
 
 export class GeoApi {
   readonly #token: () => string | null;
@@ -43,7 +42,7 @@ export class GeoApi {
     this.#fetch = fetchFn;
   }
 
-  districts(signal?: AbortSignal): Promise<DistrictCollection> {
+  districts(signal?: AbortSignal): Promise<DistrictsGeoJson> {
     return this.#call('/api/geo/districts', { signal });
   }
 
@@ -58,11 +57,7 @@ export class GeoApi {
   }
 
   async nearest(at: LatLon, n: number, signal?: AbortSignal): Promise<NearCamera[]> {
-    return (await this.#call<{ cameras: NearCamera[] }>(`/api/geo/nearest?lat=${at.lat}&lon=${at.lon}&n=${n}`, { signal })).cameras;
-  }
-
-  route(at: LatLon, signal?: AbortSignal): Promise<DispatchRoute> {
-    return this.#call(`/api/geo/route?lat=${at.lat}&lon=${at.lon}`, { signal });
+    return (await this.#call<NearestResponse>(`/api/geo/nearest?lat=${at.lat}&lon=${at.lon}&n=${n}`, { signal })).cameras;
   }
 
   /** Opens an incident; the answer carries the nearest in-scope cameras (`request.nearest` of them). */
@@ -76,7 +71,7 @@ export class GeoApi {
   }
 
   async incidents(signal?: AbortSignal): Promise<Incident[]> {
-    return (await this.#call<{ incidents: Incident[] }>('/api/incidents?status=open', { signal })).incidents;
+    return (await this.#call<IncidentListResponse>('/api/incidents?status=open', { signal })).incidents;
   }
 
   /** One incident with its dispatch (route, flags, detour) as the caller may see it; null dispatch before one starts. */
@@ -84,7 +79,7 @@ export class GeoApi {
     return this.#call(`/api/incidents/${encodeURIComponent(id)}`, { signal });
   }
 
-  closeIncident(id: string, signal?: AbortSignal): Promise<{ incident: Incident }> {
+  closeIncident(id: string, signal?: AbortSignal): Promise<CloseIncidentResponse> {
     return this.#call(`/api/incidents/${encodeURIComponent(id)}/close`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal });
   }
 
@@ -102,7 +97,7 @@ export class GeoApi {
   flagCongestion(incidentId: string, at: LatLon, signal?: AbortSignal): Promise<Dispatch> {
     return this.#call(`/api/incidents/${encodeURIComponent(incidentId)}/congestion`, {
       method: 'POST',
-      body: JSON.stringify({ lat: at.lat, lon: at.lon }),
+      body: JSON.stringify({ lat: at.lat, lon: at.lon } satisfies FlagCongestionRequest),
       headers: { 'content-type': 'application/json' },
       signal
     });

@@ -36,13 +36,15 @@ test('a join answered with ops continues the state held; with a snapshot replace
   assert.equal(resumeFrom(state, 'view-2'), undefined, 'another view is joined from scratch');
   assert.equal(resumeFrom(null, 'view-1'), undefined);
 
-  const resumed = inStep(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(3, [{ type: 'note', text: '재연결 중 메모' }], FIRE), participants: [] }));
+  const tiles = state.tiles.map((tile, i) => (i === 0 ? { camera: camera('CAM-9') } : tile));
+  const resumed = inStep(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(3, [{ type: 'note', text: '재연결 중 메모' }], FIRE), tiles, participants: [] }));
   assert.equal(resumed.version, 3);
+  assert.deepEqual(resumed.tiles[0], { camera: camera('CAM-9') }, 'tiles as the scope resolves them now (a grant begun while away)');
   assert.equal(resumed.notes[0]?.text, '재연결 중 메모');
   assert.equal(resumed.layout, 16, 'what was held stays');
 
   const snapshot = { ...opened(), version: 40, title: '호우 대응' };
   assert.equal(afterJoin(state, { kind: 'snapshot', view: snapshot, participants: [] }), snapshot);
-  assert.equal(afterJoin(null, { kind: 'ops', viewId: 'view-1', ops: [], participants: [] }), RESYNC, 'ops with nothing held: ask for the whole view');
-  assert.equal(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(5, [{ type: 'layout', layout: 1 }]), participants: [] }), RESYNC);
+  assert.equal(afterJoin(null, { kind: 'ops', viewId: 'view-1', ops: [], tiles, participants: [] }), RESYNC, 'ops with nothing held: ask for the whole view');
+  assert.equal(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(5, [{ type: 'layout', layout: 1 }]), tiles, participants: [] }), RESYNC);
 });

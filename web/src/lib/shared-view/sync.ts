@@ -25,12 +25,14 @@ export function foldIn(state: ViewSnapshot, ops: readonly WireEnvelope[]): Synce
 
 /**
  * The state after a join's answer: a snapshot replaces what was held; ops after `sinceVersion`
- * continue it (a resync when nothing is held for that view, or the ops do not follow on).
+ * continue it, with every tile as this participant's scope resolves it now (a grant may have
+ * begun or ended while away). A resync when nothing is held for that view, or the ops do not follow on.
  */
 export function afterJoin(held: ViewSnapshot | null, answer: JoinViewResponse): Synced {
   if (answer.kind === 'snapshot') return answer.view;
   if (!held || held.id !== answer.viewId) return RESYNC;
-  return foldIn(held, answer.ops);
+  const next = foldIn(held, answer.ops);
+  return next === RESYNC ? RESYNC : { ...next, tiles: answer.tiles };
 }
 
 /** The version to resume from: what is held of this view, else nothing (a snapshot). */
