@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { DEV_LPR_ISSUER } from './lpr/sim/dev-system.ts';
-import { grantSourceSchema } from './auth/grant-policy.ts';
+import { grantExtensionSchema, grantSourceSchema } from './auth/grant-policy.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
 import { ALL_INTERFACES } from './web-security.ts';
 import { DEMO_CITIES } from './cameras/demo.ts';
@@ -154,9 +154,11 @@ export const configSchema = z
         ttlMs: z.number().int().min(1000).default(30 * 60_000),
         defaultRadiusM: z.number().min(50).max(5000).default(300),
         /** Trusted sources (CAD systems, alarm and LPR sources) that mint grants within their own rules; demo ones are added in development. */
-        sources: z.array(grantSourceSchema).default([])
+        sources: z.array(grantSourceSchema).default([]),
+        /** How far the owner of a shared view may extend its incident's grant to a participating agency. */
+        extension: grantExtensionSchema.default({ maxRadiusM: 1000, maxOpen: 10 })
       })
-      .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300, sources: [] }),
+      .default({ ttlMs: 30 * 60_000, defaultRadiusM: 300, sources: [], extension: { maxRadiusM: 1000, maxOpen: 10 } }),
     /** Wanted vehicles (server/lpr/): the LPR systems trusted to report plate reads, and what is kept of them. */
     lpr: z
       .object({
@@ -171,6 +173,16 @@ export const configSchema = z
       .prefault({}),
     /** Pursuits (server/pursuit/): how often an open pursuit re-predicts as time passes (and moves its corridor grant). */
     pursuits: z.object({ predictEveryMs: z.number().int().min(500).max(10_000).default(3000) }).prefault({}),
+    /** Shared situation views (상황 공유): a snapshot every `snapshotEvery` ops (and `snapshotAfterMs` after the last), and how far behind a rejoin still gets the ops it missed. */
+    sharedViews: z
+      .object({
+        snapshotEvery: z.number().int().min(1).default(100),
+        snapshotAfterMs: z.number().int().min(10).default(5000),
+        resumeOps: z.number().int().min(0).default(500),
+        /** Views one person may hold open at once. */
+        maxOpenPerUser: z.number().int().min(1).default(20)
+      })
+      .default({ snapshotEvery: 100, snapshotAfterMs: 5000, resumeOps: 500, maxOpenPerUser: 20 }),
     simulator: z
       .object({
         /** Simulated RTSP cameras started with the hub (development only). */

@@ -138,13 +138,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     if (!agency) throw new HubError('BAD_REQUEST', `unknown demo agency ${body.data.agency}`);
     const purpose = body.data.purpose ?? agency.purposes[0]!;
     if (!agency.purposes.includes(purpose)) throw new HubError('PURPOSE_NOT_ALLOWED', `${agency.name}: '${purpose}' 목적은 허용되지 않습니다 (purpose not allowed)`);
-    const supervisor = body.data.role === 'supervisor';
-    if (supervisor && agency.role !== 'operator') throw new HubError('BAD_REQUEST', `${agency.name}: no supervisor sign-in for this agency`);
+    // A supervisor, or a wall device (a room's big screen: joins the shared views it is invited to, read-only).
+    const role = body.data.role === 'operator' ? undefined : body.data.role;
+    if (role && agency.role !== 'operator') throw new HubError('BAD_REQUEST', `${agency.name}: no ${role} sign-in for this agency`);
     const token = await dev.issuer.sign(agency, {
       audience: dev.audience,
       ttlSec: dev.ttlSec,
       purpose,
-      ...(supervisor ? { role: 'supervisor' as const, subject: `demo:${agency.id}:supervisor` } : {})
+      ...(role ? { role, subject: `demo:${agency.id}:${role}` } : {})
     });
     return sendJson(res, 200, { token, expiresAt: Date.now() + dev.ttlSec * 1000 } satisfies IssuedToken);
   }
@@ -197,6 +198,8 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
     const match = route.path.exec(url.pathname);
     if (!match || route.method !== req.method) continue;
     const principal = await options.authenticate(bearer(req));
+    // A room's big screen reads (its map); it opens, approves or changes nothing.
+    if (principal.role === 'wall' && req.method !== 'GET') throw new HubError('FORBIDDEN', '대형 화면 기기는 보기만 합니다 (a wall device is read-only)');
     if (!options.budget.spend(principal, route.cost ?? COST.request)) throw new HubError('RATE_LIMITED', '요청이 너무 많습니다 (too many requests)');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = await route.handle({ principal, params: match.slice(1), body, url });

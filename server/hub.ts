@@ -30,7 +30,7 @@ import type { GrantRecord, GrantsChangedEvent } from './protocol/grants.ts';
 import { HubError } from './protocol/errors.ts';
 import { DEMO_CITIES, demoCameras, demoLprCameras } from './cameras/demo.ts';
 import { CameraDirectory } from './cameras/directory.ts';
-import { CameraRegistry, type RegistryCamera } from './cameras/registry.ts';
+import { CameraRegistry, toCameraInfo, type RegistryCamera } from './cameras/registry.ts';
 import { ScopeIndex } from './cameras/scope-index.ts';
 import { VisibleSets } from './cameras/visible-sets.ts';
 import { auditFiles, demoCityOf, regionCodes, registrySource, type HubConfig } from './config.ts';
@@ -53,6 +53,9 @@ import { lprRoutes, lprSourceRoutes } from './lpr/routes.ts';
 import { LprSystems } from './lpr/systems.ts';
 import { openDevLprSystem } from './lpr/sim/dev-system.ts';
 import { LPR_CATEGORY, type VehicleWorld } from './lpr/sim/vehicle.ts';
+import { roomPublisher, sharedViewDomain } from './shared-views/socket.ts';
+import { SharedViewStore } from './shared-views/store.ts';
+import { SharedViews } from './shared-views/views.ts';
 import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
 import { Backoff } from '../media/ingest/backoff.ts';
 import { CameraStreams } from '../media/camera-streams.ts';
@@ -176,7 +179,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       const unknown = source.agencies.filter((agency) => !policies.get(agency));
       if (unknown.length > 0) throw new Error(`invalid configuration: grants.sources '${source.name}' names agencies without a policy: ${unknown.join(', ')}`);
     }
-    const grantPolicy = new GrantPolicy((agency) => policies.grantRules(agency), grantSources, { ttlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM });
+    const grantPolicy = new GrantPolicy((agency) => policies.grantRules(agency), grantSources, { ttlMs: config.grants.ttlMs, defaultRadiusM: config.grants.defaultRadiusM }, config.grants.extension);
     const incidents = new Incidents(db, { policy: grantPolicy, districtAt: (lat, lon) => region.at(lat, lon)?.code ?? null });
     closers.push(() => incidents.dispose());
     const { grants } = incidents;
@@ -371,6 +374,31 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     };
     const http = await createHttpServer(httpOptions);
 
+    // Shared situation views: each participant's tiles resolved by their own scope; sent through the signaling server's rooms.
+    const viewStore = new SharedViewStore(db);
+    const inView = (principal: Principal, cameraId: string) => {
+      const camera = registry.get(cameraId);
+      return camera && visible(principal).includes(camera) ? camera : undefined;
+    };
+    const sharedViews = new SharedViews({
+      store: viewStore,
+      publisher: roomPublisher(() => signaling.io),
+      resolve: (principal, { cameraId }) => {
+        const camera = inView(principal, cameraId);
+        return camera ? { camera: toCameraInfo(camera, streams.state(camera)) } : { withheld: true };
+      },
+      canSee: (principal, cameraId) => inView(principal, cameraId) !== undefined,
+      record,
+      ...config.sharedViews,
+      incidents,
+      grantPolicy,
+      agencyKnown: (agency) => policies.get(agency) !== undefined
+    });
+    closers.push(() => sharedViews.close());
+    grants.on('grant:issued', (grant) => sharedViews.grantsChanged(grant.agency));
+    grants.on('grant:ended', (grant) => sharedViews.grantsChanged(grant.agency));
+    incidents.on('incident:closed', (incident) => sharedViews.incidentClosed(incident.id));
+
     // Known once the port is (port 0 picks one): the hub's own origins unless configured.
     let origins: ReadonlySet<string> = new Set(config.http.publicOrigins);
     const signaling = attachSignaling(http, {
@@ -398,7 +426,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       budget,
       maxPayloadBytes: config.signaling.maxPayloadBytes,
       joinTimeoutMs: config.signaling.joinTimeoutMs,
-      maxSessionsPerUser: config.signaling.maxSessionsPerUser
+      maxSessionsPerUser: config.signaling.maxSessionsPerUser,
+      views: sharedViewDomain(sharedViews)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

@@ -25,7 +25,7 @@ export interface DemoAgency extends AgencyPolicy {
 
 export interface DevIssuer {
   config: IssuerConfig;
-  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string; role?: DemoAgency['role'] }): Promise<string>;
+  sign(agency: DemoAgency, options: { audience: string; ttlSec: number; purpose: Purpose; subject?: string; role?: DemoAgency['role'] | 'wall' }): Promise<string>;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function openDevIssuer(dataDir: string, agencies: readonly DemoAgen
     config: { issuer: DEV_ISSUER, agencies: agencies.map((a) => a.id), jwksFile },
     sign(agency, { audience, ttlSec, purpose, subject, role }) {
       return new SignJWT({
-        name: `${agency.name} ${role === 'supervisor' ? '상황관리자' : '근무자'}`,
+        name: `${agency.name} ${role === 'supervisor' ? '상황관리자' : role === 'wall' ? '대형 화면' : '근무자'}`,
         agency: agency.id,
         agency_name: agency.name,
         role: role ?? agency.role,

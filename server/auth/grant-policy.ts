@@ -75,16 +75,74 @@ export interface GrantPolicyContext {
 }
 
 export const AGENCY_SOURCE = 'agency';
+/** The source of a grant the owner of a shared view extended to a participating agency. */
+export const SHARED_VIEW_SOURCE = 'shared-view';
+
+/** How far the owner of a shared view may extend an incident's grant to a participating agency. */
+export const grantExtensionSchema = z
+  .object({
+    /** The radius at most (the incident's own grant's, when smaller, wins). */
+    maxRadiusM: z.number().min(50).max(5000).default(1000),
+    /** Extended grants one agency may hold at once. */
+    maxOpen: z.number().int().min(1).max(1000).default(10),
+    /** How long one lasts (never past the incident's own grant); default `grants.ttlMs`. */
+    ttlMs: z.number().int().min(1000).max(24 * 3600_000).optional()
+  })
+  .strict();
+
+export type GrantExtensionRules = z.infer<typeof grantExtensionSchema>;
+
+/** What an extension asks for: from whom, of which incident, for which agency. */
+export interface ExtensionAsk {
+  owner: Principal;
+  incident: { agency: string; status: 'open' | 'closed'; location: { lat: number; lon: number } };
+  /** The incident's own grant in force, if it has one. */
+  incidentGrant: { radiusM: number; expiresAt: number } | undefined;
+  agency: string;
+  /** Whether the hub has a policy for that agency (none: it may be granted nothing). */
+  agencyKnown: boolean;
+  now: number;
+}
 
 export class GrantPolicy {
   readonly #agencyRules: (agency: string) => GrantRules | undefined;
   readonly #sources: readonly GrantSource[];
   readonly #defaults: { ttlMs: number; defaultRadiusM: number };
+  readonly #extension: GrantExtensionRules;
 
-  constructor(agencyRules: (agency: string) => GrantRules | undefined, sources: readonly GrantSource[], defaults: { ttlMs: number; defaultRadiusM: number }) {
+  constructor(
+    agencyRules: (agency: string) => GrantRules | undefined,
+    sources: readonly GrantSource[],
+    defaults: { ttlMs: number; defaultRadiusM: number },
+    extension: GrantExtensionRules = grantExtensionSchema.parse({})
+  ) {
     this.#agencyRules = agencyRules;
     this.#sources = sources;
     this.#defaults = defaults;
+    this.#extension = extension;
+  }
+
+  /**
+   * The grant the owner of a shared view may extend from its incident to a participating agency:
+   * only the incident's own agency, only while it is open, the incident's scene and at most its
+   * own grant's radius and lifetime (or the extension rules'), within a count per agency. In
+   * force at once: the owner's decision is the approval, and it is audited.
+   */
+  ruleExtension(ask: ExtensionAsk, openCount: (agency: string, source: string) => number): GrantRuling | HubError {
+    const { owner, incident, agency } = ask;
+    if (owner.role !== 'operator' && owner.role !== 'supervisor') return notAllowed('운영자만 권한을 넓힐 수 있습니다 (operators only)');
+    if (incident.agency !== owner.agency.id) return notAllowed('사건을 연 기관만 권한을 넓힐 수 있습니다 (only the incident\'s own agency extends its grant)');
+    if (incident.status !== 'open') return new HubError('INCIDENT_CLOSED', '이미 종료된 사건입니다 (incident closed)');
+    if (agency === owner.agency.id || !ask.agencyKnown) return notAllowed('권한을 넓힐 수 없는 기관입니다 (no grant for that agency)');
+    const rules = this.#extension;
+    const radiusM = Math.min(ask.incidentGrant?.radiusM ?? this.#defaults.defaultRadiusM, rules.maxRadiusM);
+    const ttl = rules.ttlMs ?? this.#defaults.ttlMs;
+    const ttlMs = ask.incidentGrant ? Math.min(ttl, ask.incidentGrant.expiresAt - ask.now) : ttl;
+    if (ttlMs <= 0) return new HubError('GRANT_ENDED', '사건의 권한이 이미 끝났습니다 (the incident\'s grant has ended)');
+    if (openCount(agency, SHARED_VIEW_SOURCE) >= rules.maxOpen) {
+      return new HubError('GRANT_LIMIT_REACHED', `이 기관에 넓힌 권한이 이미 ${rules.maxOpen}건입니다 (${rules.maxOpen} extended grants already open)`);
+    }
+    return { source: SHARED_VIEW_SOURCE, radiusM, ttlMs, needsApproval: false };
   }
 
   /** The trusted source a principal speaks as, if any. */

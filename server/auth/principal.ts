@@ -13,8 +13,11 @@ export const hubClaimsSchema = z.object({
   /** Agency id, e.g. `seoul-119`; must be one the issuer is trusted for. */
   agency: z.string().min(1).max(64),
   agency_name: z.string().min(1).max(128).optional(),
-  /** `metrics`: a scraper's service token, good for /metrics and nothing else. */
-  role: z.enum(['operator', 'supervisor', 'auditor', 'metrics']),
+  /**
+   * `metrics`: a scraper's service token, good for /metrics and nothing else. `wall`: a room's
+   * big-screen device: it joins the shared views its agency (or it) is invited to, read-only.
+   */
+  role: z.enum(['operator', 'supervisor', 'auditor', 'metrics', 'wall']),
   /** Why this session views cameras; every view is refused without one (see Viewer.watch). */
   purpose: z.enum(PURPOSES).optional(),
   scope: z

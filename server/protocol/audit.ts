@@ -26,6 +26,15 @@ export const AUDIT_ACTIONS = [
   'pursuit.opened',
   'pursuit.sighting',
   'pursuit.closed',
+  /** A shared situation view (상황 공유): opened, closed, a session joined or left, presenter handed over, a camera pushed onto a tile. */
+  'share.opened',
+  'share.closed',
+  'share.joined',
+  'share.left',
+  'share.presenter',
+  'share.camera',
+  /** The owner of a shared view extended the incident's grant to a participating agency. */
+  'grant.extended',
   'revocation',
   'revocation.lifted',
   'issuers.reloaded',

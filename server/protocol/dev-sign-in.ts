@@ -29,7 +29,7 @@ export interface DemoAgenciesResponse {
  * `role: 'supervisor'`: as the agency's supervisor (a second demo user, who approves its operators' grants).
  */
 export const devTokenRequestSchema = z
-  .object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor']).optional() })
+  .object({ agency: z.string().min(1).max(64), purpose: z.enum(PURPOSES).optional(), role: z.enum(['operator', 'supervisor', 'wall']).optional() })
   .strict();
 export type DevTokenRequest = z.input<typeof devTokenRequestSchema>;
 

@@ -35,6 +35,13 @@ export const ErrorCodes = [
   /** An LPR read the hub already stored (same system, same readId). */
   'DUPLICATE_READ',
   'RATE_LIMITED',
+  /** Shared views: an unknown view, or one the caller is not invited to (the same answer). */
+  'VIEW_NOT_FOUND',
+  'VIEW_CLOSED',
+  /** The caller may not make this change (edit rights, owner-only, a wall). */
+  'VIEW_READ_ONLY',
+  /** An op named an annotation someone removed before it arrived. */
+  'ANNOTATION_REMOVED',
   'SHUTTING_DOWN',
   'INTERNAL'
 ] as const;

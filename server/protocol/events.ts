@@ -10,6 +10,7 @@ import type { WireError } from './errors.ts';
 import type { GrantsChangedEvent } from './grants.ts';
 import type { IncidentsChangedEvent } from './incidents.ts';
 import type { PursuitChangedEvent } from './pursuit.ts';
+import type { ViewClientEvents, ViewServerEvents } from './shared-view.ts';
 import type { RequestName, RequestOf } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
@@ -151,7 +152,7 @@ export interface ConsumerClosedEvent {
   reason: WireError;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ViewClientEvents {
   /** First request of a session: who am I, and what can the hub's routers send. */
   'media:join': (req: RequestOf<'media:join'>, ack: Ack<JoinResponse>) => void;
   /**
@@ -185,7 +186,7 @@ export interface ClientToServerEvents {
 /** What the hub answers to a request: the type its ack carries. */
 export type ResponseOf<N extends RequestName> = Parameters<ClientToServerEvents[N]>[1] extends Ack<infer T> ? T : never;
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ViewServerEvents {
   'camera:state': (event: CameraStateEvent) => void;
   'camera:consumer': (event: ConsumerOptions) => void;
   'consumer:closed': (event: ConsumerClosedEvent) => void;

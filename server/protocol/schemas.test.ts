@@ -26,7 +26,13 @@ const contract: { [N in Exclude<RequestName, 'camera:watch'>]: Equal<WireRequest
   'camera:unwatch': true,
   'camera:still': true,
   'consumer:resume': true,
-  'session:refresh': true
+  'session:refresh': true,
+  'view:open': true,
+  'view:join': true,
+  'view:op': true,
+  'view:leave': true,
+  'view:list': true,
+  'view:extend-grant': true
 };
 
 test('the event map and the schemas describe the same requests', () => {

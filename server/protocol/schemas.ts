@@ -4,6 +4,7 @@
  * outer shape and size are checked here.
  */
 import { z } from 'zod';
+import { viewRequestSchemas } from './shared-view.ts';
 
 /** cameras:list pages: the default size and the most one request may ask for. */
 export const DEFAULT_PAGE = 200;
@@ -70,7 +71,9 @@ export const requestSchemas = {
   'camera:unwatch': z.object({ cameraId: id }).strict(),
   'camera:still': z.object({ cameraId: id, incidentId: id.optional() }).strict(),
   'consumer:resume': z.object({ consumerId: uuid }).strict(),
-  'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict()
+  'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict(),
+  /** The shared situation view (상황 공유). */
+  ...viewRequestSchemas
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;

@@ -19,6 +19,7 @@ import type { IncidentsChangedEvent } from '../protocol/incidents.ts';
 import type { PursuitChangedEvent } from '../protocol/pursuit.ts';
 import type { LprHitEvent } from '../protocol/lpr.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
+import type { ViewRequestName } from '../protocol/shared-view.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
@@ -36,7 +37,20 @@ interface Session {
   refreshExpiry(): void;
 }
 
-type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A request's handler: the parsed request in, its ack's type out. */
+export type Handler<N extends RequestName> = (req: RequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
+
+/** One session as the shared views see it: its socket and who it is now. */
+export interface DomainSession {
+  socket: HubSocket;
+  principal(): Principal;
+  clientAddress: string;
+}
+
+/** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
+export type ViewDomain = (session: DomainSession) => { handlers: { [N in ViewRequestName]: Handler<N> }; close(): void };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -62,6 +76,8 @@ export interface SignalingOptions {
   maxSessionsPerUser: number;
   /** A session that has not sent media:join by then is closed. */
   joinTimeoutMs: number;
+  /** The shared views' requests (server/shared-views/socket.ts), through the same edge (schemas, rate, budget, typed errors). */
+  views: ViewDomain;
 }
 
 export interface Signaling {
@@ -210,8 +226,10 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
+    const views = options.views({ socket, principal: () => viewer.principal, clientAddress });
     // Every request event has its handler (a missing one does not compile), answering its ack's type.
-    const handlers: { [N in RequestName]: (req: RequestOf<N>) => ResponseOf<N> | Promise<ResponseOf<N>> } = {
+    const handlers: { [N in RequestName]: Handler<N> } = {
+      ...views.handlers,
       // Synchronous on purpose: the web client sends transport:create right behind the join,
       // before its answer, and relies on this socket's requests being handled in order.
       'media:join': () => {
@@ -280,6 +298,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       clearTimeout(expiry);
       clearTimeout(joinTimer);
       viewer.close();
+      views.close();
       if (!ended) audit({ action: 'session.end', outcome: 'info', ...who(), detail: { reason } });
       ended = true;
       sessions.delete(session);

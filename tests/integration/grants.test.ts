@@ -173,7 +173,7 @@ test('a supervisor of the same agency approves, not the one who asked nor anyone
   assert.equal(twice.json.error.code, 'GRANT_NOT_PENDING');
   assert.equal((await api(`/api/grants/${id}/deny`, supervisor, {})).json.error.code, 'GRANT_NOT_PENDING');
 
-  // grant.issued gates nothing: it is written with the writer's next group.
+  // grant.issued is queued (it gates nothing): read once the writer has stored it.
   await t.hub.auditWriter.flush();
   const entries = t.hub.audit.query({ incidentId: opened.incident.id, limit: 50 }).entries;
   const approval = entries.find((e) => e.action === 'grant.approved');

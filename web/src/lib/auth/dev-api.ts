@@ -30,13 +30,14 @@ function readAgency(value: unknown): DemoAgency {
 /**
  * A token from the dev issuer for `agency`, bound to `purpose`. A hub that lists no purposes
  * for the agency is asked without one (`purpose` undefined). `supervisor`: as the agency's
- * supervisor, the second person who approves its operators' grants.
+ * supervisor, the second person who approves its operators' grants; `wall`: as the room's
+ * big-screen device (shared views, read-only).
  */
-export async function requestDemoToken(agency: string, purpose: Purpose | undefined, fetchFn: Fetch = fetch, supervisor = false): Promise<IssuedToken> {
+export async function requestDemoToken(agency: string, purpose: Purpose | undefined, fetchFn: Fetch = fetch, role: 'operator' | 'supervisor' | 'wall' = 'operator'): Promise<IssuedToken> {
   const response = await send(fetchFn, '/api/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ agency, ...(purpose ? { purpose } : {}), ...(supervisor ? { role: 'supervisor' } : {}) } satisfies DevTokenRequest)
+    body: JSON.stringify({ agency, ...(purpose ? { purpose } : {}), ...(role !== 'operator' ? { role } : {}) } satisfies DevTokenRequest)
   });
   if (!response.ok) throw await failure(response, 'token');
   const body = (await response.json()) as Partial<IssuedToken>;

@@ -15,6 +15,13 @@ test('operators and supervisors may also come back to the incident board or the 
   assert.equal(landingFor('operator', '/grantsx'), '/monitor');
 });
 
+test('a shared view link brings an operator back to that view', () => {
+  assert.equal(landingFor('operator', '/share/view-0b6f4a36-6c1f-4f43-9a55-3f2f0d2b7e11'), '/share/view-0b6f4a36-6c1f-4f43-9a55-3f2f0d2b7e11');
+  assert.equal(landingFor('operator', '/share?incident=inc-1'), '/share?incident=inc-1');
+  assert.equal(landingFor('auditor', '/share/view-0b6f4a36-6c1f-4f43-9a55-3f2f0d2b7e11'), '/audit');
+  assert.equal(landingFor('operator', '/sharex'), '/monitor');
+});
+
 test('auditors land on the audit page, keeping an audit deep link', () => {
   assert.equal(landingFor('auditor', '/monitor?layout=4'), '/audit');
   assert.equal(landingFor('auditor', '/audit?cameraId=cam-1'), '/audit?cameraId=cam-1');

@@ -12,3 +12,4 @@ export { default as AuditFilters } from './audit/AuditFilters.svelte';
 export { default as AuditTable } from './audit/AuditTable.svelte';
 export type { HeaderIdentity } from './header-identity.ts';
 export { default as TileWall } from './TileWall.svelte';
+export { default as SharedTileWall } from './SharedTileWall.svelte';

@@ -37,7 +37,8 @@ const ko = {
   detour: '우회 경로',
   noDetour: '우회 경로 없음',
   flags: '정체 구간',
-  wall: '사건 영상'
+  wall: '사건 영상',
+  share: '상황 공유'
 };
 
 const en: typeof ko = {
@@ -76,7 +77,8 @@ const en: typeof ko = {
   detour: 'Detour',
   noDetour: 'No detour',
   flags: 'Congested segments',
-  wall: 'Incident video'
+  wall: 'Incident video',
+  share: 'Share situation'
 };
 
 export const INCIDENT_TEXT = { ko, en };

@@ -47,6 +47,17 @@ export interface MapClick {
   cameraId: string | null;
 }
 
+/** Where the map looks. */
+export interface MapViewState {
+  center: LatLon;
+  zoom: number;
+}
+
+/** Something drawn on the map from outside it (annotations): `mount` adds it and returns its removal. */
+export interface MapPart {
+  mount(map: Map): () => void;
+}
+
 export class IncidentMap {
   readonly #map: Map;
   readonly #districts = new VectorSource();
@@ -69,8 +80,14 @@ export class IncidentMap {
   /** Frames drawn so far, and the last one that showed everything (nothing loading or moving). */
   #frames = 0;
   #completeFrame = -1;
+  /** The view was moved by the page, not the person: the next `moveend` is not theirs (nor is the first). */
+  #placed = true;
+  /** The centre and zoom at the last `moveend`: a resize moves neither, and is no move. */
+  #lastView: MapViewState | null = null;
+  readonly #moveHandlers = new Set<(view: MapViewState, own: boolean) => void>();
 
-  constructor(target: HTMLElement, onClick: (click: MapClick) => void) {
+  /** `controls: false`: no zoom buttons (a wall, which no one operates). */
+  constructor(target: HTMLElement, onClick: (click: MapClick) => void, options: { controls?: boolean } = {}) {
     const districtLine = new Stroke({ color: 'rgba(160, 180, 210, 0.55)', width: 1 });
     const districtFill = new Fill({ color: 'rgba(40, 60, 90, 0.18)' });
     const districtLayer = new VectorLayer({
@@ -164,7 +181,7 @@ export class IncidentMap {
       target,
       // The cameras above the roads, below the route, flags and rings.
       layers: [districtLayer, waterLayer, minorRoadLayer, majorRoadLayer, ...this.#cameras.layers, routeLayer, detourLayer, stationLayer, ...this.#pursuit.layers, flagLayer, wallLayer, markerLayer],
-      controls: defaultControls({ attribution: false, rotate: false }),
+      controls: options.controls === false ? [] : defaultControls({ attribution: false, rotate: false }),
       // A click places an incident at once: OpenLayers' `singleclick` waits 250 ms to rule out a
       // double click, so the board listens to `click` and the map has no double-click zoom.
       interactions: defaultInteractions({ doubleClickZoom: false }),
@@ -176,7 +193,15 @@ export class IncidentMap {
         if (lon === undefined || lat === undefined) return;
         onClick({ at: { lat: round(lat), lon: round(lon) }, cameraId: this.#cameras.pick(event.coordinate[0] ?? 0, event.coordinate[1] ?? 0, this.#map.getView(), this.#onWall) });
       }),
-      this.#map.on('moveend', () => this.#cameras.update(this.#map.getView(), this.#map.getSize())),
+      this.#map.on('moveend', () => {
+        this.#cameras.update(this.#map.getView(), this.#map.getSize());
+        const own = !this.#placed;
+        this.#placed = false;
+        const view = this.viewState();
+        if (!view || sameView(view, this.#lastView)) return;
+        this.#lastView = view;
+        for (const handler of this.#moveHandlers) handler(view, own);
+      }),
       this.#map.on('postrender', () => void this.#frames++),
       this.#map.on('rendercomplete', () => void (this.#completeFrame = this.#frames))
     );
@@ -190,7 +215,10 @@ export class IncidentMap {
     const extent = this.#districts.getExtent();
     const view = this.#map.getView();
     const center = view.getCenter();
-    if (extent && !isEmpty(extent) && center && !containsCoordinate(extent, center)) view.setCenter(getCenter(extent));
+    if (extent && !isEmpty(extent) && center && !containsCoordinate(extent, center)) {
+      this.#placed = true;
+      view.setCenter(getCenter(extent));
+    }
   }
 
   setBase(layers: MapLayers): void {
@@ -280,12 +308,41 @@ export class IncidentMap {
     return pixel ? [pixel[0] ?? 0, pixel[1] ?? 0] : null;
   }
 
-  /** Centres the view on `at` (at `zoom`, if given). */
+  /** Centres the view on `at` (at `zoom`, if given), as the person would (tests and benchmarks). */
   centerOn(at: LatLon, zoom?: number): void {
     const view = this.#map.getView();
     view.setCenter(fromLonLat([at.lon, at.lat]));
     if (zoom !== undefined) view.setZoom(zoom);
     this.#map.renderSync();
+  }
+
+  /** Where the map looks now (null before it has a centre). */
+  viewState(): MapViewState | null {
+    const view = this.#map.getView();
+    const center = view.getCenter();
+    if (!center) return null;
+    const [lon, lat] = toLonLat(center);
+    return { center: { lat: round(lat ?? 0), lon: round(lon ?? 0) }, zoom: Math.round((view.getZoom() ?? 0) * 100) / 100 };
+  }
+
+  /** Moves the view to `next` for the person (a presenter's view, followed): not their own move. */
+  setView(next: MapViewState): void {
+    if (sameView(this.viewState(), next)) return;
+    this.#placed = true;
+    const view = this.#map.getView();
+    view.setCenter(fromLonLat([next.center.lon, next.center.lat]));
+    view.setZoom(next.zoom);
+  }
+
+  /** `handler` runs each time the view stops moving; `own` when the person moved it (drag, wheel, buttons). */
+  onMoveEnd(handler: (view: MapViewState, own: boolean) => void): () => void {
+    this.#moveHandlers.add(handler);
+    return () => this.#moveHandlers.delete(handler);
+  }
+
+  /** Adds a part drawn on this map; call the returned function to remove it (before `dispose`). */
+  mount(part: MapPart): () => void {
+    return part.mount(this.#map);
   }
 
   /**
@@ -303,6 +360,7 @@ export class IncidentMap {
   dispose(): void {
     unByKey(this.#keys);
     this.#keys.length = 0;
+    this.#moveHandlers.clear();
     this.#map.setTarget(undefined);
     this.#cameras.dispose();
     this.#pursuit.dispose();
@@ -324,6 +382,10 @@ function labelPoint(feature: FeatureLike): Point | undefined {
   }
   if (geometry instanceof Polygon) return geometry.getInteriorPoint();
   return undefined;
+}
+
+function sameView(a: MapViewState | null, b: MapViewState | null): boolean {
+  return a !== null && b !== null && a.zoom === b.zoom && a.center.lat === b.center.lat && a.center.lon === b.center.lon;
 }
 
 function round(value: number): number {

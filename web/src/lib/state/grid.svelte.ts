@@ -64,6 +64,17 @@ export class GridManager {
   }
 
   /**
+   * Shows exactly `layout` and these cameras (a shared view's tiles, which the view decides):
+   * an unchanged tile keeps its stream.
+   */
+  show(layout: Layout, slots: ReadonlyArray<string | null>): void {
+    const next = fitSlots(slots, layout);
+    if (layout !== this.layout) this.layout = layout;
+    if (next.some((id, i) => id !== this.slots[i]) || next.length !== this.slots.length) this.slots = next;
+    if (this.selected !== null && this.selected >= layout) this.selected = null;
+  }
+
+  /**
    * Puts a camera in the selected tile, else the next free one; with `replace` (the incident
    * wall), else in the last tile that is not pinned.
    */

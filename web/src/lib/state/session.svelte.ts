@@ -13,7 +13,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { CameraInfo, CameraListRequest, CameraListResponse, CameraState, ServerToClientEvents, SessionInfo } from '$protocol/events.ts';
 import { accessVerdict, AppError, isAuthError, toAppError } from '$lib/errors/app-error.ts';
 import { joinAndCreate, MediaSession, terminalStateFor, warmDevice, type TileState } from '$lib/media/index.ts';
-import { HubClient, type PushName } from '$lib/signaling/index.ts';
+import { HubClient, type PushName, type RequestName, type RequestPayload, type ResponseOf } from '$lib/signaling/index.ts';
 import type { EarlyConnection } from './early-connection.ts';
 
 export type SessionStatus =
@@ -149,6 +149,13 @@ export class SessionManager {
     this.cameras = list.cameras;
     this.directory = { total: list.total, districts: list.districts };
     this.listVersion++;
+  }
+
+  /** A request of a page's own domain (a shared view's join, ops …) over this session's socket. */
+  request<E extends RequestName>(event: E, payload: RequestPayload<E>): Promise<ResponseOf<E>> {
+    const client = this.#client;
+    if (!client) return Promise.reject(new AppError('CLIENT_CLOSED', `${event}: session closed`));
+    return client.request(event, payload);
   }
 
   /** A page's own handler for a hub push (e.g. `incident:dispatch`), for as long as the session lives. */

@@ -59,7 +59,7 @@ export class TokenKeeper {
 
   constructor(options: TokenKeeperOptions) {
     this.#handOver = options.handOver;
-    this.#issue = options.issue ?? ((agency, purpose, supervisor) => requestDemoToken(agency, purpose, fetch, supervisor));
+    this.#issue = options.issue ?? ((agency, purpose, supervisor) => requestDemoToken(agency, purpose, fetch, supervisor ? 'supervisor' : 'operator'));
     this.#now = options.now ?? Date.now;
   }
 
