@@ -15,12 +15,17 @@ async function main(): Promise<void> {
     `  → ${hub.url}`,
     ''
   ];
-  lines.push(...describeStartup(hub.startup), `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`);
+  lines.push(
+    ...describeStartup(hub.startup),
+    `  Incident board (사건 상황판): ${hub.url}/incident — camera wall (영상 모니터): ${hub.url}/monitor`,
+    `  Shared situation views (상황 공유): ${hub.url}/share — grants (권한 현황): ${hub.url}/grants`
+  );
   if (hub.devIssuer) {
     lines.push(
       '  Sign in on the page by choosing a demo agency:',
       ...hub.startup.demoAgencies.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
       '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
+      ...(hub.startup.region.demoCity === 'seoul' ? ["  A pursuit from 강남 into 서초 (sign in as 강남경찰서): the board's scenario button, or `npm run scenario:pursuit`."] : []),
       ''
     );
   }
