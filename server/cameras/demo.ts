@@ -47,7 +47,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     // Scenes in its own 구; a grant reaches at most 500 m past them.
     grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
     // A pursuit that starts in its 구 follows the target anywhere: the 8 predicted next cameras, 2 minutes ahead, 1.5 km either side.
-    pursuits: { purposes: ['emergency-112', 'dispatch-112'], jurisdiction: ['11680'], maxCameras: 8, horizonS: 120, corridorWidthM: 1500, minProbability: 0.02, ttlMs: 180_000, maxOpen: 3 },
+    pursuits: { purposes: ['emergency-112', 'dispatch-112'], jurisdiction: ['11680'], maxCameras: 8, horizonS: 120, corridorWidthM: 1500, minProbability: 0.02, overlapMs: 10_000, ttlMs: 180_000, maxOpen: 3 },
     lpr: { alerts: ['11680'] },
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'

@@ -44,6 +44,8 @@ export interface CorridorShape {
   cameras: readonly string[];
   center: { lat: number; lon: number };
   radiusM: number;
+  /** Cameras it drops stay covered `ms` longer, at most `max` of them (the most recently dropped). */
+  overlap: { ms: number; max: number };
 }
 
 interface GrantRow {
@@ -57,6 +59,8 @@ export class Grants extends EventEmitter<Events> {
   readonly #now: () => number;
   /** Grants in force by id, with the timer that ends each. */
   readonly #active = new Map<string, { grant: Grant; timer: NodeJS.Timeout }>();
+  /** A moved corridor grant's overlap: the cameras it dropped, each covered until its time, and the timer that drops them. */
+  readonly #overlaps = new Map<string, { until: Map<string, number>; timer: NodeJS.Timeout }>();
 
   constructor(db: Db, now: () => number = Date.now) {
     super();
@@ -128,20 +132,27 @@ export class Grants extends EventEmitter<Events> {
 
   /**
    * A corridor grant in force moves with its pursuit: its cameras become `shape`'s and it is in
-   * force for its ttl from now. An ended one is not revived (undefined).
+   * force for its ttl from now. The cameras it drops stay covered for the shape's overlap — a
+   * board that chose them from the corridor before is not refused on its way — and leave it
+   * then (another `grant:reshaped`). An ended one is not revived (undefined).
    */
   reshape(id: string, shape: CorridorShape): Grant | undefined {
     const current = this.#active.get(id);
     if (!current?.grant.pursuitId) return undefined;
+    const now = this.#now();
     const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(id) as { ttl_ms: number }).ttl_ms;
-    const grant: Grant = { ...current.grant, cameras: [...shape.cameras], center: shape.center, radiusM: shape.radiusM, expiresAt: this.#now() + ttl };
-    this.#db
-      .prepare('UPDATE grants SET cameras = ?, lat = ?, lon = ?, radius_m = ?, expires_at = ? WHERE id = ?')
-      .run(JSON.stringify(grant.cameras), grant.center.lat, grant.center.lon, grant.radiusM, grant.expiresAt, id);
-    clearTimeout(current.timer);
-    this.#activate(grant);
-    this.emit('grant:reshaped', grant, this.record(id)!, current.grant);
-    return grant;
+    const until = new Map(this.overlapOf(id));
+    for (const cameraId of current.grant.cameras ?? []) if (!until.has(cameraId) && !shape.cameras.includes(cameraId)) until.set(cameraId, now + shape.overlap.ms);
+    for (const [cameraId, at] of until) if (at <= now || shape.cameras.includes(cameraId)) until.delete(cameraId);
+    const kept = [...until].sort((a, b) => b[1] - a[1]).slice(0, shape.overlap.max);
+    this.#setOverlap(id, new Map(kept));
+    this.#move(current.grant, { ...current.grant, cameras: [...shape.cameras, ...kept.map(([cameraId]) => cameraId)], center: shape.center, radiusM: shape.radiusM, expiresAt: now + ttl });
+    return this.#active.get(id)?.grant;
+  }
+
+  /** The cameras a corridor grant covers only for its overlap, each with when it leaves the grant. */
+  overlapOf(id: string): ReadonlyMap<string, number> {
+    return this.#overlaps.get(id)?.until ?? new Map<string, number>();
   }
 
   /** The pursuit's corridor grant in force, if any. */
@@ -202,7 +213,9 @@ export class Grants extends EventEmitter<Events> {
   /** Stops the timers; the database stays with its owner. */
   dispose(): void {
     for (const { timer } of this.#active.values()) clearTimeout(timer);
+    for (const { timer } of this.#overlaps.values()) clearTimeout(timer);
     this.#active.clear();
+    this.#overlaps.clear();
     this.removeAllListeners();
   }
 
@@ -220,10 +233,40 @@ export class Grants extends EventEmitter<Events> {
     this.#active.set(grant.id, { grant, timer });
   }
 
+  /** The grant in force moves to `grant` (its cameras, place and expiry), recorded and told with what it was. */
+  #move(previous: Grant, grant: Grant): void {
+    this.#db
+      .prepare('UPDATE grants SET cameras = ?, lat = ?, lon = ?, radius_m = ?, expires_at = ? WHERE id = ?')
+      .run(JSON.stringify(grant.cameras), grant.center.lat, grant.center.lon, grant.radiusM, grant.expiresAt, grant.id);
+    clearTimeout(this.#active.get(grant.id)?.timer);
+    this.#activate(grant);
+    this.emit('grant:reshaped', grant, this.record(grant.id)!, previous);
+  }
+
+  /** One timer per grant drops its overlap cameras as their time comes (the earliest first). */
+  #setOverlap(id: string, until: Map<string, number>): void {
+    clearTimeout(this.#overlaps.get(id)?.timer);
+    this.#overlaps.delete(id);
+    if (until.size === 0) return;
+    const next = Math.min(...until.values());
+    const timer = setTimeout(() => {
+      const active = this.#active.get(id);
+      if (!active) return;
+      const now = this.#now();
+      const left = new Map([...until].filter(([, at]) => at > now));
+      this.#setOverlap(id, left);
+      this.#move(active.grant, { ...active.grant, cameras: (active.grant.cameras ?? []).filter((cameraId) => !until.has(cameraId) || left.has(cameraId)) });
+    }, Math.max(0, next - this.#now()));
+    timer.unref();
+    this.#overlaps.set(id, { until, timer });
+  }
+
   #end(grant: Grant, reason: GrantEndReason): void {
     const active = this.#active.get(grant.id);
     if (!active) return;
     clearTimeout(active.timer);
+    clearTimeout(this.#overlaps.get(grant.id)?.timer);
+    this.#overlaps.delete(grant.id);
     this.#active.delete(grant.id);
     this.#db.prepare("UPDATE grants SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?").run(this.#now(), reason, grant.id);
     this.emit('grant:ended', active.grant, reason, this.record(grant.id)!);
