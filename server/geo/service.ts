@@ -7,9 +7,10 @@
  */
 import type { RegistryCamera } from '../cameras/registry.ts';
 import { pointsAlongRoute, type CorridorHit } from '../routing/corridor.ts';
+import { DEG_TO_RAD, METRES_PER_DEGREE, type LonLat } from '../routing/geo.ts';
 import { importRoadNetwork } from '../routing/road-network.ts';
 import { Router, type RouteResult } from '../routing/router.ts';
-import { pointSegmentDistance } from './geometry.ts';
+import { pointSegmentDistance, type Ring } from './geometry.ts';
 import { CameraIndex } from './camera-index.ts';
 import { seoulDistrictSet, type DistrictSet } from './districts.ts';
 import { SYNTHETIC_ATTRIBUTION, crossesHan, generateRoads, type RoadsCollection } from './synthetic-roads/generate.ts';
@@ -54,8 +55,6 @@ interface DispatchState {
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
-  /** The registry as corridor points, made on the first route. */
-  #corridorPoints: Array<CorridorCamera> | undefined;
   /** The cameras in each route's corridor (all of them, before any scope), for as long as the route is kept. */
   readonly #alongRoute = new WeakMap<RouteResult, CorridorHit<CorridorCamera>[]>();
   #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
@@ -75,10 +74,9 @@ export class GeoService {
     this.#records = options.records;
   }
 
-  /** Builds now what the first route would otherwise build inside its request (road network, corridor points). */
+  /** Builds now what the first route would otherwise build inside its request (the road network). */
   warm(): void {
     this.#network();
-    this.#corridor();
   }
 
   /** The road network's router (the network is built on first use, as for a route). */
@@ -237,7 +235,7 @@ export class GeoService {
     // The corridor first (a few hundred cameras), then the scope: not a scope decision for all 68k.
     // Once per route, then per caller only its scope: a dispatch goes to every operator of the agency.
     let corridor = this.#alongRoute.get(route);
-    if (!corridor) this.#alongRoute.set(route, (corridor = pointsAlongRoute(route.polyline, this.#corridor(), { halfWidthM: CORRIDOR_HALF_WIDTH_M })));
+    if (!corridor) this.#alongRoute.set(route, (corridor = pointsAlongRoute(route.polyline, this.#corridorNear(route.polyline), { halfWidthM: CORRIDOR_HALF_WIDTH_M })));
     const along = corridor.filter((hit) => filter(hit.point.camera));
     const { id, name, kind, location } = station;
     return {
@@ -251,9 +249,29 @@ export class GeoService {
     };
   }
 
-  #corridor(): Array<CorridorCamera> {
-    this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
-    return this.#corridorPoints;
+  /**
+   * The cameras that may lie in a route's corridor: those in its bounding box grown by the
+   * corridor's width, from the spatial index (a route across town touches a few per cent of the
+   * city's cells; scanning all 68k cameras held the event loop for each new route). In registry
+   * order, as the corridor breaks its ties.
+   */
+  #corridorNear(polyline: readonly LonLat[]): CorridorCamera[] {
+    if (polyline.length === 0) return [];
+    let [minLon, minLat] = polyline[0]!;
+    let [maxLon, maxLat] = polyline[0]!;
+    for (const [lon, lat] of polyline) {
+      minLon = Math.min(minLon, lon);
+      maxLon = Math.max(maxLon, lon);
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
+    }
+    // Wider than the corridor's own box (pointsAlongRoute), so no camera it would take is left out.
+    const marginM = 2 * CORRIDOR_HALF_WIDTH_M + 1;
+    const marginLat = marginM / METRES_PER_DEGREE;
+    const marginLon = marginM / (METRES_PER_DEGREE * Math.max(1e-6, Math.cos(Math.min(89, Math.max(Math.abs(minLat), Math.abs(maxLat)) + marginLat) * DEG_TO_RAD)));
+    const [west, south, east, north] = [minLon - marginLon, minLat - marginLat, maxLon + marginLon, maxLat + marginLat];
+    const box: Ring = [[west, south], [east, south], [east, north], [west, north], [west, south]];
+    return this.#cameras.withinPolygon([box]).map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
   }
 
   /** Generated on first use (≈0.3 s) or by warm(), so a hub that never routes never pays for it. */
