@@ -66,6 +66,9 @@ export class CameraDirectory<C extends ListedCamera> {
   readonly #searches = new Map<string, Uint32Array>();
   /** Each position set's cameras by 구 and its counts, made on its first listing (sets do not change). */
   readonly #grouped = new WeakMap<PositionSet, Grouped>();
+  /** Every 구 of the registry, and each camera's (an index into it): grouping a set is then counting. */
+  readonly #districts: Array<Omit<DistrictCount, 'count'>> = [];
+  readonly #districtOf: Uint16Array;
 
   constructor(cameras: readonly C[]) {
     this.#cameras = cameras;
@@ -80,6 +83,12 @@ export class CameraDirectory<C extends ListedCamera> {
     });
     this.#starts[cameras.length] = at;
     this.#text = parts.join('');
+    const slots = new Map<string, number>();
+    this.#districtOf = Uint16Array.from(cameras, ({ district: { code, name, nameEn } }) => {
+      let slot = slots.get(code);
+      if (slot === undefined) slots.set(code, (slot = this.#districts.push({ code, name, nameEn }) - 1));
+      return slot;
+    });
   }
 
   /** The positions of the cameras whose name, English name or id holds `needle` (trimmed, any case), ascending. */
@@ -132,20 +141,23 @@ export class CameraDirectory<C extends ListedCamera> {
   #groupedOf(visible: PositionSet): Grouped {
     let grouped = this.#grouped.get(visible);
     if (grouped) return grouped;
-    const lists = new Map<string, number[]>();
-    const counts = new Map<string, DistrictCount>();
+    const districtOf = this.#districtOf;
+    const counts = new Uint32Array(this.#districts.length);
+    for (const position of visible.positions) counts[districtOf[position]!]!++;
+    const lists = Array.from(counts, (count) => new Uint32Array(count));
+    const filled = new Uint32Array(counts.length);
     for (const position of visible.positions) {
-      const { code, name, nameEn } = this.#cameras[position]!.district;
-      let list = lists.get(code);
-      if (!list) {
-        lists.set(code, (list = []));
-        counts.set(code, { code, name, nameEn, count: 0 });
-      }
-      list.push(position);
-      counts.get(code)!.count++;
+      const slot = districtOf[position]!;
+      lists[slot]![filled[slot]!++] = position;
     }
-    const byDistrict = new Map([...lists].map(([code, list]) => [code, Uint32Array.from(list)]));
-    grouped = { districts: [...counts.values()].sort(byName), byDistrict };
+    const districts: DistrictCount[] = [];
+    const byDistrict = new Map<string, Uint32Array>();
+    this.#districts.forEach((district, slot) => {
+      if (counts[slot] === 0) return;
+      districts.push({ ...district, count: counts[slot]! });
+      byDistrict.set(district.code, lists[slot]!);
+    });
+    grouped = { districts: districts.sort(byName), byDistrict };
     this.#grouped.set(visible, grouped);
     return grouped;
   }
