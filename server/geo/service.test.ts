@@ -34,3 +34,16 @@ test('the cameras along a route are the corridor over the whole registry, found 
     assert.deepEqual(answer.cameras.map((c) => [c.id, c.alongM]), whole.map((hit) => [hit.point.id, Math.round(hit.alongM)]));
   }
 });
+
+test('the map layer holds every camera the filter lets through, in registry order, across its slices', async () => {
+  const registry = cameras(20_000);
+  const geo = new GeoService(registry);
+  const even = (camera: RegistryCamera) => Number(camera.id.slice(4)) % 2 === 0;
+  const layer = await geo.cameras(even);
+  const expected = registry.filter(even);
+  assert.equal(layer.count, expected.length);
+  assert.deepEqual(layer.ids, expected.map((c) => c.id));
+  assert.deepEqual(layer.lat, expected.map((c) => c.location.lat));
+  assert.deepEqual(layer.categories, ['방범']);
+  assert.equal(layer.category.length, expected.length);
+});

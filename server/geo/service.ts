@@ -5,6 +5,7 @@
  * (real 시군구 boundaries, generated streets; in Seoul the Han's real bridge positions) until a
  * real network is configured.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RegistryCamera } from '../cameras/registry.ts';
 import { pointsAlongRoute, type CorridorHit } from '../routing/corridor.ts';
 import { DEG_TO_RAD, METRES_PER_DEGREE, type LonLat } from '../routing/geo.ts';
@@ -25,6 +26,8 @@ type CorridorCamera = { id: string; lat: number; lon: number; camera: RegistryCa
 export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
 
 const CORRIDOR_HALF_WIDTH_M = 60;
+/** Cameras of the map's layer made in one event-loop turn. */
+const CAMERA_SLICE = 8_192;
 
 /** What rebuilds a dispatch after a restart: the route is recomputed from kind and destination. */
 export interface DispatchRecord {
@@ -101,11 +104,17 @@ export class GeoService {
     };
   }
 
-  /** Every camera the caller may see, columnar (see MapCameras). */
-  cameras(filter: CameraFilter): MapCameras {
+  /**
+   * Every camera the caller may see, columnar (see MapCameras). Made a slice of the registry at
+   * a time, yielding to the event loop between slices: a city's 68k cameras at once held it for
+   * tens of ms.
+   */
+  async cameras(filter: CameraFilter): Promise<MapCameras> {
     const out: MapCameras = { count: 0, categories: [], ids: [], lat: [], lon: [], category: [], facing: [], fov: [] };
     const categoryIndex = new Map<string, number>();
-    for (const camera of this.#registry) {
+    for (let i = 0; i < this.#registry.length; i++) {
+      if (i > 0 && i % CAMERA_SLICE === 0) await nextTurn();
+      const camera = this.#registry[i]!;
       if (!filter(camera)) continue;
       let c = categoryIndex.get(camera.category);
       if (c === undefined) {
