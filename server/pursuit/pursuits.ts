@@ -232,7 +232,7 @@ export class Pursuits extends EventEmitter<Events> {
     const incident =
       what.incident ??
       this.#deps.incidents.openBare(actor, {
-        type: '범죄',
+        type: '추적',
         location: what.camera.location,
         address: what.camera.name,
         description: `추적 (pursuit): ${describeTarget(what.target)}`

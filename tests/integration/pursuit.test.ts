@@ -179,6 +179,7 @@ test('a 강남 pursuit’s corridor grant crosses into 서초 without asking 서
   const late = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(start).id, headingDeg: null });
   assert.equal(late.json.error?.code, 'PURSUIT_CLOSED');
   assert.equal(t.hub.incidents.get(incidentId)?.status, 'closed', 'the incident opened for it closes with it');
+  assert.equal(t.hub.incidents.get(incidentId)?.type, '추적', 'an incident of the pursuit type');
 
   // The record: opened, the grant issued, moved and ended, the views — each with the pursuit.
   await t.hub.auditWriter.flush();
@@ -238,6 +239,23 @@ test('a camera the moving corridor drops stays watchable for the overlap (a boar
   assert.ok(renewals.some((e) => typeof (e.detail?.overlap as Record<string, number>)[dropped] === 'number'), 'the move records the overlap');
   assert.ok(renewals.some((e) => (e.detail?.removed as string[]).includes(dropped)), 'its end records the removal');
   assert.equal((await t.api(`/api/pursuits/${pursuit.id}/close`, token, {})).status, 200);
+});
+
+test('a pursuit belongs to an incident the agency opened, of type 추적 (CAD’s code `pursuit`) or 범죄, which stays open after it', async () => {
+  const { token } = await session('gangnam-police');
+  const start = routeIndex('11680')[0]!;
+  for (const type of ['pursuit', '범죄'] as const) {
+    const incident = await t.api('/api/incidents', token, { type, location: cam(start).location, dispatch: false });
+    assert.equal(incident.status, 201, JSON.stringify(incident.json));
+    const { id, type: stored } = (incident.json as { incident: { id: string; type: string } }).incident;
+    assert.equal(stored, type === 'pursuit' ? '추적' : '범죄');
+    const opened = await t.api('/api/pursuits', token, { incidentId: id, target: { kind: 'vehicle' }, sighting: { cameraId: cam(start).id, headingDeg: null } });
+    assert.equal(opened.status, 201, JSON.stringify(opened.json));
+    assert.equal((opened.json as PursuitResponse).pursuit.incidentId, id);
+    assert.equal((await t.api(`/api/pursuits/${(opened.json as PursuitResponse).pursuit.id}/close`, token, {})).status, 200);
+    assert.equal(t.hub.incidents.get(id)?.status, 'open', 'an incident the pursuit did not open is not closed by it');
+    assert.equal((await t.api(`/api/incidents/${id}/close`, token, {})).status, 200);
+  }
 });
 
 test('other agencies cannot see or sight a pursuit; a sighting needs a camera the operator may see', async () => {

@@ -3,7 +3,8 @@
  * vehicle's plate read (signed by the development LPR system and POSTed to `/api/lpr/reads`, as
  * a real LPR system would) until a 강남경찰서 operator's incident board, in follow mode, shows the
  * predicted cameras live. The hub runs as `npm start` runs it (a process of its own, the Seoul
- * registry, simulated feeds); the board is Debian's Chromium on this machine. Each run reads a
+ * registry, simulated feeds); the board is Debian's Chromium on this machine, loaded afresh for each
+ * run (no pursuit, an empty wall). Each run reads a
  * plate of its own at a 교통단속 camera of 강남 far from the others, so each opens a new pursuit
  * onto cold cameras; the run before is ended first.
  *
@@ -74,8 +75,7 @@ export async function measureReadToTiles(options: ReadToTilesOptions): Promise<P
     const viewer = await browser.newViewer({ baseURL: hub.url, viewport: { width: 1440, height: 900 } });
     await viewer.context.addInitScript({ content: NAME_SHIM });
     await signIn(viewer, 'gangnam-police');
-    await viewer.page.goto('/incident');
-    await viewer.page.waitForSelector('.incident-page[data-map-status="ready"][data-session="ready"]', { timeout: TIMEOUT_MS });
+    await openBoard(viewer);
 
     const measured: ReadToTilesRun[] = [];
     for (let i = 0; i < readers.length; i++) {
@@ -83,6 +83,8 @@ export async function measureReadToTiles(options: ReadToTilesOptions): Promise<P
       const run = await readOnce(viewer, hub.url, lpr, readers[i]!, plates[i]!);
       if (i > 0) measured.push(run);
       await closeOpenPursuits(hub.url, police);
+      // Each run on a board as an operator finds it: loaded, with no pursuit and an empty wall (not the last run's cameras).
+      await openBoard(viewer);
     }
     const pursuitMs = summary(measured.map((r) => r.pursuitMs), 0);
     const firstTileMs = summary(measured.map((r) => r.firstTileMs), 0);
@@ -109,6 +111,11 @@ export async function measureReadToTiles(options: ReadToTilesOptions): Promise<P
     await hub?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function openBoard(viewer: Viewer): Promise<void> {
+  await viewer.page.goto('/incident');
+  await viewer.page.waitForSelector('.incident-page[data-map-status="ready"][data-session="ready"]', { timeout: TIMEOUT_MS });
 }
 
 /** One signed read of `plate` at `cameraId`, and the board's phases after it. */
@@ -151,7 +158,8 @@ async function readOnce(viewer: Viewer, url: string, lpr: Awaited<ReturnType<typ
             resolve({ pursuit: marks.pursuit, first: marks.first, tiles: now, count: live, lastPlaced: last.placed, placed: placements.size, refused: [...refused] });
             return;
           }
-          if (Date.now() - started > timeoutMs) reject(new Error(`pursuit tiles not live in ${timeoutMs} ms: ${JSON.stringify({ marks, id, live, tiles: tiles.length })}`));
+          const wall = () => tiles.map((tile) => [tile.getAttribute('data-camera-id'), tile.getAttribute('data-state'), tile.getAttribute('data-reason'), tile.querySelector('[data-testid="tile-tag"]')?.textContent ?? null]);
+          if (Date.now() - started > timeoutMs) reject(new Error(`pursuit tiles not live in ${timeoutMs} ms: ${JSON.stringify({ marks, id, live, wall: wall(), refused: [...refused] })}`));
           else setTimeout(tick, 5);
         };
         tick();
