@@ -22,6 +22,7 @@ import { requestSchemas, type RequestName, type RequestOf } from '../protocol/sc
 import type { ViewRequestName } from '../protocol/shared-view.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
+import { socketRequestParser } from './request-parser.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
@@ -259,9 +260,10 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       }
     };
 
+    const parse = socketRequestParser();
     /** A known request, parsed, within budget, handled: its result as the ack carries it. */
     const run = async <N extends RequestName>(name: N, payload: unknown): Promise<Result<ResponseOf<N>>> => {
-      const parsed = requestSchemas[name].safeParse(payload);
+      const parsed = parse(name, payload);
       if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
       const request = parsed.data as RequestOf<N>;
       // Over the user's (or agency's) budget: refused before any work, however many sockets ask.
