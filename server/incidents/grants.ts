@@ -10,6 +10,7 @@ import type { Grant } from '../auth/scope.ts';
 import type { Db } from '../db.ts';
 import { HubError } from '../protocol/errors.ts';
 import type { GrantEndReason, GrantRecord, GrantStatus } from '../protocol/grants.ts';
+import type { GrantBound } from '../protocol/incidents.ts';
 
 type Events = {
   /** Asked for; waits for a supervisor. */
@@ -37,6 +38,8 @@ export interface GrantRequest {
   approved: boolean;
   /** A pursuit's corridor grant: exactly these cameras, in place of the circle. */
   corridor?: { pursuitId: string; cameras: readonly string[] };
+  /** An extended grant: no wider than what the owner's agency sees. */
+  within?: GrantBound;
 }
 
 /** Where a corridor grant moves to (server/pursuit): its cameras, where it starts and how far it reaches. */
@@ -52,6 +55,7 @@ interface GrantRow {
   id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; issued_at: number; expires_at: number;
   ended_at: number | null; end_reason: GrantEndReason | null; status: GrantStatus; source: string; requested_by: string | null;
   decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null;
+  within_agency: string | null; within_districts: string | null;
 }
 
 export class Grants extends EventEmitter<Events> {
@@ -75,10 +79,11 @@ export class Grants extends EventEmitter<Events> {
     const id = `grant-${randomUUID()}`;
     const expiresAt = request.approved ? now + request.ttlMs : 0;
     this.#db
-      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, within_agency, within_districts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending',
-        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null, request.corridor?.pursuitId ?? null
+        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null, request.corridor?.pursuitId ?? null,
+        request.within?.agency ?? null, request.within?.districts ? JSON.stringify(request.within.districts) : null
       );
     const record = this.record(id)!;
     if (request.approved) {
@@ -278,7 +283,10 @@ function toGrant(row: GrantRow): Grant {
 }
 
 function toGrantFromRecord(record: GrantRecord): Grant {
-  const grant: Grant = { id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0 };
+  const grant: Grant = {
+    id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0,
+    ...(record.within ? { within: record.within } : {})
+  };
   return record.cameras && record.pursuitId ? { ...grant, cameras: record.cameras, pursuitId: record.pursuitId } : grant;
 }
 
@@ -299,6 +307,9 @@ function toRecord(row: GrantRow): GrantRecord {
     expiresAt: row.expires_at > 0 ? row.expires_at : null,
     endedAt: row.ended_at,
     endReason: row.end_reason,
-    ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {})
+    ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
+    ...(row.within_agency
+      ? { within: { agency: row.within_agency, ...(row.within_districts ? { districts: JSON.parse(row.within_districts) as string[] } : {}) } }
+      : {})
   };
 }

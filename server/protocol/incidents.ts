@@ -49,6 +49,18 @@ export interface Grant {
   /** A pursuit's corridor grant: the cameras it opens (in place of the circle). */
   cameras?: readonly string[];
   pursuitId?: string;
+  /** An extended grant (a shared view's owner to a participating agency): never wider than what the owner's agency sees. */
+  within?: GrantBound;
+}
+
+/**
+ * What an extended grant stays within: cameras of the categories `agency`'s policy allows and,
+ * when `districts` is given, in those 구 only (the owner's own scope, where the incident's own
+ * grant did not open the circle to the owner's agency).
+ */
+export interface GrantBound {
+  agency: string;
+  districts?: readonly string[];
 }
 
 /**

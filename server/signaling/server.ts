@@ -48,10 +48,17 @@ export interface DomainSession {
   socket: HubSocket;
   principal(): Principal;
   clientAddress: string;
+  /** What the session's views show changed: its open pictures are decided again (a wall plays only its views' tiles). */
+  reviewWatches(): void;
 }
 
 /** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
-export type ViewDomain = (session: DomainSession) => { handlers: { [N in ViewRequestName]: Handler<N> }; close(): void };
+export type ViewDomain = (session: DomainSession) => {
+  handlers: { [N in ViewRequestName]: Handler<N> };
+  /** Whether one of the session's views shows this camera on a tile (what a wall may play). */
+  shows(cameraId: string): boolean;
+  close(): void;
+};
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -59,7 +66,7 @@ export interface SignalingOptions {
   verify: (token: unknown) => Promise<Principal>;
   /** Whether a handshake's `Origin` header (absent for non-browser clients) may open a session. */
   originAllowed: (origin: string | undefined) => boolean;
-  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress' | 'shownInViews'>;
   /** Where views are recorded (durably before the view opens: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended): written after the answer, best effort. */
@@ -174,6 +181,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
   io.on('connection', (socket: HubSocket) => {
     const principal = socket.data.principal;
     const clientAddress = socket.handshake.address;
+    // The views hold the session lazily (principal, review): both exist before any request arrives.
+    const views = options.views({ socket, principal: () => viewer.principal, clientAddress, reviewWatches: () => viewer.reevaluate() });
     const viewer = new Viewer({
       ...options.viewerDeps,
       principal,
@@ -181,7 +190,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       record: options.record,
       clientAddress,
       log,
-      send: (event, ...args) => socket.emit(event, ...args)
+      send: (event, ...args) => socket.emit(event, ...args),
+      shownInViews: (cameraId) => views.shows(cameraId)
     });
     const who = () => ({ subject: viewer.principal.subject, agency: viewer.principal.agency.id, role: viewer.principal.role, clientAddress });
     audit({ action: 'session.start', outcome: 'allowed', ...who(), ...(principal.purpose ? { purpose: principal.purpose } : {}) });
@@ -227,7 +237,6 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
-    const views = options.views({ socket, principal: () => viewer.principal, clientAddress });
     // Every request event has its handler (a missing one does not compile), answering its ack's type.
     const handlers: { [N in RequestName]: Handler<N> } = {
       ...views.handlers,
