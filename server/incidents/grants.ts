@@ -36,10 +36,17 @@ export interface GrantRequest {
   ttlMs: number;
   /** In force at once (a trusted source) rather than waiting for a supervisor. */
   approved: boolean;
-  /** A pursuit's corridor grant: exactly these cameras, in place of the circle. */
-  corridor?: { pursuitId: string; cameras: readonly string[] };
+  /** A camera-set grant — a pursuit's corridor or an alarm's cameras: exactly these cameras, in place of the circle. */
+  corridor?: ({ pursuitId: string } | { alarmId: string }) & { cameras: readonly string[] };
   /** An extended grant: no wider than what the owner's agency sees. */
   within?: GrantBound;
+}
+
+/** A camera-set grant's owner and cameras (for audit records); nothing for a circle grant. */
+export function grantOwner(grant: Grant): { pursuitId?: string; alarmId?: string; cameras?: readonly string[] } {
+  if (grant.pursuitId) return { pursuitId: grant.pursuitId, cameras: grant.cameras };
+  if (grant.alarmId) return { alarmId: grant.alarmId, cameras: grant.cameras };
+  return {};
 }
 
 /** Where a corridor grant moves to (server/pursuit): its cameras, where it starts and how far it reaches. */
@@ -54,7 +61,7 @@ export interface CorridorShape {
 interface GrantRow {
   id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; issued_at: number; expires_at: number;
   ended_at: number | null; end_reason: GrantEndReason | null; status: GrantStatus; source: string; requested_by: string | null;
-  decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null;
+  decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null; alarm_id: string | null;
   within_agency: string | null; within_districts: string | null;
 }
 
@@ -79,10 +86,11 @@ export class Grants extends EventEmitter<Events> {
     const id = `grant-${randomUUID()}`;
     const expiresAt = request.approved ? now + request.ttlMs : 0;
     this.#db
-      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, within_agency, within_districts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, alarm_id, within_agency, within_districts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending',
-        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null, request.corridor?.pursuitId ?? null,
+        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null,
+        request.corridor && 'pursuitId' in request.corridor ? request.corridor.pursuitId : null, request.corridor && 'alarmId' in request.corridor ? request.corridor.alarmId : null,
         request.within?.agency ?? null, request.within?.districts ? JSON.stringify(request.within.districts) : null
       );
     const record = this.record(id)!;
@@ -119,7 +127,7 @@ export class Grants extends EventEmitter<Events> {
 
   /** Extends the incident's grant in force by its own ttl, from now (a pursuit renews its corridor grants itself). */
   renew(incidentId: string): Grant {
-    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId && !a.grant.pursuitId);
+    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId && !a.grant.cameras);
     if (!current) {
       const pending = this.#db.prepare("SELECT 1 FROM grants WHERE incident_id = ? AND status = 'pending'").get(incidentId);
       throw pending
@@ -136,14 +144,14 @@ export class Grants extends EventEmitter<Events> {
   }
 
   /**
-   * A corridor grant in force moves with its pursuit: its cameras become `shape`'s and it is in
-   * force for its ttl from now. The cameras it drops stay covered for the shape's overlap — a
-   * board that chose them from the corridor before is not refused on its way — and leave it
-   * then (another `grant:reshaped`). An ended one is not revived (undefined).
+   * A camera-set grant in force moves with its pursuit (or alarm): its cameras become `shape`'s
+   * and it is in force for its ttl from now. The cameras it drops stay covered for the shape's
+   * overlap — a board that chose them from the grant before is not refused on its way — and
+   * leave it then (another `grant:reshaped`). An ended one is not revived (undefined).
    */
   reshape(id: string, shape: CorridorShape): Grant | undefined {
     const current = this.#active.get(id);
-    if (!current?.grant.pursuitId) return undefined;
+    if (!current?.grant.cameras) return undefined;
     const now = this.#now();
     const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(id) as { ttl_ms: number }).ttl_ms;
     const until = new Map(this.overlapOf(id));
@@ -287,7 +295,8 @@ function toGrantFromRecord(record: GrantRecord): Grant {
     id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0,
     ...(record.within ? { within: record.within } : {})
   };
-  return record.cameras && record.pursuitId ? { ...grant, cameras: record.cameras, pursuitId: record.pursuitId } : grant;
+  if (record.cameras && record.pursuitId) return { ...grant, cameras: record.cameras, pursuitId: record.pursuitId };
+  return record.cameras && record.alarmId ? { ...grant, cameras: record.cameras, alarmId: record.alarmId } : grant;
 }
 
 function toRecord(row: GrantRow): GrantRecord {
@@ -308,6 +317,7 @@ function toRecord(row: GrantRow): GrantRecord {
     endedAt: row.ended_at,
     endReason: row.end_reason,
     ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
+    ...(row.alarm_id && row.cameras ? { alarmId: row.alarm_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
     ...(row.within_agency
       ? { within: { agency: row.within_agency, ...(row.within_districts ? { districts: JSON.parse(row.within_districts) as string[] } : {}) } }
       : {})

@@ -20,6 +20,7 @@ import type { PursuitChangedEvent } from '../protocol/pursuit.ts';
 import type { LprHitEvent } from '../protocol/lpr.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { ViewRequestName } from '../protocol/shared-view.ts';
+import type { AlarmChangedEvent, AlarmRequestName } from '../protocol/alerts.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
 import { socketRequestParser } from './request-parser.ts';
@@ -59,6 +60,8 @@ export type ViewDomain = (session: DomainSession) => {
   shows(cameraId: string): boolean;
   close(): void;
 };
+/** The alarm queue's requests of a session (server/alerts/socket.ts), behind the same edge. */
+export type AlarmDomain = (session: DomainSession) => { [N in AlarmRequestName]: Handler<N> };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -86,6 +89,7 @@ export interface SignalingOptions {
   joinTimeoutMs: number;
   /** The shared views' requests (server/shared-views/socket.ts), through the same edge (schemas, rate, budget, typed errors). */
   views: ViewDomain;
+  alarms: AlarmDomain;
 }
 
 export interface Signaling {
@@ -102,6 +106,8 @@ export interface Signaling {
   lprHit(agencies: ReadonlySet<string>, view: (principal: Principal) => LprHitEvent): void;
   /** Sends each of an agency's sessions its own view of a pursuit that changed (plates as its role may see them). */
   pursuitChanged(agency: string, view: (principal: Principal) => PursuitChangedEvent): void;
+  /** Sends each session of an alarm's recipient agencies its own view of the alarm (a guardian's contact as its role may see it). */
+  alarmChanged(agencies: ReadonlySet<string>, view: (principal: Principal) => AlarmChangedEvent): void;
   /** Ends, in every session, the views opened for an incident that closed (INCIDENT_CLOSED). */
   incidentClosed(incidentId: string): void;
   /** Sends each of an agency's sessions its own view of an incident's dispatch. */
@@ -182,7 +188,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     const principal = socket.data.principal;
     const clientAddress = socket.handshake.address;
     // The views hold the session lazily (principal, review): both exist before any request arrives.
-    const views = options.views({ socket, principal: () => viewer.principal, clientAddress, reviewWatches: () => viewer.reevaluate() });
+    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress, reviewWatches: () => viewer.reevaluate() };
+    const views = options.views(domainSession);
     const viewer = new Viewer({
       ...options.viewerDeps,
       principal,
@@ -240,6 +247,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     // Every request event has its handler (a missing one does not compile), answering its ack's type.
     const handlers: { [N in RequestName]: Handler<N> } = {
       ...views.handlers,
+      ...options.alarms(domainSession),
       // Synchronous on purpose: the web client sends transport:create right behind the join,
       // before its answer, and relies on this socket's requests being handled in order.
       'media:join': () => {
@@ -350,6 +358,9 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     lprHit: (agencies, view) => {
       for (const { viewer, socket } of sessions) if (agencies.has(viewer.principal.agency.id)) socket.emit('lpr:hit', view(viewer.principal));
+    },
+    alarmChanged: (agencies, view) => {
+      for (const { viewer, socket } of sessions) if (agencies.has(viewer.principal.agency.id)) socket.emit('alarm:changed', view(viewer.principal));
     },
     pursuitChanged: (agency, view) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('pursuit:changed', view(viewer.principal));
