@@ -351,8 +351,8 @@ export class Alarms implements AlarmDesk {
     const { grants } = this.#deps.incidents;
     const ttlMs = this.#deps.config.grantTtlS * 1000;
     const shape = { cameras: alarm.cameras, center: alarm.location, radiusM: this.#reach(alarm) };
-    // As the SOS walks, cameras it leaves stay covered a moment, so a tile chosen from the last fix is not refused on its way.
-    const move = { ...shape, overlap: { ms: 10_000, max: alarm.cameras.length } };
+    // Exactly the alarm's cameras: a camera the person walked away from is not kept a moment longer (no overlap, unlike a pursuit).
+    const move = { ...shape, overlap: { ms: 0, max: 0 } };
     for (const { agency } of alarm.recipients) {
       const held = grants.activeOf(agency).find((grant) => grant.alarmId === alarm.id);
       if (held && grants.reshape(held.id, move)) continue;
@@ -396,7 +396,9 @@ export class Alarms implements AlarmDesk {
     const cameraId = event.cameraId ?? site?.cameraId ?? current?.cameraId ?? null;
     const camera = cameraId ? this.#deps.registry.get(cameraId) : undefined;
     if (cameraId && !camera) throw new HubError('CAMERA_UNKNOWN', `알 수 없는 카메라입니다 (cameraId: unknown camera ${cameraId})`);
-    const fixes = event.kind === 'sos' || event.kind === 'tag' ? event.fixes : [];
+    // The newest fix wins, whichever event carried it: updates may land out of order.
+    const known = current && (current.detail.kind === 'sos' || current.detail.kind === 'tag') ? current.detail.track : [];
+    const fixes = event.kind === 'sos' || event.kind === 'tag' ? [...event.fixes, ...known] : [];
     const latest = fixes.reduce<Fix | undefined>((best, fix) => (!best || fix.at >= best.at ? fix : best), undefined);
     const position = latest ?? event.position ?? (site && { lat: site.lat, lon: site.lon }) ?? current?.location ?? camera?.location;
     if (!position) throw new HubError('BAD_REQUEST', `잘못된 요청입니다 (position: the event names no camera, position or fix)`);
