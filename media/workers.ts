@@ -1,7 +1,11 @@
 /**
- * The mediasoup worker pool: one worker per core, one router per worker. Camera ingests and
- * viewer transports are spread over the routers; a camera watched from another router is
- * piped there (see CameraStream.producerOn), as mediasoup advises for one-to-many fan-out.
+ * The mediasoup worker pool: up to one worker per core, one router per worker. Work is packed
+ * onto the first worker until it holds `packLoad`, and only then spread: a camera and its
+ * viewers on one router forward each packet once, while a camera watched from another router
+ * is piped there (see CameraStream.producerOn) — a second worker receiving and re-sending every
+ * packet. So the hub starts with one worker and starts the next in the background when the
+ * started ones are nearly full (mediasoup advises ≈500 consumers per worker, one per core).
+ * The pool owns every worker it started; close() ends them, and with them their routers.
  */
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
@@ -26,7 +30,10 @@ export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
 ];
 
 export interface WorkerPoolOptions {
+  /** The most workers to run (one per core). */
   size: number;
+  /** Load a worker takes before work goes to the next one (default PACK_LOAD). */
+  packLoad?: number;
   rtcMinPort: number;
   rtcMaxPort: number;
   log: Logger;
@@ -40,60 +47,72 @@ interface Slot {
   load: number;
 }
 
+/**
+ * A worker's share before the next one is used: 25 ingests (weight 4) or 100 viewer sessions
+ * (weight 1, a few tiles each) stay well inside mediasoup's ≈500 consumers per worker.
+ */
+export const PACK_LOAD = 100;
+/** The next worker starts when every started one holds this share of `packLoad` (it is ready before they are full). */
+const GROW_AT = 0.75;
+
 export class WorkerPool {
   readonly #slots: Slot[];
+  readonly #options: WorkerPoolOptions;
+  readonly #packLoad: number;
+  #growing: Promise<void> | undefined;
   #closed = false;
 
-  private constructor(slots: Slot[]) {
-    this.#slots = slots;
+  private constructor(first: Slot, options: WorkerPoolOptions) {
+    this.#slots = [first];
+    this.#options = options;
+    this.#packLoad = options.packLoad ?? PACK_LOAD;
   }
 
+  /** Starts the first worker; the others start when load needs them. */
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
-    const slots: Slot[] = [];
-    try {
-      for (let i = 0; i < options.size; i++) {
-        const worker = await mediasoup.createWorker({
-          logLevel: 'warn',
-          rtcMinPort: options.rtcMinPort,
-          rtcMaxPort: options.rtcMaxPort
-        });
-        worker.on('died', (error) => {
-          options.log.error('mediasoup worker died', { pid: worker.pid, error: error.message });
-          options.onWorkerDied(error);
-        });
-        const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-        slots.push({ worker, router, load: 0 });
-      }
-    } catch (error) {
-      for (const slot of slots) slot.worker.close();
-      throw error;
-    }
-    options.log.info('mediasoup workers ready', { workers: slots.map((s) => s.worker.pid), version: mediasoup.version });
-    return new WorkerPool(slots);
+    const pool = new WorkerPool(await startSlot(options), options);
+    options.log.info('mediasoup worker ready', { worker: pool.#slots[0]!.worker.pid, most: options.size, version: mediasoup.version });
+    return pool;
   }
 
   get rtpCapabilities(): ms.RouterRtpCapabilities {
     return this.#slots[0]!.router.rtpCapabilities;
   }
 
+  /** Workers running now. */
+  get workers(): number {
+    return this.#slots.length;
+  }
+
   /**
-   * The least-loaded router. `weight` is what the caller will add (an ingest weighs more than a
-   * viewer transport); call the returned release() when that load goes away.
+   * A router for work of `weight` (an ingest weighs more than a viewer transport): the first
+   * worker with room for it, else the least-loaded one. Call the returned release() when that
+   * load goes away.
    */
   acquireRouter(weight: number): { router: ms.Router; release: () => void } {
     if (this.#closed) throw new Error('worker pool closed');
-    let best = this.#slots[0]!;
-    for (const slot of this.#slots) if (slot.load < best.load) best = slot;
-    best.load += weight;
+    let best = this.#slots.find((slot) => slot.load + weight <= this.#packLoad);
+    if (!best) {
+      best = this.#slots[0]!;
+      for (const slot of this.#slots) if (slot.load < best.load) best = slot;
+    }
+    const chosen = best;
+    chosen.load += weight;
+    this.#growIfFull();
     let released = false;
     return {
-      router: best.router,
+      router: chosen.router,
       release: () => {
         if (released) return;
         released = true;
-        best.load -= weight;
+        chosen.load -= weight;
       }
     };
+  }
+
+  /** Resolves when no worker is starting (for tests). */
+  async settled(): Promise<void> {
+    while (this.#growing) await this.#growing;
   }
 
   async usage(): Promise<Array<{ pid: number; cpuMs: number; maxRssKb: number }>> {
@@ -110,5 +129,40 @@ export class WorkerPool {
     if (this.#closed) return;
     this.#closed = true;
     for (const slot of this.#slots) slot.worker.close();
+  }
+
+  #growIfFull(): void {
+    if (this.#growing || this.#slots.length >= this.#options.size) return;
+    if (this.#slots.some((slot) => slot.load < this.#packLoad * GROW_AT)) return;
+    this.#growing = startSlot(this.#options)
+      .then((slot) => {
+        this.#growing = undefined;
+        // A worker that arrives after close() has no owner left: it ends here.
+        if (this.#closed) return void slot.worker.close();
+        this.#slots.push(slot);
+        this.#options.log.info('mediasoup worker added', { worker: slot.worker.pid, workers: this.#slots.length });
+        // Load may have grown while this worker started.
+        this.#growIfFull();
+      })
+      .catch((error: Error) => {
+        // Tried again on the next acquire, not in a loop.
+        this.#growing = undefined;
+        this.#options.log.warn('could not start another mediasoup worker', { error: error.message });
+      });
+  }
+}
+
+/** One worker and its router; the worker is closed again if its router cannot be made. */
+async function startSlot(options: WorkerPoolOptions): Promise<Slot> {
+  const worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: options.rtcMinPort, rtcMaxPort: options.rtcMaxPort });
+  worker.on('died', (error) => {
+    options.log.error('mediasoup worker died', { pid: worker.pid, error: error.message });
+    options.onWorkerDied(error);
+  });
+  try {
+    return { worker, router: await worker.createRouter({ mediaCodecs: MEDIA_CODECS }), load: 0 };
+  } catch (error) {
+    worker.close();
+    throw error;
   }
 }

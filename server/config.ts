@@ -91,6 +91,7 @@ export const configSchema = z
         listenIp: z.string().default('127.0.0.1'),
         /** The address browsers should reach (a real deployment's LAN or public address). */
         announcedAddress: z.string().optional(),
+        /** The most mediasoup workers; the pool starts one and adds the next when it is nearly full. */
         workers: z.number().int().min(1).max(64).default(Math.min(2, availableParallelism())),
         rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
         rtcMaxPort: z.number().int().min(1024).max(65535).default(49999)

@@ -1030,7 +1030,8 @@ test(`≥ 10,000 random and malformed payloads: all answered with typed results,
   assert.equal(watch.exceptions.length, 0, `no uncaught exception in the hub process (${ProcessWatch.summary(watch.exceptions)})`);
   assert.equal(watch.rejections.length, 0, `no unhandled rejection in the hub process (${ProcessWatch.summary(watch.rejections)})`);
   assert.equal(watch.workerDied, 0, 'no mediasoup worker died');
-  assert.deepEqual(pidsAfter, pidsBefore, 'the same mediasoup workers run after the fuzz');
+  // The pool may have started another worker under the fuzz's load; none of those before was replaced.
+  assert.ok(pidsBefore.every((pid) => pidsAfter.includes(pid)), `the same mediasoup workers run after the fuzz (${pidsBefore} → ${pidsAfter})`);
   assert.ok(pidsAfter.every(alive), 'every worker process is alive');
   assert.deepEqual(tally.problems, [], 'every answer is {ok:true,data} within scope, or {ok:false,error:{code,message}} with a known code and no stack');
   assert.deepEqual(tally.consumerLeaks, [], 'no consumer of a camera outside the session’s scope');
