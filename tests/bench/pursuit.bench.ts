@@ -16,23 +16,19 @@ import { parseArgs } from 'node:util';
 import { measureLprIngest } from './pursuit/lpr-ingest.ts';
 import { measurePrediction } from './pursuit/prediction.ts';
 import { measureReadToTiles } from './pursuit/read-to-tiles.ts';
-import type { PursuitBenchSection } from './pursuit/section.ts';
+import { printSections, type BenchSection } from './section.ts';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
 const smoke = values.smoke;
 
-const sections: Array<(options: { smoke: boolean }) => Promise<PursuitBenchSection>> = [
+const sections: Array<(options: { smoke: boolean }) => Promise<BenchSection>> = [
   measurePrediction,
   measureLprIngest,
   // Not in --smoke yet: on a 5,000-camera registry one run in three left a tile refused for a minute.
   ...(smoke ? [] : [measureReadToTiles])
 ];
 
-const done: PursuitBenchSection[] = [];
+const done: BenchSection[] = [];
 for (const measure of sections) done.push(await measure({ smoke }));
 
-const rows = done.flatMap((s) => s.rows);
-const width = Math.max(...rows.map(([what]) => what.length));
-process.stdout.write(`pursuit benchmark${smoke ? ' (smoke)' : ''} — Göteborg map data © OpenStreetMap contributors (ODbL); Seoul roads and cameras SYNTHETIC\n`);
-for (const [what, figures] of rows) process.stdout.write(`  ${what.padEnd(width)}  ${figures}\n`);
-process.stdout.write(`${JSON.stringify({ bench: 'pursuit', smoke, ...Object.fromEntries(done.map((s) => [s.name, s.result])), node: process.version })}\n`);
+printSections('pursuit', `pursuit benchmark${smoke ? ' (smoke)' : ''} — Göteborg map data © OpenStreetMap contributors (ODbL); Seoul roads and cameras SYNTHETIC`, smoke, done);
