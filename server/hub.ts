@@ -54,6 +54,7 @@ import { LprSystems } from './lpr/systems.ts';
 import { openDevLprSystem } from './lpr/sim/dev-system.ts';
 import { LPR_CATEGORY, type VehicleWorld } from './lpr/sim/vehicle.ts';
 import { roomPublisher, sharedViewDomain } from './shared-views/socket.ts';
+import { alarmDomain, type AlarmDesk } from './alerts/socket.ts';
 import { SharedViewStore } from './shared-views/store.ts';
 import { SharedViews } from './shared-views/views.ts';
 import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
@@ -399,6 +400,12 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     grants.on('grant:ended', (grant) => sharedViews.grantsChanged(grant.agency));
     incidents.on('incident:closed', (incident) => sharedViews.incidentClosed(incident.id));
 
+    // Interim (replaced by server/alerts/alarms.ts before [ready]): no source can raise an alarm yet, so none exists.
+    const noAlarm = (): never => {
+      throw new HubError('ALARM_NOT_FOUND', '경보를 찾을 수 없습니다 (no such alarm)');
+    };
+    const alarms: AlarmDesk = { list: () => ({ alarms: [] }), acknowledge: noAlarm, setState: noAlarm, comment: noAlarm, open: noAlarm };
+
     // Known once the port is (port 0 picks one): the hub's own origins unless configured.
     let origins: ReadonlySet<string> = new Set(config.http.publicOrigins);
     const signaling = attachSignaling(http, {
@@ -427,7 +434,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       maxPayloadBytes: config.signaling.maxPayloadBytes,
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
-      views: sharedViewDomain(sharedViews)
+      views: sharedViewDomain(sharedViews),
+      alarms: alarmDomain(alarms)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

@@ -35,6 +35,14 @@ export const ErrorCodes = [
   /** An LPR read the hub already stored (same system, same readId). */
   'DUPLICATE_READ',
   'RATE_LIMITED',
+  /** Alert sources: a kind the source is not bound to report, or a place outside its 시군구. */
+  'EVENT_KIND_NOT_ALLOWED',
+  'OUT_OF_REGION',
+  /** Alarms: unknown, or not routed to the caller's agency (the same answer). */
+  'ALARM_NOT_FOUND',
+  'ALARM_CLOSED',
+  /** A state change the alarm's current state does not allow (e.g. acknowledging one in progress). */
+  'ALARM_INVALID_TRANSITION',
   /** Shared views: an unknown view, or one the caller is not invited to (the same answer). */
   'VIEW_NOT_FOUND',
   'VIEW_CLOSED',

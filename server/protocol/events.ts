@@ -4,6 +4,7 @@
  * `schemas.ts`, because a typed client is not the only client that can connect.
  */
 import type { types as ms } from 'mediasoup';
+import type { AlarmClientEvents, AlarmServerEvents } from './alerts.ts';
 import type { LprHitEvent } from './lpr.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { WireError } from './errors.ts';
@@ -152,7 +153,7 @@ export interface ConsumerClosedEvent {
   reason: WireError;
 }
 
-export interface ClientToServerEvents extends ViewClientEvents {
+export interface ClientToServerEvents extends ViewClientEvents, AlarmClientEvents {
   /** First request of a session: who am I, and what can the hub's routers send. */
   'media:join': (req: RequestOf<'media:join'>, ack: Ack<JoinResponse>) => void;
   /**
@@ -186,7 +187,7 @@ export interface ClientToServerEvents extends ViewClientEvents {
 /** What the hub answers to a request: the type its ack carries. */
 export type ResponseOf<N extends RequestName> = Parameters<ClientToServerEvents[N]>[1] extends Ack<infer T> ? T : never;
 
-export interface ServerToClientEvents extends ViewServerEvents {
+export interface ServerToClientEvents extends ViewServerEvents, AlarmServerEvents {
   'camera:state': (event: CameraStateEvent) => void;
   'camera:consumer': (event: ConsumerOptions) => void;
   'consumer:closed': (event: ConsumerClosedEvent) => void;

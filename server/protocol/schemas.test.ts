@@ -32,7 +32,12 @@ const contract: { [N in Exclude<RequestName, 'camera:watch'>]: Equal<WireRequest
   'view:op': true,
   'view:leave': true,
   'view:list': true,
-  'view:extend-grant': true
+  'view:extend-grant': true,
+  'alarms:list': true,
+  'alarm:ack': true,
+  'alarm:state': true,
+  'alarm:comment': true,
+  'alarm:open': true
 };
 
 test('the event map and the schemas describe the same requests', () => {

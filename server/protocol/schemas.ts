@@ -4,6 +4,7 @@
  * outer shape and size are checked here.
  */
 import { z } from 'zod';
+import { alarmRequestSchemas } from './alerts.ts';
 import { viewRequestSchemas } from './shared-view.ts';
 
 /** cameras:list pages: the default size and the most one request may ask for. */
@@ -73,7 +74,9 @@ export const requestSchemas = {
   'consumer:resume': z.object({ consumerId: uuid }).strict(),
   'session:refresh': z.object({ token: z.string().min(1).max(8192) }).strict(),
   /** The shared situation view (상황 공유). */
-  ...viewRequestSchemas
+  ...viewRequestSchemas,
+  /** The alarm queue (경보). */
+  ...alarmRequestSchemas
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;

@@ -20,6 +20,7 @@ import type { PursuitChangedEvent } from '../protocol/pursuit.ts';
 import type { LprHitEvent } from '../protocol/lpr.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { ViewRequestName } from '../protocol/shared-view.ts';
+import type { AlarmRequestName } from '../protocol/alerts.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
@@ -51,6 +52,8 @@ export interface DomainSession {
 
 /** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
 export type ViewDomain = (session: DomainSession) => { handlers: { [N in ViewRequestName]: Handler<N> }; close(): void };
+/** The alarm queue's requests of a session (server/alerts/socket.ts), behind the same edge. */
+export type AlarmDomain = (session: DomainSession) => { [N in AlarmRequestName]: Handler<N> };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingOptions {
@@ -78,6 +81,7 @@ export interface SignalingOptions {
   joinTimeoutMs: number;
   /** The shared views' requests (server/shared-views/socket.ts), through the same edge (schemas, rate, budget, typed errors). */
   views: ViewDomain;
+  alarms: AlarmDomain;
 }
 
 export interface Signaling {
@@ -226,10 +230,12 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
-    const views = options.views({ socket, principal: () => viewer.principal, clientAddress });
+    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress };
+    const views = options.views(domainSession);
     // Every request event has its handler (a missing one does not compile), answering its ack's type.
     const handlers: { [N in RequestName]: Handler<N> } = {
       ...views.handlers,
+      ...options.alarms(domainSession),
       // Synchronous on purpose: the web client sends transport:create right behind the join,
       // before its answer, and relies on this socket's requests being handled in order.
       'media:join': () => {
