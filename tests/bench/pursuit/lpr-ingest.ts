@@ -11,6 +11,7 @@
  * per request or per minute; the hub verifies each request either way).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CITIES, demoLprCameras } from '../../../server/cameras/demo.ts';
@@ -18,7 +19,6 @@ import { openDevLprSystem } from '../../../server/lpr/sim/dev-system.ts';
 import type { LprReadInput } from '../../../server/protocol/lpr.ts';
 import { treeCpuMs } from '../../support/cpu.ts';
 import { startHubProcess, type HubProcess } from '../../support/hub-process.ts';
-import { JsonPoster, paced } from '../load.ts';
 import { summary } from '../stats.ts';
 import type { BenchSection } from '../section.ts';
 
@@ -44,6 +44,8 @@ interface Phase {
   perS: number;
   seconds: number;
 }
+
+const TICK_MS = 10;
 
 /** The `lpr-ingest` section of `bench:pursuit`: a row per phase, and the best lossless rate. */
 export async function measureLprIngest(options: { smoke: boolean }): Promise<BenchSection> {
@@ -75,7 +77,6 @@ async function measurePhases(options: { smoke: boolean }): Promise<LprIngestRow[
       ];
   const dataDir = mkdtempSync(join(tmpdir(), 'gth-bench-lpr-'));
   let hub: HubProcess | undefined;
-  const poster = new JsonPoster();
   try {
     // The hub trusts the development LPR system of its data directory; made here first, shared.
     const system = await openDevLprSystem(dataDir, 'golden-time-hub');
@@ -92,17 +93,17 @@ async function measurePhases(options: { smoke: boolean }): Promise<LprIngestRow[
       confidence: 0.9
     });
     // Not reported: the hub's code paths compile on the first requests.
-    await runPhase(hub, poster, await system.sign(), { mode: 'single', perS: 100, seconds: 1 }, read);
-    for (const phase of phases) rows.push(await runPhase(hub, poster, await system.sign(), phase, read));
+    await runPhase(hub, await system.sign(), { mode: 'single', perS: 100, seconds: 1 }, read);
+    for (const phase of phases) rows.push(await runPhase(hub, await system.sign(), phase, read));
     return rows;
   } finally {
-    poster.close();
+    agent.destroy();
     await hub?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function runPhase(hub: HubProcess, poster: JsonPoster, token: string, phase: Phase, read: () => LprReadInput): Promise<LprIngestRow> {
+async function runPhase(hub: HubProcess, token: string, phase: Phase, read: () => LprReadInput): Promise<LprIngestRow> {
   const perRequest = phase.mode === 'single' ? 1 : 50;
   const requests = Math.round((phase.perS * phase.seconds) / perRequest);
   const times: number[] = [];
@@ -110,7 +111,7 @@ async function runPhase(hub: HubProcess, poster: JsonPoster, token: string, phas
   const post = async (body: unknown, count: number) => {
     const started = performance.now();
     try {
-      const { status, answer } = await poster.post(`${hub.url}/api/lpr/reads`, token, body);
+      const { status, answer } = await postJson(`${hub.url}/api/lpr/reads`, token, body);
       if (status === 201 && (answer as { accepted?: number }).accepted === count) accepted += count;
     } catch {
       // Counted as loss below.
@@ -120,7 +121,22 @@ async function runPhase(hub: HubProcess, poster: JsonPoster, token: string, phas
   await hub.metrics(); // starts the hub's loop-delay window
   const hubCpu = () => treeCpuMs(hub.pid, (pid) => pid === hub.pid);
   const cpuBefore = hubCpu();
-  const elapsedS = await paced(phase.perS / perRequest, requests, () => (perRequest === 1 ? post(read(), 1) : post({ reads: Array.from({ length: perRequest }, read) }, perRequest)));
+  const started = performance.now();
+  const inFlight: Array<Promise<void>> = [];
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      // As many requests as are due by now: the pace holds even when a tick comes late.
+      const due = Math.min(requests, Math.floor(((performance.now() - started) / 1000) * (phase.perS / perRequest)) + 1);
+      for (; sent < due; sent++) inFlight.push(perRequest === 1 ? post(read(), 1) : post({ reads: Array.from({ length: perRequest }, read) }, perRequest));
+      if (sent >= requests) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  await Promise.all(inFlight);
+  const elapsedS = (performance.now() - started) / 1000;
   const cpuMs = hubCpu() - cpuBefore;
   const metrics = await hub.metrics();
   const offered = requests * perRequest;
@@ -139,4 +155,21 @@ async function runPhase(hub: HubProcess, poster: JsonPoster, token: string, phas
     loopDelayMaxMs: metrics.get('gth_event_loop_delay_ms{quantile="max"}') ?? Number.NaN,
     hubCpuMsPerRead: accepted > 0 ? Math.round((cpuMs / accepted) * 1000) / 1000 : null
   };
+}
+
+/** Kept-alive connections, as an LPR system's client keeps them: a TCP handshake per read would be measured instead. */
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+function postJson(url: string, token: string, body: unknown): Promise<{ status: number; answer: unknown }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, answer: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
