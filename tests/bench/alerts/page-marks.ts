@@ -30,6 +30,8 @@ export interface AlarmMark {
 interface PageMarks {
   arm(options: { open: boolean; cameraId: string | null }): void;
   mark(): AlarmMark | null;
+  /** What the page shows now, for an error that says where it stopped. */
+  state(): { alarms: string[]; tiles: Array<{ cameraId: string; state: string; reason: string }> };
 }
 
 declare global {
@@ -63,7 +65,11 @@ function installMarks(dom: AlarmDom): void {
     arm: (options) => {
       armed = { ...options };
     },
-    mark: () => (armed?.alarmId !== undefined ? { alarmId: armed.alarmId, shownAt: armed.shownAt!, liveAt: armed.liveAt ?? null } : null)
+    mark: () => (armed?.alarmId !== undefined ? { alarmId: armed.alarmId, shownAt: armed.shownAt!, liveAt: armed.liveAt ?? null } : null),
+    state: () => ({
+      alarms: [...document.querySelectorAll(dom.alarm)].map((element) => element.getAttribute(dom.alarmIdAttribute) ?? ''),
+      tiles: [...document.querySelectorAll(dom.tile)].map((tile) => ({ cameraId: tile.getAttribute('data-camera-id') ?? '', state: tile.getAttribute('data-state') ?? '', reason: tile.getAttribute('data-reason') ?? '' }))
+    })
   };
   new MutationObserver(scan).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: [dom.alarmIdAttribute, 'data-state', 'data-camera-id'] });
 }
@@ -84,13 +90,18 @@ export async function armForNextAlarm(page: Page, options: { open: boolean; came
  * Polls from the bench: the stamps were taken in the page when the DOM changed.
  */
 export async function waitForMark(page: Page, options: { live: boolean; timeoutMs: number }): Promise<AlarmMark> {
-  const handle = await page.waitForFunction(
-    (live) => {
-      const mark = window.__alarmBench?.mark() ?? null;
-      return mark && (!live || mark.liveAt !== null) ? mark : null;
-    },
-    options.live,
-    { timeout: options.timeoutMs, polling: 50 }
-  );
-  return (await handle.jsonValue()) as AlarmMark;
+  try {
+    const handle = await page.waitForFunction(
+      (live) => {
+        const mark = window.__alarmBench?.mark() ?? null;
+        return mark && (!live || mark.liveAt !== null) ? mark : null;
+      },
+      options.live,
+      { timeout: options.timeoutMs, polling: 50 }
+    );
+    return (await handle.jsonValue()) as AlarmMark;
+  } catch (error) {
+    const seen = await page.evaluate(() => ({ mark: window.__alarmBench?.mark() ?? null, ...window.__alarmBench?.state() })).catch(() => null);
+    throw new Error(`no ${options.live ? 'alarm with its camera live' : 'alarm'} on ${page.url()} in ${options.timeoutMs} ms; the page: ${JSON.stringify(seen)}`, { cause: error });
+  }
 }
