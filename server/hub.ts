@@ -234,6 +234,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     const registry = new CameraRegistry(cameras);
     const simulated = cameras.filter((c) => c.simulatedFeed !== undefined).length;
     const startup: StartupSummary = {
+      mode: config.mode,
       region: { name: regionName(region), codes: region.codes, inferred: configured === 'infer', demoCity: city?.id ?? null },
       registry: {
         source: source.kind,

@@ -6,6 +6,7 @@ const GWANGJU = ['29110', '29140', '29155', '29170', '29200'];
 
 test('the banner says what was loaded: the Gwangju demo', () => {
   const summary: StartupSummary = {
+    mode: 'development',
     region: { name: '광주광역시', codes: GWANGJU, inferred: false, demoCity: 'gwangju' },
     registry: { source: 'synthetic', file: null, imported: true, cameras: 10_000, skippedOutsideRegion: 0 },
     cameras: { total: 10_016, landmarks: 16, configured: 0, simulated: 10_016, real: 0, simulatedFeeds: 16 },
@@ -19,6 +20,7 @@ test('the banner says what was loaded: the Gwangju demo', () => {
 
 test('the banner says what was loaded: a national CSV pulled from real cameras, its region inferred', () => {
   const summary: StartupSummary = {
+    mode: 'production',
     region: { name: '서울특별시 강남구·서초구', codes: ['11650', '11680'], inferred: true, demoCity: 'seoul' },
     registry: { source: 'csv', file: 'national.csv', imported: false, cameras: 4, skippedOutsideRegion: 0 },
     cameras: { total: 4, landmarks: 0, configured: 0, simulated: 0, real: 4, simulatedFeeds: 0 },

@@ -5,6 +5,8 @@
 
 /** Built by startHub; `/healthz` answers it as JSON. */
 export interface StartupSummary {
+  /** The page offers development controls (alert scenarios) only where this says `development`. */
+  mode: 'development' | 'production';
   region: { name: string; codes: readonly string[]; inferred: boolean; demoCity: string | null };
   registry: { source: 'synthetic' | 'csv' | 'none'; file: string | null; imported: boolean; cameras: number; skippedOutsideRegion: number };
   /** `landmarks`: the demo city's named cameras, with its demo drive's plate readers. */

@@ -18,24 +18,20 @@ import { parseArgs } from 'node:util';
 import { measureLprIngest } from './pursuit/lpr-ingest.ts';
 import { measurePrediction } from './pursuit/prediction.ts';
 import { measureReadToTiles } from './pursuit/read-to-tiles.ts';
-import type { PursuitBenchSection } from './pursuit/section.ts';
+import { printSections, type BenchSection } from './section.ts';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' }, runs: { type: 'string' } } });
 const smoke = values.smoke;
 const runs = values.runs === undefined ? undefined : Number(values.runs);
 
-const sections: Record<string, (options: { smoke: boolean }) => Promise<PursuitBenchSection>> = {
+const sections: Record<string, (options: { smoke: boolean }) => Promise<BenchSection>> = {
   prediction: measurePrediction,
   lprIngest: measureLprIngest,
   readToTiles: (options) => measureReadToTiles({ ...options, ...(runs ? { runs } : {}) })
 };
 if (values.only !== undefined && !(values.only in sections)) throw new Error(`--only: one of ${Object.keys(sections).join(', ')}`);
 
-const done: PursuitBenchSection[] = [];
+const done: BenchSection[] = [];
 for (const [name, measure] of Object.entries(sections)) if (values.only === undefined || values.only === name) done.push(await measure({ smoke }));
 
-const rows = done.flatMap((s) => s.rows);
-const width = Math.max(...rows.map(([what]) => what.length));
-process.stdout.write(`pursuit benchmark${smoke ? ' (smoke)' : ''} — Göteborg map data © OpenStreetMap contributors (ODbL); Seoul roads and cameras SYNTHETIC\n`);
-for (const [what, figures] of rows) process.stdout.write(`  ${what.padEnd(width)}  ${figures}\n`);
-process.stdout.write(`${JSON.stringify({ bench: 'pursuit', smoke, ...Object.fromEntries(done.map((s) => [s.name, s.result])), node: process.version })}\n`);
+printSections('pursuit', `pursuit benchmark${smoke ? ' (smoke)' : ''} — Göteborg map data © OpenStreetMap contributors (ODbL); Seoul roads and cameras SYNTHETIC`, smoke, done);

@@ -17,6 +17,12 @@ import type { TileProbe } from '../../web/src/lib/state/grid.svelte.ts';
 
 export const CHROMIUM_PATH = process.env.GTH_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * tsx names functions with a Node-only `__name()` helper: a page that runs functions of the
+ * harness (`addInitScript(fn)`, `evaluate(fn)` with named inner functions) needs it too.
+ */
+export const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
+
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',

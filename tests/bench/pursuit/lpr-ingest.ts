@@ -20,7 +20,7 @@ import type { LprReadInput } from '../../../server/protocol/lpr.ts';
 import { treeCpuMs } from '../../support/cpu.ts';
 import { startHubProcess, type HubProcess } from '../../support/hub-process.ts';
 import { summary } from '../stats.ts';
-import type { PursuitBenchSection } from './section.ts';
+import type { BenchSection } from '../section.ts';
 
 interface LprIngestRow {
   mode: 'single' | 'batch-50';
@@ -48,7 +48,7 @@ interface Phase {
 const TICK_MS = 10;
 
 /** The `lpr-ingest` section of `bench:pursuit`: a row per phase, and the best lossless rate. */
-export async function measureLprIngest(options: { smoke: boolean }): Promise<PursuitBenchSection> {
+export async function measureLprIngest(options: { smoke: boolean }): Promise<BenchSection> {
   const measured = await measurePhases(options);
   const lossless = measured.filter((r) => r.lost === 0).map((r) => r.acceptedPerS);
   return {

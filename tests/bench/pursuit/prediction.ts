@@ -15,7 +15,7 @@ import { simulateDriver } from '../../../server/pursuit/driver-simulation.ts';
 import { PursuitPredictor, type PursuitAnchor } from '../../../server/pursuit/prediction.ts';
 import { nextCameraHitRate, testCity, type CityName, type HitRate } from '../../../server/pursuit/test-support.ts';
 import { round, summary } from '../stats.ts';
-import type { PursuitBenchSection } from './section.ts';
+import type { BenchSection } from '../section.ts';
 
 const AIMS = { predictP95Ms: 20, hitRate: 0.9 };
 
@@ -56,7 +56,7 @@ function latency(name: CityName, predictor: PursuitPredictor, count: number) {
 const pct = (v: number) => `${round(v * 100)} %`;
 const rate = (r: HitRate) => `${pct(r.atSighting)} at the sighting, ${pct(r.halfway)} halfway (${r.driven} runs)`;
 
-export async function measurePrediction({ smoke }: { smoke: boolean }): Promise<PursuitBenchSection> {
+export async function measurePrediction({ smoke }: { smoke: boolean }): Promise<BenchSection> {
   const runs = smoke ? 40 : 300;
   const calls = smoke ? 100 : 1000;
   const setup = timed(() => testCity('seoul'));

@@ -25,7 +25,7 @@ import type { PursuitListResponse } from '../../../server/protocol/pursuit.ts';
 import { launchBrowser, signIn, type Viewer } from '../../support/browser.ts';
 import { startHubProcess, type HubProcess } from '../../support/hub-process.ts';
 import { summary } from '../stats.ts';
-import type { PursuitBenchSection } from './section.ts';
+import type { BenchSection } from '../section.ts';
 
 const LPR_CATEGORY = '교통단속';
 /** Read cameras at least this far apart, so no run starts on cameras the one before warmed. */
@@ -57,7 +57,7 @@ export interface ReadToTilesRun {
 /** tsx names functions with a Node-only `__name()` helper: functions run in the page need it there too. */
 const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
 
-export async function measureReadToTiles(options: ReadToTilesOptions): Promise<PursuitBenchSection> {
+export async function measureReadToTiles(options: ReadToTilesOptions): Promise<BenchSection> {
   const runs = options.runs ?? (options.smoke ? 2 : 8);
   const registry = options.cameras ?? (options.smoke ? 5_000 : undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'gth-bench-pursuit-'));

@@ -18,7 +18,7 @@ import type { GridManager } from '$lib/state/index.ts';
 import { detourOf, drivenChanged, isFlaggedAt, noDetourReason, supersedes } from './dispatch.ts';
 import { afterChange, withIncident } from './incident-list.ts';
 import { LatestRun, type Run } from './latest-run.ts';
-import { nearestWanted, wallCameras, type WallSource } from './wall.ts';
+import { nearestWanted, placedElsewhere, wallCameras, type WallSource } from './wall.ts';
 
 export type BoardApi = Pick<
   GeoApi,
@@ -183,7 +183,7 @@ export class IncidentBoard {
    */
   async select(incident: Incident, wall: WallSource = 'nearest'): Promise<void> {
     const run = this.#begin(incident.location, wall);
-    if (wall === 'pursuit') this.wallIncident = incident.id;
+    if (placedElsewhere(wall)) this.wallIncident = incident.id;
     this.current = incident;
     this.placing = false;
     this.working = true;
@@ -220,6 +220,17 @@ export class IncidentBoard {
     else void this.selectById(incidentId, 'pursuit');
   }
 
+  /**
+   * An alarm opened: its cameras go on the tiles at once, watched for its incident (their
+   * watches start together), and the board shows that incident; the alarm board keeps the tiles.
+   */
+  showAlarm(incidentId: string, cameraIds: readonly string[]): void {
+    this.wallSource = 'alarm';
+    this.wallIncident = incidentId;
+    this.#grid.fill(cameraIds);
+    if (this.current?.id !== incidentId) void this.selectById(incidentId, 'alarm');
+  }
+
   /** One camera onto a tile (the selected one, else a free one, else the last not pinned). */
   play(cameraId: string): void {
     this.wallIncident = this.current?.id ?? this.wallIncident;
@@ -229,7 +240,7 @@ export class IncidentBoard {
   /** The wall's source; for 'pursuit' the follow mode places the cameras, watched for the incident shown. */
   showOnWall(source: WallSource): void {
     this.wallSource = source;
-    if (source === 'pursuit') this.wallIncident = this.current?.id ?? this.wallIncident;
+    if (placedElsewhere(source)) this.wallIncident = this.current?.id ?? this.wallIncident;
     this.#fillWall();
   }
 
@@ -324,7 +335,7 @@ export class IncidentBoard {
 
   /** The wall's source into every tile not pinned, watched for the incident shown. */
   #fillWall(): void {
-    if (this.wallSource === 'pursuit') return;
+    if (placedElsewhere(this.wallSource)) return;
     this.wallIncident = this.current?.id ?? this.wallIncident;
     this.#grid.fill(wallCameras(this.wallSource, this.nearest, this.dispatch));
   }

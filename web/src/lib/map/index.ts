@@ -4,3 +4,4 @@ export { DOTS_ZOOM, PICK_ZOOM } from './camera-layers.ts';
 export { CATEGORY_COLORS, categoryColor } from './categories.ts';
 export { conePolygon } from './cone.ts';
 export { ANNOTATION_LOOKS, AnnotationLayer, type AnnotationShape, type MapAnnotation } from './annotation-layer.ts';
+export { AlarmLayer, type AlarmDrawing, type AlarmFix } from './alarm-layer.ts';
