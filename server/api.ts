@@ -174,7 +174,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       handle: async ({ principal }) => {
         // Made once per visible set (the sessions of an agency share one): megabytes of JSON, gzipped.
         const visible = deps.visible(principal);
-        return { status: 200, prepared: await visible.memo('geo:cameras', () => prepareJson({ ...deps.geo.cameras(visible.includes) })) };
+        return { status: 200, prepared: await visible.memo('geo:cameras', async () => prepareJson({ ...(await deps.geo.cameras(visible.includes)) })) };
       }
     },
     {

@@ -501,7 +501,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       const before = previous.cameras ?? [];
       const removed = before.filter((id) => !grant.cameras?.includes(id));
       const added = (grant.cameras ?? []).filter((id) => !before.includes(id));
-      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...grantOwner(grant), added, removed } });
+      // `overlap`: cameras it dropped that it still covers a moment, each with when it leaves them.
+      const overlap = Object.fromEntries(grants.overlapOf(grant.id));
+      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...grantOwner(grant), added, removed, overlap } });
       if (removed.length > 0) signaling.reevaluate();
       signaling.camerasChanged(grant.agency);
       signaling.grantsChanged(grantViews.audiences('renewed', entry, before));

@@ -198,6 +198,11 @@ export const pursuitRulesSchema = z
     corridorWidthM: z.number().min(50).max(5000),
     /** Predicted cameras less likely than this are not granted. */
     minProbability: z.number().min(0).max(1).default(0.02),
+    /**
+     * A camera the moving corridor drops stays granted this long (at most `maxCameras` such at
+     * once), so a tile a board chose from the last corridor is not refused while it catches up.
+     */
+    overlapMs: z.number().int().min(0).max(60_000).default(10_000),
     /** How long a corridor grant lasts unless the pursuit renews it (it does every few seconds while open). */
     ttlMs: z.number().int().min(10_000).max(15 * 60_000),
     /** Pursuits open at once, per agency. */

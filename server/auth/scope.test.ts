@@ -107,3 +107,12 @@ test('a pursuit’s corridor grant opens exactly the cameras it lists, in any �
   assert.equal(decide(police, seocho, [{ ...corridor, expiresAt: now }]).allowed, false, 'expired');
   assert.equal(decide(police, seocho, [{ ...corridor, agency: 'seoul-welfare' }]).allowed, false, 'another agency’s');
 });
+
+test('an extended grant opens no more than its bound: the owner agency\'s categories, and its 구 when given', () => {
+  const welfare = demoPrincipal('seoul-welfare', 'vulnerable-person');
+  const circle = { id: 'g', incidentId: 'i', agency: 'seoul-welfare', center: { lat: 37.5, lon: 127 }, radiusM: 100, expiresAt: now + 60_000 };
+  const seen = (grant: Grant) => CAMERAS.filter((c) => decide(welfare, c, [grant]).allowed).map((c) => c.id);
+  assert.deepEqual(seen(circle), ['gangnam-crime', 'gangnam-flood', 'mapo-traffic', 'mapo-flood', 'jongno-school', 'seocho-traffic'], 'unbounded: the whole circle');
+  assert.deepEqual(seen({ ...circle, within: { agency: 'seoul-disaster' } }), ['gangnam-flood', 'mapo-flood'], 'the disaster room\'s categories');
+  assert.deepEqual(seen({ ...circle, within: { agency: 'mapo-cctv', districts: ['11440'] } }), ['mapo-traffic', 'mapo-flood'], 'the 마포 centre\'s 구');
+});

@@ -22,7 +22,9 @@ export type ViewDecision =
   | { allowed: true; basis: 'scope' }
   | { allowed: true; basis: 'grant'; grant: Grant }
   /** `why` is for the audit trail only: the caller is told the same for every camera it may not see. */
-  | { allowed: false; code: ErrorCode; message: string; why?: 'unknown' | 'category' | 'scope' };
+  | { allowed: false; code: ErrorCode; message: string; why?: NotVisibleWhy };
+
+type NotVisibleWhy = 'unknown' | 'category' | 'scope' | 'not-on-wall';
 
 export interface ViewContext {
   policies: AgencyPolicies;
@@ -42,6 +44,13 @@ export function grantCovers(grant: Grant, camera: Pick<ScopedCamera, 'id' | 'loc
   return grant.cameras ? grant.cameras.includes(camera.id) : distanceM(grant.center, camera.location) <= grant.radiusM;
 }
 
+/** An extended grant opens only what its owner's agency sees: that agency's categories, and its 구 when bounded (other grants: anything). */
+export function grantBoundAllows(grant: Grant, camera: Pick<ScopedCamera, 'category' | 'district'>, policies: AgencyPolicies): boolean {
+  const { within } = grant;
+  if (!within) return true;
+  return policies.allowsCategory(within.agency, camera.category) && (!within.districts || within.districts.includes(camera.district.code));
+}
+
 export function decideView(principal: Principal, camera: ScopedCamera, context: ViewContext): ViewDecision {
   const refusal = principalRefusal(principal, context.policies);
   if (refusal) return refusal;
@@ -49,7 +58,9 @@ export function decideView(principal: Principal, camera: ScopedCamera, context: 
   if (!context.policies.allowsCategory(agency, camera.category)) return notVisible('category');
   if (inOwnScope(principal, camera)) return { allowed: true, basis: 'scope' };
   for (const grant of context.grants) {
-    if (grantApplies(principal, grant) && grantCovers(grant, camera, context.now)) return { allowed: true, basis: 'grant', grant };
+    if (grantApplies(principal, grant) && grantCovers(grant, camera, context.now) && grantBoundAllows(grant, camera, context.policies)) {
+      return { allowed: true, basis: 'grant', grant };
+    }
   }
   return notVisible('scope');
 }
@@ -64,15 +75,20 @@ export function decideUnknownCamera(principal: Principal, policies: AgencyPolici
  * category the agency may not use, or lies outside its scope: a refusal tells nothing about
  * cameras the caller cannot see.
  */
-function notVisible(why: 'unknown' | 'category' | 'scope'): Extract<ViewDecision, { allowed: false }> {
+function notVisible(why: NotVisibleWhy): Extract<ViewDecision, { allowed: false }> {
   return { ...refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)'), why };
+}
+
+/** A wall device's camera that none of its shared views shows: answered like any camera it may not see. */
+export function notOnWall(): Extract<ViewDecision, { allowed: false }> {
+  return notVisible('not-on-wall');
 }
 
 /*
  * The pieces decideView is made of, for applying it to a whole registry at once
  * (server/cameras/scope-index.ts): a camera is visible exactly when the principal is not refused,
  * the camera's category is allowed, and it is in the principal's own scope or covered by one of
- * the grants that apply.
+ * the grants that apply (within the grant's bound).
  */
 
 /** Why the principal may view nothing at all (role, purpose), whatever the camera; undefined when it may view some. */

@@ -45,9 +45,9 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     purposes: ['emergency-112', 'dispatch-112'],
     categories: {},
     // Scenes in its own 구; a grant reaches at most 500 m past them.
-    grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
+    grants: { types: ['범죄', '추적', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['11680'], maxOpen: 3 },
     // A pursuit that starts in its 구 follows the target anywhere: the 8 predicted next cameras, 2 minutes ahead, 1.5 km either side.
-    pursuits: { purposes: ['emergency-112', 'dispatch-112'], jurisdiction: ['11680'], maxCameras: 8, horizonS: 120, corridorWidthM: 1500, minProbability: 0.02, ttlMs: 180_000, maxOpen: 3 },
+    pursuits: { purposes: ['emergency-112', 'dispatch-112'], jurisdiction: ['11680'], maxCameras: 8, horizonS: 120, corridorWidthM: 1500, minProbability: 0.02, overlapMs: 10_000, ttlMs: 180_000, maxOpen: 3 },
     lpr: { alerts: ['11680'] },
     districts: ['11680'],
     description: '강남구 / Gangnam-gu only'
@@ -120,7 +120,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
 function cadSources(fire: string, police: string): readonly GrantSource[] {
   return [
     { name: 'cad-119', subject: 'cad-119', agencies: [fire], types: ['화재', '구조', '구급', '재난'], purposes: ['dispatch-119', 'disaster'], maxRadiusM: 1000, jurisdiction: ['*'], maxOpen: 50 },
-    { name: 'cad-112', subject: 'cad-112', agencies: [police], types: ['범죄', '실종', '구조', '구급'], purposes: ['dispatch-112', 'emergency-112'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 50 }
+    { name: 'cad-112', subject: 'cad-112', agencies: [police], types: ['범죄', '추적', '실종', '구조', '구급'], purposes: ['dispatch-112', 'emergency-112'], maxRadiusM: 500, jurisdiction: ['*'], maxOpen: 50 }
   ];
 }
 
@@ -194,7 +194,7 @@ const GWANGJU_AGENCIES: readonly DemoAgency[] = [
     role: 'operator',
     purposes: ['emergency-112', 'dispatch-112'],
     categories: {},
-    grants: { types: ['범죄', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['29140'], maxOpen: 3 },
+    grants: { types: ['범죄', '추적', '실종', '구조', '구급'], purposes: ['emergency-112', 'dispatch-112'], maxRadiusM: 500, jurisdiction: ['29140'], maxOpen: 3 },
     lpr: { alerts: ['29140'] },
     districts: ['29140'],
     description: '서구 / Seo-gu only'

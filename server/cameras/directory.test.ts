@@ -74,3 +74,15 @@ test('a search finds exactly what a substring test on each camera finds, whateve
     assert.deepEqual([...directory.search(needle)], brute, `${needle} (kept)`);
   }
 });
+
+test('a set listed again pages from its grouping alike; an answer changed by its caller changes no later one', () => {
+  const visible = visibleOf((camera) => camera.district.code !== '11110');
+  const first = directory.list(visible, { district: '11680', offset: 2, limit: 3 });
+  first.districts[0]!.count = -1;
+  const again = directory.list(visible, { district: '11680', offset: 2, limit: 3 });
+  assert.deepEqual(again.cameras.map((c) => c.id), cameras.filter((c) => c.district.code === '11680').slice(2, 5).map((c) => c.id));
+  assert.equal(again.matched, 10);
+  assert.deepEqual(again.districts.map((d) => [d.name, d.count]), [['강남구', 10], ['마포구', 10]]);
+  assert.equal(directory.list(visible, { district: '11110', offset: 0, limit: 10 }).matched, 0, 'a 구 out of scope lists nothing');
+  assert.deepEqual(directory.list(visible, { offset: 18, limit: 10 }).cameras.length, 2);
+});

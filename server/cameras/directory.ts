@@ -5,7 +5,9 @@
  *
  * A search runs over one string holding every camera's searchable text, so one `indexOf` per
  * match finds the cameras instead of three `includes` per camera; its answers (registry
- * positions, for everyone alike) are kept for the most recent searches.
+ * positions, for everyone alike) are kept for the most recent searches. A listing without a
+ * search pages a set grouped by 구 once per set (a city-wide set is 68k cameras: walking it on
+ * every page held the event loop for tens of ms).
  */
 
 export interface ListQuery {
@@ -62,6 +64,11 @@ export class CameraDirectory<C extends ListedCamera> {
   /** Where camera i's text starts in #text (and #starts[n] = its length). */
   readonly #starts: Uint32Array;
   readonly #searches = new Map<string, Uint32Array>();
+  /** Each position set's cameras by 구 and its counts, made on its first listing (sets do not change). */
+  readonly #grouped = new WeakMap<PositionSet, Grouped>();
+  /** Every 구 of the registry, and each camera's (an index into it): grouping a set is then counting. */
+  readonly #districts: Array<Omit<DistrictCount, 'count'>> = [];
+  readonly #districtOf: Uint16Array;
 
   constructor(cameras: readonly C[]) {
     this.#cameras = cameras;
@@ -76,6 +83,12 @@ export class CameraDirectory<C extends ListedCamera> {
     });
     this.#starts[cameras.length] = at;
     this.#text = parts.join('');
+    const slots = new Map<string, number>();
+    this.#districtOf = Uint16Array.from(cameras, ({ district: { code, name, nameEn } }) => {
+      let slot = slots.get(code);
+      if (slot === undefined) slots.set(code, (slot = this.#districts.push({ code, name, nameEn }) - 1));
+      return slot;
+    });
   }
 
   /** The positions of the cameras whose name, English name or id holds `needle` (trimmed, any case), ascending. */
@@ -96,13 +109,23 @@ export class CameraDirectory<C extends ListedCamera> {
   /** One page of the visible cameras matching the query, with the counts (see ListPage). */
   list(visible: PositionSet, query: ListQuery): ListPage<C> {
     const needle = normalise(query.query ?? '');
-    const candidates = needle ? this.search(needle) : visible.positions;
     const end = query.offset + query.limit;
+    if (!needle) {
+      const { districts, byDistrict } = this.#groupedOf(visible);
+      const candidates = query.district === undefined ? visible.positions : (byDistrict.get(query.district) ?? NONE);
+      return {
+        total: visible.count,
+        districts: districts.map((district) => ({ ...district })),
+        matched: candidates.length,
+        cameras: Array.from(candidates.subarray(query.offset, end), (position) => this.#cameras[position]!)
+      };
+    }
+    const candidates = this.search(needle);
     const districts = new Map<string, DistrictCount>();
     const page: C[] = [];
     let matched = 0;
     for (const position of candidates) {
-      if (needle && !visible.has(position)) continue;
+      if (!visible.has(position)) continue;
       const camera = this.#cameras[position]!;
       const code = camera.district.code;
       let district = districts.get(code);
@@ -112,7 +135,31 @@ export class CameraDirectory<C extends ListedCamera> {
       if (matched >= query.offset && matched < end) page.push(camera);
       matched++;
     }
-    return { total: visible.count, districts: [...districts.values()].sort((a, b) => a.name.localeCompare(b.name, 'ko')), matched, cameras: page };
+    return { total: visible.count, districts: [...districts.values()].sort(byName), matched, cameras: page };
+  }
+
+  #groupedOf(visible: PositionSet): Grouped {
+    let grouped = this.#grouped.get(visible);
+    if (grouped) return grouped;
+    const districtOf = this.#districtOf;
+    const counts = new Uint32Array(this.#districts.length);
+    for (const position of visible.positions) counts[districtOf[position]!]!++;
+    const lists = Array.from(counts, (count) => new Uint32Array(count));
+    const filled = new Uint32Array(counts.length);
+    for (const position of visible.positions) {
+      const slot = districtOf[position]!;
+      lists[slot]![filled[slot]!++] = position;
+    }
+    const districts: DistrictCount[] = [];
+    const byDistrict = new Map<string, Uint32Array>();
+    this.#districts.forEach((district, slot) => {
+      if (counts[slot] === 0) return;
+      districts.push({ ...district, count: counts[slot]! });
+      byDistrict.set(district.code, lists[slot]!);
+    });
+    grouped = { districts: districts.sort(byName), byDistrict };
+    this.#grouped.set(visible, grouped);
+    return grouped;
   }
 
   #scan(needle: string): Uint32Array {
@@ -140,6 +187,17 @@ export class CameraDirectory<C extends ListedCamera> {
     return lo;
   }
 }
+
+interface Grouped {
+  /** 가나다 order. */
+  districts: DistrictCount[];
+  /** 구 code → its positions, ascending. */
+  byDistrict: Map<string, Uint32Array>;
+}
+
+const NONE = new Uint32Array(0);
+
+const byName = (a: DistrictCount, b: DistrictCount) => a.name.localeCompare(b.name, 'ko');
 
 /** Korean has no case; ids and English names are matched lower-cased. */
 function normalise(query: string): string {

@@ -6,7 +6,7 @@
  * unit test holds both to the same answers). A VisibleSet is a bitmap over registry positions.
  */
 import type { Principal } from '../auth/principal.ts';
-import { districtInScope, grantApplies, grantCovers, principalRefusal, type ViewContext } from '../auth/scope.ts';
+import { districtInScope, grantApplies, grantBoundAllows, grantCovers, principalRefusal, type ViewContext } from '../auth/scope.ts';
 import type { CameraIndex } from '../geo/camera-index.ts';
 import type { PositionSet } from './directory.ts';
 import type { RegistryCamera } from './registry.ts';
@@ -96,12 +96,12 @@ export class ScopeIndex {
         if (grant.cameras) {
           for (const id of grant.cameras) {
             const i = this.#position.get(id);
-            if (i !== undefined && allowed(this.cameras[i]!.category)) bits[i] = 1;
+            if (i !== undefined && allowed(this.cameras[i]!.category) && grantBoundAllows(grant, this.cameras[i]!, context.policies)) bits[i] = 1;
           }
           continue;
         }
         for (const { camera } of this.#spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * GRANT_SEARCH_SLACK)) {
-          if (allowed(camera.category) && grantCovers(grant, camera, context.now)) bits[this.#position.get(camera.id)!] = 1;
+          if (allowed(camera.category) && grantCovers(grant, camera, context.now) && grantBoundAllows(grant, camera, context.policies)) bits[this.#position.get(camera.id)!] = 1;
         }
       }
     }

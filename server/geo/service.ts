@@ -5,11 +5,13 @@
  * (real 시군구 boundaries, generated streets; in Seoul the Han's real bridge positions) until a
  * real network is configured.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RegistryCamera } from '../cameras/registry.ts';
 import { pointsAlongRoute, type CorridorHit } from '../routing/corridor.ts';
+import { DEG_TO_RAD, METRES_PER_DEGREE, type LonLat } from '../routing/geo.ts';
 import { importRoadNetwork } from '../routing/road-network.ts';
 import { Router, type RouteResult } from '../routing/router.ts';
-import { pointSegmentDistance } from './geometry.ts';
+import { pointSegmentDistance, type Ring } from './geometry.ts';
 import { CameraIndex } from './camera-index.ts';
 import { seoulDistrictSet, type DistrictSet } from './districts.ts';
 import { SYNTHETIC_ATTRIBUTION, crossesHan, generateRoads, type RoadsCollection } from './synthetic-roads/generate.ts';
@@ -24,6 +26,8 @@ type CorridorCamera = { id: string; lat: number; lon: number; camera: RegistryCa
 export type { CameraOnMap, Dispatch, FlaggedSegment, RouteAnswer } from '../protocol/dispatch.ts';
 
 const CORRIDOR_HALF_WIDTH_M = 60;
+/** Cameras of the map's layer made in one event-loop turn. */
+const CAMERA_SLICE = 8_192;
 
 /** What rebuilds a dispatch after a restart: the route is recomputed from kind and destination. */
 export interface DispatchRecord {
@@ -54,8 +58,6 @@ interface DispatchState {
 export class GeoService {
   readonly #cameras: CameraIndex<RegistryCamera>;
   readonly #registry: RegistryCamera[];
-  /** The registry as corridor points, made on the first route. */
-  #corridorPoints: Array<CorridorCamera> | undefined;
   /** The cameras in each route's corridor (all of them, before any scope), for as long as the route is kept. */
   readonly #alongRoute = new WeakMap<RouteResult, CorridorHit<CorridorCamera>[]>();
   #roads: { router: Router; stations: StationDirectory; layersJson: string } | undefined;
@@ -75,10 +77,9 @@ export class GeoService {
     this.#records = options.records;
   }
 
-  /** Builds now what the first route would otherwise build inside its request (road network, corridor points). */
+  /** Builds now what the first route would otherwise build inside its request (the road network). */
   warm(): void {
     this.#network();
-    this.#corridor();
   }
 
   /** The road network's router (the network is built on first use, as for a route). */
@@ -103,11 +104,17 @@ export class GeoService {
     };
   }
 
-  /** Every camera the caller may see, columnar (see MapCameras). */
-  cameras(filter: CameraFilter): MapCameras {
+  /**
+   * Every camera the caller may see, columnar (see MapCameras). Made a slice of the registry at
+   * a time, yielding to the event loop between slices: a city's 68k cameras at once held it for
+   * tens of ms.
+   */
+  async cameras(filter: CameraFilter): Promise<MapCameras> {
     const out: MapCameras = { count: 0, categories: [], ids: [], lat: [], lon: [], category: [], facing: [], fov: [] };
     const categoryIndex = new Map<string, number>();
-    for (const camera of this.#registry) {
+    for (let i = 0; i < this.#registry.length; i++) {
+      if (i > 0 && i % CAMERA_SLICE === 0) await nextTurn();
+      const camera = this.#registry[i]!;
       if (!filter(camera)) continue;
       let c = categoryIndex.get(camera.category);
       if (c === undefined) {
@@ -237,7 +244,7 @@ export class GeoService {
     // The corridor first (a few hundred cameras), then the scope: not a scope decision for all 68k.
     // Once per route, then per caller only its scope: a dispatch goes to every operator of the agency.
     let corridor = this.#alongRoute.get(route);
-    if (!corridor) this.#alongRoute.set(route, (corridor = pointsAlongRoute(route.polyline, this.#corridor(), { halfWidthM: CORRIDOR_HALF_WIDTH_M })));
+    if (!corridor) this.#alongRoute.set(route, (corridor = pointsAlongRoute(route.polyline, this.#corridorNear(route.polyline), { halfWidthM: CORRIDOR_HALF_WIDTH_M })));
     const along = corridor.filter((hit) => filter(hit.point.camera));
     const { id, name, kind, location } = station;
     return {
@@ -251,9 +258,29 @@ export class GeoService {
     };
   }
 
-  #corridor(): Array<CorridorCamera> {
-    this.#corridorPoints ??= this.#registry.map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
-    return this.#corridorPoints;
+  /**
+   * The cameras that may lie in a route's corridor: those in its bounding box grown by the
+   * corridor's width, from the spatial index (a route across town touches a few per cent of the
+   * city's cells; scanning all 68k cameras held the event loop for each new route). In registry
+   * order, as the corridor breaks its ties.
+   */
+  #corridorNear(polyline: readonly LonLat[]): CorridorCamera[] {
+    if (polyline.length === 0) return [];
+    let [minLon, minLat] = polyline[0]!;
+    let [maxLon, maxLat] = polyline[0]!;
+    for (const [lon, lat] of polyline) {
+      minLon = Math.min(minLon, lon);
+      maxLon = Math.max(maxLon, lon);
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
+    }
+    // Wider than the corridor's own box (pointsAlongRoute), so no camera it would take is left out.
+    const marginM = 2 * CORRIDOR_HALF_WIDTH_M + 1;
+    const marginLat = marginM / METRES_PER_DEGREE;
+    const marginLon = marginM / (METRES_PER_DEGREE * Math.max(1e-6, Math.cos(Math.min(89, Math.max(Math.abs(minLat), Math.abs(maxLat)) + marginLat) * DEG_TO_RAD)));
+    const [west, south, east, north] = [minLon - marginLon, minLat - marginLat, maxLon + marginLon, maxLat + marginLat];
+    const box: Ring = [[west, south], [east, south], [east, north], [west, north], [west, south]];
+    return this.#cameras.withinPolygon([box]).map((camera) => ({ id: camera.id, lat: camera.location.lat, lon: camera.location.lon, camera }));
   }
 
   /** Generated on first use (≈0.3 s) or by warm(), so a hub that never routes never pays for it. */

@@ -10,6 +10,7 @@ import type { Grant } from '../auth/scope.ts';
 import type { Db } from '../db.ts';
 import { HubError } from '../protocol/errors.ts';
 import type { GrantEndReason, GrantRecord, GrantStatus } from '../protocol/grants.ts';
+import type { GrantBound } from '../protocol/incidents.ts';
 
 type Events = {
   /** Asked for; waits for a supervisor. */
@@ -37,6 +38,8 @@ export interface GrantRequest {
   approved: boolean;
   /** A camera-set grant — a pursuit's corridor or an alarm's cameras: exactly these cameras, in place of the circle. */
   corridor?: ({ pursuitId: string } | { alarmId: string }) & { cameras: readonly string[] };
+  /** An extended grant: no wider than what the owner's agency sees. */
+  within?: GrantBound;
 }
 
 /** A camera-set grant's owner and cameras (for audit records); nothing for a circle grant. */
@@ -51,12 +54,15 @@ export interface CorridorShape {
   cameras: readonly string[];
   center: { lat: number; lon: number };
   radiusM: number;
+  /** Cameras it drops stay covered `ms` longer, at most `max` of them (the most recently dropped). */
+  overlap: { ms: number; max: number };
 }
 
 interface GrantRow {
   id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; issued_at: number; expires_at: number;
   ended_at: number | null; end_reason: GrantEndReason | null; status: GrantStatus; source: string; requested_by: string | null;
   decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null; alarm_id: string | null;
+  within_agency: string | null; within_districts: string | null;
 }
 
 export class Grants extends EventEmitter<Events> {
@@ -64,6 +70,8 @@ export class Grants extends EventEmitter<Events> {
   readonly #now: () => number;
   /** Grants in force by id, with the timer that ends each. */
   readonly #active = new Map<string, { grant: Grant; timer: NodeJS.Timeout }>();
+  /** A moved corridor grant's overlap: the cameras it dropped, each covered until its time, and the timer that drops them. */
+  readonly #overlaps = new Map<string, { until: Map<string, number>; timer: NodeJS.Timeout }>();
 
   constructor(db: Db, now: () => number = Date.now) {
     super();
@@ -78,11 +86,12 @@ export class Grants extends EventEmitter<Events> {
     const id = `grant-${randomUUID()}`;
     const expiresAt = request.approved ? now + request.ttlMs : 0;
     this.#db
-      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, alarm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, alarm_id, within_agency, within_districts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending',
         request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null,
-        request.corridor && 'pursuitId' in request.corridor ? request.corridor.pursuitId : null, request.corridor && 'alarmId' in request.corridor ? request.corridor.alarmId : null
+        request.corridor && 'pursuitId' in request.corridor ? request.corridor.pursuitId : null, request.corridor && 'alarmId' in request.corridor ? request.corridor.alarmId : null,
+        request.within?.agency ?? null, request.within?.districts ? JSON.stringify(request.within.districts) : null
       );
     const record = this.record(id)!;
     if (request.approved) {
@@ -136,20 +145,27 @@ export class Grants extends EventEmitter<Events> {
 
   /**
    * A camera-set grant in force moves with its pursuit (or alarm): its cameras become `shape`'s
-   * and it is in force for its ttl from now. An ended one is not revived (undefined).
+   * and it is in force for its ttl from now. The cameras it drops stay covered for the shape's
+   * overlap — a board that chose them from the corridor before is not refused on its way — and
+   * leave it then (another `grant:reshaped`). An ended one is not revived (undefined).
    */
   reshape(id: string, shape: CorridorShape): Grant | undefined {
     const current = this.#active.get(id);
     if (!current?.grant.cameras) return undefined;
+    const now = this.#now();
     const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(id) as { ttl_ms: number }).ttl_ms;
-    const grant: Grant = { ...current.grant, cameras: [...shape.cameras], center: shape.center, radiusM: shape.radiusM, expiresAt: this.#now() + ttl };
-    this.#db
-      .prepare('UPDATE grants SET cameras = ?, lat = ?, lon = ?, radius_m = ?, expires_at = ? WHERE id = ?')
-      .run(JSON.stringify(grant.cameras), grant.center.lat, grant.center.lon, grant.radiusM, grant.expiresAt, id);
-    clearTimeout(current.timer);
-    this.#activate(grant);
-    this.emit('grant:reshaped', grant, this.record(id)!, current.grant);
-    return grant;
+    const until = new Map(this.overlapOf(id));
+    for (const cameraId of current.grant.cameras ?? []) if (!until.has(cameraId) && !shape.cameras.includes(cameraId)) until.set(cameraId, now + shape.overlap.ms);
+    for (const [cameraId, at] of until) if (at <= now || shape.cameras.includes(cameraId)) until.delete(cameraId);
+    const kept = [...until].sort((a, b) => b[1] - a[1]).slice(0, shape.overlap.max);
+    this.#setOverlap(id, new Map(kept));
+    this.#move(current.grant, { ...current.grant, cameras: [...shape.cameras, ...kept.map(([cameraId]) => cameraId)], center: shape.center, radiusM: shape.radiusM, expiresAt: now + ttl });
+    return this.#active.get(id)?.grant;
+  }
+
+  /** The cameras a corridor grant covers only for its overlap, each with when it leaves the grant. */
+  overlapOf(id: string): ReadonlyMap<string, number> {
+    return this.#overlaps.get(id)?.until ?? new Map<string, number>();
   }
 
   /** The pursuit's corridor grant in force, if any. */
@@ -210,7 +226,9 @@ export class Grants extends EventEmitter<Events> {
   /** Stops the timers; the database stays with its owner. */
   dispose(): void {
     for (const { timer } of this.#active.values()) clearTimeout(timer);
+    for (const { timer } of this.#overlaps.values()) clearTimeout(timer);
     this.#active.clear();
+    this.#overlaps.clear();
     this.removeAllListeners();
   }
 
@@ -228,10 +246,40 @@ export class Grants extends EventEmitter<Events> {
     this.#active.set(grant.id, { grant, timer });
   }
 
+  /** The grant in force moves to `grant` (its cameras, place and expiry), recorded and told with what it was. */
+  #move(previous: Grant, grant: Grant): void {
+    this.#db
+      .prepare('UPDATE grants SET cameras = ?, lat = ?, lon = ?, radius_m = ?, expires_at = ? WHERE id = ?')
+      .run(JSON.stringify(grant.cameras), grant.center.lat, grant.center.lon, grant.radiusM, grant.expiresAt, grant.id);
+    clearTimeout(this.#active.get(grant.id)?.timer);
+    this.#activate(grant);
+    this.emit('grant:reshaped', grant, this.record(grant.id)!, previous);
+  }
+
+  /** One timer per grant drops its overlap cameras as their time comes (the earliest first). */
+  #setOverlap(id: string, until: Map<string, number>): void {
+    clearTimeout(this.#overlaps.get(id)?.timer);
+    this.#overlaps.delete(id);
+    if (until.size === 0) return;
+    const next = Math.min(...until.values());
+    const timer = setTimeout(() => {
+      const active = this.#active.get(id);
+      if (!active) return;
+      const now = this.#now();
+      const left = new Map([...until].filter(([, at]) => at > now));
+      this.#setOverlap(id, left);
+      this.#move(active.grant, { ...active.grant, cameras: (active.grant.cameras ?? []).filter((cameraId) => !until.has(cameraId) || left.has(cameraId)) });
+    }, Math.max(0, next - this.#now()));
+    timer.unref();
+    this.#overlaps.set(id, { until, timer });
+  }
+
   #end(grant: Grant, reason: GrantEndReason): void {
     const active = this.#active.get(grant.id);
     if (!active) return;
     clearTimeout(active.timer);
+    clearTimeout(this.#overlaps.get(grant.id)?.timer);
+    this.#overlaps.delete(grant.id);
     this.#active.delete(grant.id);
     this.#db.prepare("UPDATE grants SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?").run(this.#now(), reason, grant.id);
     this.emit('grant:ended', active.grant, reason, this.record(grant.id)!);
@@ -243,7 +291,10 @@ function toGrant(row: GrantRow): Grant {
 }
 
 function toGrantFromRecord(record: GrantRecord): Grant {
-  const grant: Grant = { id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0 };
+  const grant: Grant = {
+    id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0,
+    ...(record.within ? { within: record.within } : {})
+  };
   if (record.cameras && record.pursuitId) return { ...grant, cameras: record.cameras, pursuitId: record.pursuitId };
   return record.cameras && record.alarmId ? { ...grant, cameras: record.cameras, alarmId: record.alarmId } : grant;
 }
@@ -266,6 +317,9 @@ function toRecord(row: GrantRow): GrantRecord {
     endedAt: row.ended_at,
     endReason: row.end_reason,
     ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
-    ...(row.alarm_id && row.cameras ? { alarmId: row.alarm_id, cameras: JSON.parse(row.cameras) as string[] } : {})
+    ...(row.alarm_id && row.cameras ? { alarmId: row.alarm_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
+    ...(row.within_agency
+      ? { within: { agency: row.within_agency, ...(row.within_districts ? { districts: JSON.parse(row.within_districts) as string[] } : {}) } }
+      : {})
   };
 }

@@ -3,7 +3,7 @@
  * grants over its cameras, a supervisor's approvals) read these from `GET /api/grants` and keep
  * them current from `grants:changed`. Shared with the web through `$protocol`.
  */
-import type { Incident } from './incidents.ts';
+import type { GrantBound, Incident } from './incidents.ts';
 
 /**
  * `pending`: asked for by an operator, waiting for a supervisor of the same agency (it opens no
@@ -42,6 +42,8 @@ export interface GrantRecord {
   alarmId?: string;
   /** A pursuit's corridor grant opens these cameras (any 구), not a circle; `center`/`radiusM` then say where the corridor starts and how far it reaches. */
   cameras?: string[];
+  /** An extended grant (a shared view's owner to a participating agency): what it stays within. */
+  within?: GrantBound;
 }
 
 /** A grant as a page shows it: with its incident (why) and the names a person reads. */

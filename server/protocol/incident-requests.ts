@@ -9,7 +9,7 @@ import { INCIDENT_TYPE_CODES, INCIDENT_TYPES } from './incidents.ts';
 import { latLonSchema } from './geo-requests.ts';
 
 const typeCodes = Object.keys(INCIDENT_TYPE_CODES) as Array<keyof typeof INCIDENT_TYPE_CODES>;
-/** 화재/구조/구급/범죄/재난/실종, or the English code (fire, rescue, ems, crime, disaster, missing), read as the Korean type. */
+/** 화재/구조/구급/범죄/재난/실종/추적, or the English code (fire, rescue, ems, crime, disaster, missing, pursuit), read as the Korean type. */
 export const incidentTypeSchema = z.enum(INCIDENT_TYPES).or(z.enum(typeCodes).transform((code) => INCIDENT_TYPE_CODES[code]));
 
 /** `POST /api/incidents`: what a reporting room or its CAD system sends; the agency comes from the token. */

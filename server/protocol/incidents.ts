@@ -7,12 +7,12 @@ import type { Purpose } from './events.ts';
 import type { WireError } from './errors.ts';
 import type { GrantRecord } from './grants.ts';
 
-/** 사건 종류, stored and sent in Korean. */
-export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종'] as const;
+/** 사건 종류, stored and sent in Korean. 추적: a police pursuit's incident (server/pursuit). */
+export const INCIDENT_TYPES = ['화재', '구조', '구급', '범죄', '재난', '실종', '추적'] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
 /** English codes a CAD system may send instead (`fire` → 화재); answers always carry the Korean type. */
-export const INCIDENT_TYPE_CODES = { fire: '화재', rescue: '구조', ems: '구급', crime: '범죄', disaster: '재난', missing: '실종' } as const satisfies Record<string, IncidentType>;
+export const INCIDENT_TYPE_CODES = { fire: '화재', rescue: '구조', ems: '구급', crime: '범죄', disaster: '재난', missing: '실종', pursuit: '추적' } as const satisfies Record<string, IncidentType>;
 
 export const INCIDENT_STATUSES = ['open', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -51,6 +51,18 @@ export interface Grant {
   /** The camera-set grant's owner: a pursuit or an alarm. */
   pursuitId?: string;
   alarmId?: string;
+  /** An extended grant (a shared view's owner to a participating agency): never wider than what the owner's agency sees. */
+  within?: GrantBound;
+}
+
+/**
+ * What an extended grant stays within: cameras of the categories `agency`'s policy allows and,
+ * when `districts` is given, in those 구 only (the owner's own scope, where the incident's own
+ * grant did not open the circle to the owner's agency).
+ */
+export interface GrantBound {
+  agency: string;
+  districts?: readonly string[];
 }
 
 /**

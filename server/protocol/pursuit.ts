@@ -49,7 +49,7 @@ export const sightingRequestSchema = z
 
 /**
  * `POST /api/pursuits`: opens a pursuit on a first sighting. With `incidentId`, the pursuit
- * belongs to that open incident of the caller's agency; without it, a 범죄 incident is opened
+ * belongs to that open incident of the caller's agency (e.g. 범죄 or 추적); without it, a 추적 incident is opened
  * for it at the sighting's camera (and closes with the pursuit).
  */
 export const openPursuitSchema = z

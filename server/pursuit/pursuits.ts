@@ -65,8 +65,8 @@ export interface PursuitSnapshot {
   record: PursuitRecord;
   track: SightingRecord[];
   prediction: ComputedPrediction | null;
-  /** The corridor grant in force, with when the ledger first issued it. */
-  grant: (Grant & { issuedAt: number }) | null;
+  /** The corridor grant in force, with when the ledger first issued it and the cameras it covers only for its overlap. */
+  grant: (Grant & { issuedAt: number; overlap: readonly string[] }) | null;
 }
 
 type Events = {
@@ -216,7 +216,7 @@ export class Pursuits extends EventEmitter<Events> {
     if (!record) return undefined;
     const { grants } = this.#deps.incidents;
     const inForce = live && grants.ofPursuit(pursuitId);
-    const grant = inForce ? { ...inForce, issuedAt: grants.record(inForce.id)?.requestedAt ?? record.openedAt } : null;
+    const grant = inForce ? { ...inForce, issuedAt: grants.record(inForce.id)?.requestedAt ?? record.openedAt, overlap: [...grants.overlapOf(inForce.id).keys()] } : null;
     return { record, track: this.#deps.store.sightings(pursuitId), prediction: live?.prediction ?? null, grant };
   }
 
@@ -232,7 +232,7 @@ export class Pursuits extends EventEmitter<Events> {
     const incident =
       what.incident ??
       this.#deps.incidents.openBare(actor, {
-        type: '범죄',
+        type: '추적',
         location: what.camera.location,
         address: what.camera.name,
         description: `추적 (pursuit): ${describeTarget(what.target)}`
@@ -345,6 +345,9 @@ export class Pursuits extends EventEmitter<Events> {
     const { record } = live;
     const { grants } = this.#deps.incidents;
     const current = grants.ofPursuit(record.id);
+    // What the corridor holds, without the cameras it dropped and covers only for the overlap.
+    const overlap = current ? grants.overlapOf(current.id) : new Map<string, number>();
+    const corridor = (current?.cameras ?? []).filter((id) => !overlap.has(id));
     const elapsedS = prediction?.elapsedS ?? Math.max(0, (now - anchor.at) / 1000);
     const predicted = (prediction?.cameras ?? []).flatMap((c) => {
       const camera = this.#deps.registry.get(c.cameraId);
@@ -356,7 +359,7 @@ export class Pursuits extends EventEmitter<Events> {
       predicted,
       pinned: [anchor.cameraId],
       // Held cameras stay while time passes (no flicker); a new sighting moves the corridor outright.
-      held: new Set(renew ? [] : (current?.cameras ?? []))
+      held: new Set(renew ? [] : corridor)
     });
     const center = anchor.location;
     let radiusM = 50;
@@ -378,8 +381,10 @@ export class Pursuits extends EventEmitter<Events> {
       });
       return grants.ofPursuit(record.id) ?? null;
     }
-    const moved = !sameSet(current.cameras ?? [], cameras);
-    if (moved || renew || current.expiresAt - now < rules.ttlMs * RENEW_AT) return grants.reshape(current.id, { cameras, center, radiusM }) ?? null;
+    const moved = !sameSet(corridor, cameras);
+    if (moved || renew || current.expiresAt - now < rules.ttlMs * RENEW_AT) {
+      return grants.reshape(current.id, { cameras, center, radiusM, overlap: { ms: rules.overlapMs, max: rules.maxCameras } }) ?? null;
+    }
     return current;
   }
 

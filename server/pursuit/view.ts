@@ -20,7 +20,8 @@ const MAX_REACH = 200;
 export function pursuitView(snapshot: PursuitSnapshot, principal: Pick<Principal, 'role' | 'agency'>, deps: PursuitViewDeps): Pursuit {
   const { record, prediction, grant } = snapshot;
   const plate = (value: string) => deps.plates.show(principal, value);
-  const granted = new Set(grant?.cameras ?? []);
+  // A camera the corridor keeps only for its overlap is still viewable, but no longer one to hand off to.
+  const granted = new Set((grant?.cameras ?? []).filter((id) => !grant?.overlap.includes(id)));
   const districts = new Map<string, PursuitDistrict>();
   for (const id of grant?.cameras ?? []) {
     const district = deps.registry.get(id)?.district;

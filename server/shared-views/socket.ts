@@ -9,11 +9,12 @@ import type { ViewPublisher, ViewSession } from './view.ts';
 import type { SharedViews } from './views.ts';
 
 export function sharedViewDomain(views: SharedViews): ViewDomain {
-  return ({ socket, principal, clientAddress }) => {
+  return ({ socket, principal, clientAddress, reviewWatches }) => {
     const session: ViewSession = {
       id: socket.id,
       principal,
       clientAddress,
+      reviewWatches,
       enter: (room) => void socket.join(room),
       exit: (room) => void socket.leave(room),
       emit: (event, ...args) => socket.emit(event, ...args)
@@ -27,6 +28,7 @@ export function sharedViewDomain(views: SharedViews): ViewDomain {
         'view:list': () => ({ views: views.list(principal()) }),
         'view:extend-grant': (req) => views.extendGrant(session, req)
       },
+      shows: (cameraId) => views.shows(session, cameraId),
       close: () => views.sessionEnded(session)
     };
   };

@@ -11,6 +11,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Incidents } from '../incidents/incidents.ts';
 import { HubError } from '../protocol/errors.ts';
+import type { GrantBound } from '../protocol/incidents.ts';
 import type { ExtendGrantResponse, JoinViewResponse, ViewRequestOf, ViewSnapshot, ViewSummary, WireEnvelope } from '../protocol/shared-view.ts';
 import { SharedView, userOf, type SharedViewDeps, type ViewSession } from './view.ts';
 
@@ -20,6 +21,15 @@ export interface SharedViewsDeps extends SharedViewDeps {
   /** Whether the hub has a policy for this agency. */
   agencyKnown(agency: string): boolean;
   maxOpenPerUser: number;
+}
+
+/**
+ * What an extension stays within, so it never shows the receiving agency more than the owner's
+ * agency sees there: the owner agency's categories always; its 구 too, unless the incident's own
+ * grant opens the whole circle to it (or its scope is the whole city).
+ */
+function extensionBound(owner: Principal, circleGranted: boolean): GrantBound {
+  return circleGranted || owner.scope.cityWide ? { agency: owner.agency.id } : { agency: owner.agency.id, districts: [...owner.scope.districts] };
 }
 
 const notFound = () => new HubError('VIEW_NOT_FOUND', '상황 공유를 찾을 수 없습니다 (no such shared view, or not invited)');
@@ -113,8 +123,10 @@ export class SharedViews {
     const existing = grants.activeOf(agency).find((g) => g.incidentId === incident.id);
     if (existing) return { grant: { id: existing.id, incidentId: existing.incidentId, agency, radiusM: existing.radiusM, expiresAt: existing.expiresAt } };
     const now = Date.now();
+    // The incident's own circle grant (a pursuit's corridor opens listed cameras, not the circle).
+    const incidentGrant = grants.activeOf(incident.agency).find((g) => g.incidentId === incident.id && !g.cameras);
     const ruling = this.#deps.grantPolicy.ruleExtension(
-      { owner: principal, incident, incidentGrant: grants.activeOf(incident.agency).find((g) => g.incidentId === incident.id), agency, agencyKnown: this.#deps.agencyKnown(agency), now },
+      { owner: principal, incident, incidentGrant, agency, agencyKnown: this.#deps.agencyKnown(agency), now },
       (of, source) => grants.openCount(of, source)
     );
     if (ruling instanceof HubError) {
@@ -122,7 +134,8 @@ export class SharedViews {
       throw ruling;
     }
     // In force at once: grant:issued re-resolves the agency's tiles in every view and tells its sessions to list again.
-    const record = grants.request({ incidentId: incident.id, agency, center: incident.location, radiusM: ruling.radiusM, source: ruling.source, requestedBy: principal.subject, ttlMs: ruling.ttlMs, approved: true });
+    const within = extensionBound(principal, incidentGrant !== undefined);
+    const record = grants.request({ incidentId: incident.id, agency, center: incident.location, radiusM: ruling.radiusM, source: ruling.source, requestedBy: principal.subject, ttlMs: ruling.ttlMs, approved: true, within });
     const expiresAt = record.expiresAt ?? now + ruling.ttlMs;
     this.#deps.record({
       action: 'grant.extended',
@@ -132,10 +145,16 @@ export class SharedViews {
       role: principal.role,
       clientAddress: session.clientAddress,
       incidentId: incident.id,
-      detail: { viewId, to: agency, grantId: record.id, radiusM: ruling.radiusM, expiresAt }
+      detail: { viewId, to: agency, grantId: record.id, radiusM: ruling.radiusM, expiresAt, within }
     });
     view.append(userOf(principal), { type: 'grant.extended', agency, grantId: record.id, expiresAt });
     return { grant: { id: record.id, incidentId: incident.id, agency, radiusM: ruling.radiusM, expiresAt } };
+  }
+
+  /** Whether one of the views this session is in shows the camera on a tile. */
+  shows(session: ViewSession, cameraId: string): boolean {
+    for (const view of this.#sessions.get(session) ?? []) if (view.open && view.has(session) && view.shows(cameraId)) return true;
+    return false;
   }
 
   /** An agency's grants changed (issued, ended): its participants' tiles are resolved again. */

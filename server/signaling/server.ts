@@ -23,6 +23,7 @@ import type { ViewRequestName } from '../protocol/shared-view.ts';
 import type { AlarmChangedEvent, AlarmRequestName } from '../protocol/alerts.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
+import { socketRequestParser } from './request-parser.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
 
 interface SocketData {
@@ -48,10 +49,17 @@ export interface DomainSession {
   socket: HubSocket;
   principal(): Principal;
   clientAddress: string;
+  /** What the session's views show changed: its open pictures are decided again (a wall plays only its views' tiles). */
+  reviewWatches(): void;
 }
 
 /** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
-export type ViewDomain = (session: DomainSession) => { handlers: { [N in ViewRequestName]: Handler<N> }; close(): void };
+export type ViewDomain = (session: DomainSession) => {
+  handlers: { [N in ViewRequestName]: Handler<N> };
+  /** Whether one of the session's views shows this camera on a tile (what a wall may play). */
+  shows(cameraId: string): boolean;
+  close(): void;
+};
 /** The alarm queue's requests of a session (server/alerts/socket.ts), behind the same edge. */
 export type AlarmDomain = (session: DomainSession) => { [N in AlarmRequestName]: Handler<N> };
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -61,7 +69,7 @@ export interface SignalingOptions {
   verify: (token: unknown) => Promise<Principal>;
   /** Whether a handshake's `Origin` header (absent for non-browser clients) may open a session. */
   originAllowed: (origin: string | undefined) => boolean;
-  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress' | 'shownInViews'>;
   /** Where views are recorded (durably before the view opens: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended): written after the answer, best effort. */
@@ -179,6 +187,9 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
   io.on('connection', (socket: HubSocket) => {
     const principal = socket.data.principal;
     const clientAddress = socket.handshake.address;
+    // The views hold the session lazily (principal, review): both exist before any request arrives.
+    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress, reviewWatches: () => viewer.reevaluate() };
+    const views = options.views(domainSession);
     const viewer = new Viewer({
       ...options.viewerDeps,
       principal,
@@ -186,7 +197,8 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       record: options.record,
       clientAddress,
       log,
-      send: (event, ...args) => socket.emit(event, ...args)
+      send: (event, ...args) => socket.emit(event, ...args),
+      shownInViews: (cameraId) => views.shows(cameraId)
     });
     const who = () => ({ subject: viewer.principal.subject, agency: viewer.principal.agency.id, role: viewer.principal.role, clientAddress });
     audit({ action: 'session.start', outcome: 'allowed', ...who(), ...(principal.purpose ? { purpose: principal.purpose } : {}) });
@@ -232,8 +244,6 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       return true;
     };
 
-    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress };
-    const views = options.views(domainSession);
     // Every request event has its handler (a missing one does not compile), answering its ack's type.
     const handlers: { [N in RequestName]: Handler<N> } = {
       ...views.handlers,
@@ -267,9 +277,10 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       }
     };
 
+    const parse = socketRequestParser();
     /** A known request, parsed, within budget, handled: its result as the ack carries it. */
     const run = async <N extends RequestName>(name: N, payload: unknown): Promise<Result<ResponseOf<N>>> => {
-      const parsed = requestSchemas[name].safeParse(payload);
+      const parsed = parse(name, payload);
       if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: describeIssue(name, parsed.error.issues[0]) } };
       const request = parsed.data as RequestOf<N>;
       // Over the user's (or agency's) budget: refused before any work, however many sockets ask.

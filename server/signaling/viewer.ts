@@ -7,7 +7,7 @@
 import type { types as ms } from 'mediasoup';
 import type { AgencyPolicies } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
-import { decideUnknownCamera, decideView, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
+import { decideUnknownCamera, decideView, notOnWall, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
 import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
@@ -47,6 +47,8 @@ export interface ViewerDeps {
   announcedAddress: string | undefined;
   /** Most cameras one session may watch at once (a 16-tile wall plus margin). */
   maxWatches: number;
+  /** Whether one of the session's shared views shows this camera on a tile: a wall device plays only those. */
+  shownInViews: (cameraId: string) => boolean;
   log: Logger;
   send: Send;
 }
@@ -158,11 +160,10 @@ export class Viewer {
     this.reevaluate();
   }
 
-  /** Re-decides every open view (after a grant ended, a token changed, a policy changed). */
+  /** Re-decides every open view (after a grant ended, a token changed, a policy changed, a wall's tiles changed). */
   reevaluate(): void {
-    const context = this.#context();
     for (const watch of [...this.#watches.values()]) {
-      const decision = decideView(this.#principal, watch.camera, context);
+      const decision = this.#decide(watch.camera);
       if (decision.allowed) {
         watch.decision = decision;
         continue;
@@ -287,7 +288,10 @@ export class Viewer {
   }
 
   #decide(camera: RegistryCamera): ViewDecision {
-    return decideView(this.#principal, camera, this.#context());
+    const decision = decideView(this.#principal, camera, this.#context());
+    // A room's big screen plays what its shared views show, not everything its agency's scope holds.
+    if (decision.allowed && this.#principal.role === 'wall' && !this.#deps.shownInViews(camera.id)) return notOnWall();
+    return decision;
   }
 
   /** The registered camera, and the incident a view is for if one is named: open and the agency's to see. */

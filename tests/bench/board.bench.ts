@@ -187,6 +187,44 @@ interface ClickTimes {
   incidentMs: number;
   firstTileMs: number;
   fourTilesMs: number;
+  phases: ClickPhases;
+}
+
+/**
+ * Where a click's time goes, ms after the click: the incident's POST sent and answered, then the
+ * first and the last (fourth) `camera:watch` sent, `camera:consumer` in and `consumer:resume` sent;
+ * the tiles went live at firstTileMs / fourTilesMs.
+ */
+interface ClickPhases {
+  postSentMs: number | null;
+  postAnsweredMs: number | null;
+  watchSentMs: [first: number | null, last: number | null];
+  consumerInMs: [first: number | null, last: number | null];
+  resumeSentMs: [first: number | null, last: number | null];
+}
+
+/** The click's phases from the page's own marks (resource timing, the bench's socket log). */
+async function clickPhases(page: Page, click: number): Promise<ClickPhases> {
+  const { post, socket } = await page.evaluate((click) => {
+    const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+      (entry) => entry.startTime >= click && new URL(entry.name).pathname === '/api/incidents' && entry.initiatorType === 'fetch'
+    );
+    return {
+      post: post ? { sent: post.requestStart || post.startTime, answered: post.responseEnd } : null,
+      socket: (window.__bench?.socket ?? []).filter((entry) => entry.at >= click)
+    };
+  }, click);
+  const span = (match: (entry: (typeof socket)[number]) => boolean): [number | null, number | null] => {
+    const hits = socket.filter(match).slice(0, 4);
+    return hits.length === 0 ? [null, null] : [ms(hits[0]!.at - click), ms(hits.at(-1)!.at - click)];
+  };
+  return {
+    postSentMs: post ? ms(post.sent - click) : null,
+    postAnsweredMs: post ? ms(post.answered - click) : null,
+    watchSentMs: span((e) => e.dir === 'out' && e.text.includes('"camera:watch"')),
+    consumerInMs: span((e) => e.dir === 'in' && e.text.includes('"camera:consumer"')),
+    resumeSentMs: span((e) => e.dir === 'out' && e.text.includes('"consumer:resume"'))
+  };
 }
 
 /** Clicks a place on the map (centred first at `zoom`) and times incident → first tile → four tiles live. */
@@ -229,7 +267,7 @@ async function clickIncident(page: Page, place: (typeof PLACES)[number], zoom: n
   const box = (await page.locator('[data-testid="incident-map"]').boundingBox())!;
   await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
   const t = await watched;
-  return { place: place.name, incidentMs: ms(t.incident - t.click), firstTileMs: ms(t.first - t.click), fourTilesMs: ms(t.four - t.click) };
+  return { place: place.name, incidentMs: ms(t.incident - t.click), firstTileMs: ms(t.first - t.click), fourTilesMs: ms(t.four - t.click), phases: await clickPhases(page, t.click) };
 }
 
 async function measureBoard(browser: TestBrowser, url: string): Promise<{ open: { mapReadyMs: number; sessionReadyMs: number }; first: ClickTimes; warm: ClickTimes[]; cameras: string[] }> {
@@ -486,11 +524,23 @@ async function main(): Promise<void> {
     const flood: FloodResult = await runFlood({ url: hubUrl, flooderToken, bystanderToken, durationMs: FLOOD_MS });
     const floodLoop = await loopWindow(hub);
 
+    const clickPhase = (pick: (c: ClickPhases) => number | null) => summary(board.warm.flatMap((c) => (pick(c.phases) === null ? [] : [pick(c.phases)!])), 0);
     const warm = {
       incidentMs: summary(board!.warm.map((c) => c.incidentMs), 0),
       firstTileMs: summary(board.warm.map((c) => c.firstTileMs), 0),
-      fourTilesMs: summary(board.warm.map((c) => c.fourTilesMs), 0)
+      fourTilesMs: summary(board.warm.map((c) => c.fourTilesMs), 0),
+      phases: {
+        postSentMs: clickPhase((c) => c.postSentMs),
+        postAnsweredMs: clickPhase((c) => c.postAnsweredMs),
+        firstWatchSentMs: clickPhase((c) => c.watchSentMs[0]),
+        lastWatchSentMs: clickPhase((c) => c.watchSentMs[1]),
+        firstConsumerInMs: clickPhase((c) => c.consumerInMs[0]),
+        lastConsumerInMs: clickPhase((c) => c.consumerInMs[1]),
+        firstResumeSentMs: clickPhase((c) => c.resumeSentMs[0]),
+        lastResumeSentMs: clickPhase((c) => c.resumeSentMs[1])
+      }
     };
+    const both = (a: Stats, b: Stats) => `${a.p50 ?? '–'} / ${b.p50 ?? '–'} (p95 ${a.p95 ?? '–'} / ${b.p95 ?? '–'})`;
     const idleAt = (zoom: number) => idle.find((i) => i.zoom === zoom)!;
     const rows: Array<[string, string, string, string]> = [
       ['board open → map ready / session ready', `${board.open.mapReadyMs} / ${board.open.sessionReadyMs} ms`, '', ''],
@@ -500,6 +550,10 @@ async function main(): Promise<void> {
       ['click → incident shown, warm', p(warm.incidentMs), '', ''],
       ['click → first tile live, warm', p(warm.firstTileMs), '', ''],
       ['click → four tiles live, warm', p(warm.fourTilesMs), 'p95 ≤ 1500 ms', mark(warm.fourTilesMs.p95, 1500)],
+      ['  warm click → incident POST sent / answered', `p50 ${warm.phases.postSentMs.p50} / ${warm.phases.postAnsweredMs.p50} ms (p95 ${warm.phases.postSentMs.p95} / ${warm.phases.postAnsweredMs.p95})`, '', ''],
+      ['  warm click → camera:watch sent, first / fourth', `p50 ${both(warm.phases.firstWatchSentMs, warm.phases.lastWatchSentMs)} ms`, '', ''],
+      ['  warm click → camera:consumer in, first / fourth', `p50 ${both(warm.phases.firstConsumerInMs, warm.phases.lastConsumerInMs)} ms`, '', ''],
+      ['  warm click → consumer:resume sent, first / fourth', `p50 ${both(warm.phases.firstResumeSentMs, warm.phases.lastResumeSentMs)} ms`, '', ''],
       ...wallRows,
       ['idle board, zoom 11: Chromium', `${idleAt(11).chromiumPct} % of a core`, '≤ 5 %', mark(idleAt(11).chromiumPct, 5)],
       ['idle board, zoom 11: hub', `${idleAt(11).hubPct} % of a core`, '≤ 2 %', mark(idleAt(11).hubPct, 2)],

@@ -16,13 +16,21 @@ interface WallOpen {
   domInteractiveMs: number | null;
 }
 
+interface ClickPhases {
+  postSentMs: number | null;
+  postAnsweredMs: number | null;
+  watchSentMs: [number | null, number | null];
+  consumerInMs: [number | null, number | null];
+  resumeSentMs: [number | null, number | null];
+}
+
 test('board bench --smoke measures clicks, wall opens, idle CPU, the hub process\'s event-loop delay and the flood', () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/board.bench.ts', '--smoke'], { encoding: 'utf8', timeout: 240_000 });
   assert.equal(run.status, 0, `bench failed:\n${run.stderr.slice(-2000)}`);
   process.stdout.write(run.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
     bench: string;
-    board: { first: { incidentMs: number; firstTileMs: number; fourTilesMs: number }; warmRuns: unknown[] };
+    board: { first: { incidentMs: number; firstTileMs: number; fourTilesMs: number; phases: ClickPhases }; warmRuns: Array<{ phases: ClickPhases }> };
     wall: { runs: Record<'one' | 'four', { cold: WallOpen; warm: WallOpen[] }> };
     idle: Array<{ zoom: number; chromiumPct: number; hubPct: number }>;
     eventLoopMs: Record<'board' | 'wall' | 'flood', { p99: number; max: number; seconds: number }>;
@@ -32,6 +40,12 @@ test('board bench --smoke measures clicks, wall opens, idle CPU, the hub process
   const first = result.board.first;
   assert.ok(first.incidentMs > 0 && first.firstTileMs >= first.incidentMs && first.fourTilesMs >= first.firstTileMs, 'the first incident was timed in order');
   assert.equal(result.board.warmRuns.length, 1);
+  for (const { phases } of [first, ...result.board.warmRuns]) {
+    assert.ok(phases.postSentMs !== null && phases.postAnsweredMs !== null && phases.postSentMs <= phases.postAnsweredMs, 'the click\'s incident POST was timed');
+    for (const [name, [earliest, latest]] of [['camera:watch', phases.watchSentMs], ['camera:consumer', phases.consumerInMs], ['consumer:resume', phases.resumeSentMs]] as const) {
+      assert.ok(earliest !== null && latest !== null && earliest <= latest, `the click's ${name} messages were seen`);
+    }
+  }
   for (const [tiles, runs] of Object.entries(result.wall.runs)) {
     assert.equal(runs.warm.length, 1, `one ${tiles}-tile wall open after the first`);
     for (const open of [runs.cold, ...runs.warm]) {

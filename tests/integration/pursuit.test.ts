@@ -23,6 +23,8 @@ const SPACING_M = 350;
 /** 내곡동, 서초구: far from the line of travel. */
 const OFF_CORRIDOR = { lat: 37.4600, lon: 127.0750 };
 const GRANT_TTL_MS = 60_000;
+/** Short, so the test sees a dropped camera's overlap end. */
+const OVERLAP_MS = 4_000;
 
 /** Plate-reading cameras every 350 m along the hub's own fastest route of the scenario, each with the heading of travel there. */
 function routeSites(): Array<TestSite & { headingDeg: number }> {
@@ -61,7 +63,7 @@ before(async () => {
     sites: SITES,
     config: {
       // The demo's 강남경찰서 with four corridor cameras and a minute's grant, to see the corridor move within a test.
-      agencies: [{ ...gangnamPolice, pursuits: { ...gangnamPolice.pursuits!, maxCameras: 4, ttlMs: GRANT_TTL_MS } }],
+      agencies: [{ ...gangnamPolice, pursuits: { ...gangnamPolice.pursuits!, maxCameras: 4, ttlMs: GRANT_TTL_MS, overlapMs: OVERLAP_MS } }],
       // Sightings and hits re-predict at once; the timer's re-predictions as time passes would only make the corridor drift under a slow test.
       pursuits: { predictEveryMs: 10_000 }
     }
@@ -177,6 +179,7 @@ test('a 강남 pursuit’s corridor grant crosses into 서초 without asking 서
   const late = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(start).id, headingDeg: null });
   assert.equal(late.json.error?.code, 'PURSUIT_CLOSED');
   assert.equal(t.hub.incidents.get(incidentId)?.status, 'closed', 'the incident opened for it closes with it');
+  assert.equal(t.hub.incidents.get(incidentId)?.type, '추적', 'an incident of the pursuit type');
 
   // The record: opened, the grant issued, moved and ended, the views — each with the pursuit.
   await t.hub.auditWriter.flush();
@@ -192,6 +195,67 @@ test('a 강남 pursuit’s corridor grant crosses into 서초 without asking 서
   assert.ok(views.includes(inCorridor) && views.includes(ahead), `views audited with the pursuit: ${views.join(', ')}`);
   figures['corridor cameras at open'] = granted.length;
   figures['audit records of the pursuit'] = entries.length;
+});
+
+test('a camera the moving corridor drops stays watchable for the overlap (a board that chose it is not refused), and is refused after it', async () => {
+  const seochoAt = routeIndex('11650');
+  const start = routeIndex('11680').at(-1)!;
+  const { token, socket } = await session('gangnam-police');
+  const capabilities = await joined(socket);
+  const opened = await t.api('/api/pursuits', token, { target: { kind: 'vehicle', colour: '파랑' }, sighting: { cameraId: cam(start).id, headingDeg: ROUTE[start]!.headingDeg } });
+  assert.equal(opened.status, 201, JSON.stringify(opened.json));
+  const { pursuit } = opened.json as PursuitResponse;
+  const inSeocho = (id: string) => t.cameras.find((c) => c.id === id)?.district.code === '11650';
+  const before = pursuit.grant!.cameraIds.filter(inSeocho);
+  assert.ok(before.length >= 2, `the corridor reaches into 서초: ${before.join(', ')}`);
+
+  // A sighting at the corridor's far end: it moves past the 서초 cameras it held behind that.
+  const far = seochoAt.filter((i) => before.includes(cam(i).id)).at(-1)!;
+  const moved = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'sighting' && e.pursuit.id === pursuit.id);
+  const sighted = await t.api(`/api/pursuits/${pursuit.id}/sightings`, token, { cameraId: cam(far).id, headingDeg: ROUTE[far]!.headingDeg });
+  assert.equal(sighted.status, 200, JSON.stringify(sighted.json));
+  const [event] = (await moved) as [PursuitChangedEvent];
+  const overlap = t.hub.incidents.grants.overlapOf(pursuit.grant!.id);
+  const dropped = before.find((id) => overlap.has(id));
+  assert.ok(dropped, `a 서초 camera left the corridor: before ${before.join(', ')}; overlap ${[...overlap.keys()].join(', ')}`);
+  assert.ok(event.pursuit.grant!.cameraIds.includes(dropped), 'the grant still covers it');
+  assert.equal(event.pursuit.prediction?.cameras.find((c) => c.cameraId === dropped)?.granted ?? false, false, 'but no board is handed off to it any more');
+  assert.ok(overlap.get(dropped)! <= Date.now() + OVERLAP_MS, 'for the policy’s overlap at most');
+
+  // The board's watch, chosen from the corridor before the move, arrives after it: allowed.
+  const late = await request(socket, 'camera:watch', { cameraId: dropped, rtpCapabilities: capabilities, incidentId: pursuit.incidentId });
+  assert.ok(late.ok, `watchable during the overlap: ${JSON.stringify(late)}`);
+  // The overlap ends: the view ends and the camera is refused again, the pursuit still open.
+  const [stopped] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === dropped, OVERLAP_MS + 10_000);
+  assert.equal(stopped.reason.code, 'GRANT_ENDED');
+  assert.equal(t.hub.incidents.grants.overlapOf(pursuit.grant!.id).has(dropped), false);
+  await request(socket, 'camera:unwatch', { cameraId: dropped });
+  const again = await request(socket, 'camera:watch', { cameraId: dropped, rtpCapabilities: capabilities, incidentId: pursuit.incidentId });
+  assert.equal(!again.ok && again.error.code, 'CAMERA_OUT_OF_SCOPE', 'refused after the overlap');
+
+  // Audited: the move names the camera kept for the overlap, and the overlap's end removes it.
+  await t.hub.auditWriter.flush();
+  const renewals = t.hub.audit.query({ incidentId: pursuit.incidentId, limit: 500 }).entries.filter((e) => e.action === 'grant.renewed' && e.detail?.pursuitId === pursuit.id);
+  assert.ok(renewals.some((e) => typeof (e.detail?.overlap as Record<string, number>)[dropped] === 'number'), 'the move records the overlap');
+  assert.ok(renewals.some((e) => (e.detail?.removed as string[]).includes(dropped)), 'its end records the removal');
+  assert.equal((await t.api(`/api/pursuits/${pursuit.id}/close`, token, {})).status, 200);
+});
+
+test('a pursuit belongs to an incident the agency opened, of type 추적 (CAD’s code `pursuit`) or 범죄, which stays open after it', async () => {
+  const { token } = await session('gangnam-police');
+  const start = routeIndex('11680')[0]!;
+  for (const type of ['pursuit', '범죄'] as const) {
+    const incident = await t.api('/api/incidents', token, { type, location: cam(start).location, dispatch: false });
+    assert.equal(incident.status, 201, JSON.stringify(incident.json));
+    const { id, type: stored } = (incident.json as { incident: { id: string; type: string } }).incident;
+    assert.equal(stored, type === 'pursuit' ? '추적' : '범죄');
+    const opened = await t.api('/api/pursuits', token, { incidentId: id, target: { kind: 'vehicle' }, sighting: { cameraId: cam(start).id, headingDeg: null } });
+    assert.equal(opened.status, 201, JSON.stringify(opened.json));
+    assert.equal((opened.json as PursuitResponse).pursuit.incidentId, id);
+    assert.equal((await t.api(`/api/pursuits/${(opened.json as PursuitResponse).pursuit.id}/close`, token, {})).status, 200);
+    assert.equal(t.hub.incidents.get(id)?.status, 'open', 'an incident the pursuit did not open is not closed by it');
+    assert.equal((await t.api(`/api/incidents/${id}/close`, token, {})).status, 200);
+  }
 });
 
 test('other agencies cannot see or sight a pursuit; a sighting needs a camera the operator may see', async () => {

@@ -9,13 +9,24 @@ import { after, before, test } from 'node:test';
 import { applyOp } from '../../server/protocol/shared-view-fold.ts';
 import type { ClientOp, JoinViewResponse, ViewSnapshot, WireEnvelope } from '../../server/protocol/shared-view.ts';
 import { userClaims } from '../support/tokens.ts';
-import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub } from '../support/hub.ts';
+import { joined, nextEvent, request, startTestHub, type HubClient, type TestHub, type TestSite } from '../support/hub.ts';
+import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
 import { waitUntil } from '../support/wait.ts';
 
 let t: TestHub;
 
+/**
+ * Five cameras in a row from 37.5 N 127 E over the demo 구 (강남, 서초, 마포, 종로, 강남), and a
+ * sixth, a 마포 교통단속 camera by the scene, of the one category the 마포 centre may not use here.
+ */
+const SITES: TestSite[] = [
+  ...(['11680', '11650', '11440', '11110', '11680'] as const).map((code, i) => ({ code, lat: 37.5 + i * 0.001, lon: 127 + i * 0.001 })),
+  { code: '11440', lat: 37.5012, lon: 127.0012, category: '교통단속' }
+];
+const MAPO_POLICY = { ...DEMO_AGENCIES.find((a) => a.id === 'mapo-cctv')!, categories: { exclude: ['교통단속'] } };
+
 before(async () => {
-  t = await startTestHub({ cameras: 5, config: { sharedViews: { snapshotEvery: 7, snapshotAfterMs: 50, resumeOps: 500 } } });
+  t = await startTestHub({ cameras: SITES.length, sites: SITES, config: { agencies: [MAPO_POLICY], sharedViews: { snapshotEvery: 7, snapshotAfterMs: 50, resumeOps: 500 } } });
 });
 
 after(async () => {
@@ -206,6 +217,92 @@ test('50 participants in one view: every change reaches all of them in order; ea
   for (const action of ['share.opened', 'share.joined', 'share.camera', 'share.left', 'grant.extended', 'grant.issued', 'share.closed'] as const) assert.ok(actions.includes(action), `audit has ${action}`);
   assert.equal(actions.filter((a) => a === 'share.camera').length, 2);
   for (const m of everyone) m.socket.disconnect();
+});
+
+test('an extended grant shows the receiving agency no more than the owner\'s agency sees: only its categories and, with no incident grant of its own, only its 구', async () => {
+  const [gangnamCam, , mapoCam, , , mapoTraffic] = t.cameras;
+  const owner = await member('mapo', 'owner-mapo');
+  const welfare = await member('welfare', 'welfare-bound');
+  // 마포's own incident carries no grant (its policy opens none): the 마포 centre sees only 마포, and not its 교통단속 camera.
+  const mapoDisaster = await t.issuers.district.sign(userClaims('mapo-cctv', ['11440'], { purpose: 'disaster', sub: 'owner-mapo', name: 'owner-mapo' }));
+  const incident = await t.api('/api/incidents', mapoDisaster, { type: '재난', location: SCENE, dispatch: false, nearest: 0 });
+  assert.equal(incident.status, 201, JSON.stringify(incident.json));
+  assert.equal(incident.json.grant, null);
+  const opened = await request(owner.socket, 'view:open', { title: '침수 대응 (마포)', incidentId: incident.json.incident.id, invite: { agencies: ['seoul-welfare'], users: [] } });
+  assert.ok(opened.ok, JSON.stringify(opened));
+  owner.view = opened.data.view;
+  const viewId = owner.view.id;
+  await join(welfare, viewId);
+  const pushed = await request(owner.socket, 'view:op', { viewId, baseVersion: owner.view.version, op: { type: 'tile.set', slot: 0, cameraId: mapoTraffic!.id } });
+  assert.equal(pushed.ok ? 'ok' : pushed.error.code, 'CAMERA_OUT_OF_SCOPE', 'the owner cannot push a camera of a category its agency may not use');
+
+  const extended = await request(owner.socket, 'view:extend-grant', { viewId, agency: 'seoul-welfare' });
+  assert.ok(extended.ok, JSON.stringify(extended));
+  // The circle (300 m) holds five cameras; of them the 마포 centre sees one, and so does the welfare team.
+  const inCircle = t.cameras.filter((c) => [gangnamCam, t.cameras[1], mapoCam, t.cameras[3], mapoTraffic].includes(c)).map((c) => c.id);
+  assert.equal(inCircle.length, 5);
+  const listed = await request(welfare.socket, 'cameras:list', {});
+  assert.ok(listed.ok, JSON.stringify(listed));
+  assert.deepEqual(listed.data.cameras.map((c) => c.id), [mapoCam!.id]);
+  const capabilities = await joined(welfare.socket);
+  for (const camera of [gangnamCam!, mapoTraffic!]) {
+    const refused = await request(welfare.socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities: capabilities });
+    assert.equal(refused.ok ? 'ok' : refused.error.code, 'CAMERA_OUT_OF_SCOPE', `${camera.id} stays closed to the welfare team`);
+  }
+  const watched = await request(welfare.socket, 'camera:watch', { cameraId: mapoCam!.id, rtpCapabilities: capabilities });
+  assert.ok(watched.ok, JSON.stringify(watched));
+  assert.equal(watched.data.grant?.id, extended.data.grant.id);
+
+  // The bound is kept with the grant: after a restart it still holds.
+  await t.hub.auditWriter.flush();
+  const entry = t.hub.audit.query({ incidentId: incident.json.incident.id, limit: 100 }).entries.find((e) => e.action === 'grant.extended' && e.outcome === 'allowed');
+  assert.deepEqual((entry?.detail as { within?: unknown } | undefined)?.within, { agency: 'mapo-cctv', districts: ['11440'] });
+  owner.socket.disconnect();
+  welfare.socket.disconnect();
+  await t.restart();
+  const after = await t.client(await t.token('welfare'));
+  const again = await request(after, 'cameras:list', {});
+  assert.ok(again.ok && again.data.cameras.length === 1 && again.data.cameras[0]!.id === mapoCam!.id, JSON.stringify(again));
+  after.disconnect();
+  const closed = await t.api(`/api/incidents/${incident.json.incident.id}/close`, mapoDisaster, {});
+  assert.equal(closed.status, 200, JSON.stringify(closed.json));
+});
+
+test('a wall plays only what its views show: a camera of its agency\'s scope off the tiles is refused, and a picture stops when its tile changes', async () => {
+  const [gangnamCam, seochoCam] = t.cameras;
+  const owner = await member('fire', 'owner-wall');
+  const wall = await member('wall', 'wall-1');
+  const opened = await request(owner.socket, 'view:open', { title: '벽면 확인', invite: { agencies: [], users: [] } });
+  assert.ok(opened.ok, JSON.stringify(opened));
+  owner.view = opened.data.view;
+  const viewId = owner.view.id;
+  const capabilities = await joined(wall.socket);
+  // Before it is in any view, the wall plays nothing, even in its agency's scope.
+  const early = await request(wall.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: capabilities });
+  assert.equal(early.ok ? 'ok' : early.error.code, 'CAMERA_OUT_OF_SCOPE');
+  await join(wall, viewId);
+  await send(owner, viewId, { type: 'tile.set', slot: 0, cameraId: gangnamCam!.id });
+  const onTile = await request(wall.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: capabilities });
+  assert.ok(onTile.ok, JSON.stringify(onTile));
+  const offTile = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
+  assert.equal(offTile.ok ? 'ok' : offTile.error.code, 'CAMERA_OUT_OF_SCOPE', 'a camera in scope but on no tile');
+  // A slot beyond the layout is not shown either.
+  await send(owner, viewId, { type: 'tile.set', slot: 5, cameraId: seochoCam!.id });
+  const hidden = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
+  assert.equal(hidden.ok ? 'ok' : hidden.error.code, 'CAMERA_OUT_OF_SCOPE', 'a tile beyond the 4-tile layout');
+  // The tile moves on: the wall's picture of the old camera ends.
+  const stopped = nextEvent(wall.socket, 'consumer:closed', (event) => event.cameraId === gangnamCam!.id);
+  await send(owner, viewId, { type: 'tile.set', slot: 0, cameraId: seochoCam!.id });
+  assert.equal((await stopped)[0].reason.code, 'CAMERA_OUT_OF_SCOPE');
+  const moved = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
+  assert.ok(moved.ok, JSON.stringify(moved));
+  // An operator of the same agency is not bound to the view's tiles.
+  const operatorCaps = await joined(owner.socket);
+  const free = await request(owner.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: operatorCaps });
+  assert.ok(free.ok, JSON.stringify(free));
+  await send(owner, viewId, { type: 'close' });
+  owner.socket.disconnect();
+  wall.socket.disconnect();
 });
 
 test('a client that drops resumes from its version with the ops it missed; the view survives a hub restart and goes on from there', async () => {

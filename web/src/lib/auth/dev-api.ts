@@ -19,6 +19,28 @@ export async function fetchDemoAgencies(fetchFn: Fetch = fetch): Promise<DemoAge
   return Array.isArray(body.agencies) ? body.agencies.map(readAgency) : [];
 }
 
+let devControls: Promise<boolean> | undefined;
+
+/**
+ * Whether the hub offers its development controls (sign-in, the pursuit scenario): asked once a
+ * page load, of `/healthz` (the demo agencies it loaded; none in production), so a production
+ * board never calls an `/api/dev/*` that answers 404.
+ */
+export function hubHasDevControls(fetchFn: Fetch = fetch): Promise<boolean> {
+  devControls ??= send(fetchFn, '/healthz', { headers: { accept: 'application/json' } }).then(
+    async (response) => {
+      const body = response.ok ? ((await response.json()) as { demoAgencies?: unknown }) : {};
+      return Array.isArray(body.demoAgencies) && body.demoAgencies.length > 0;
+    },
+    () => {
+      // Asked again next time: a hub out of reach says nothing about its mode.
+      devControls = undefined;
+      return false;
+    }
+  );
+  return devControls;
+}
+
 function readAgency(value: unknown): DemoAgency {
   const raw = value as Partial<Record<keyof DemoAgency, unknown>>;
   const text = (v: unknown): string => (typeof v === 'string' ? v : '');

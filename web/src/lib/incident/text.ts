@@ -83,7 +83,7 @@ const en: typeof ko = {
 
 export const INCIDENT_TEXT = { ko, en };
 
-export const INCIDENT_TYPE_EN: Record<IncidentType, string> = { 화재: 'Fire', 구조: 'Rescue', 구급: 'EMS', 범죄: 'Crime', 재난: 'Disaster', 실종: 'Missing' };
+export const INCIDENT_TYPE_EN: Record<IncidentType, string> = { 화재: 'Fire', 구조: 'Rescue', 구급: 'EMS', 범죄: 'Crime', 재난: 'Disaster', 실종: 'Missing', 추적: 'Pursuit' };
 
 export function formatDuration(seconds: number, english: boolean): string {
   const s = Math.round(seconds);

@@ -60,7 +60,7 @@ export interface TileStats {
   /** Median of the last 15 delays, ms. */
   delayMs: number | null;
   receiveDelayMs: number | null;
-  /** Frames presented per second over the last second. */
+  /** Frames presented per second over the last second (0 before it is measured). */
   fps: number;
   /** `camera:watch` request → first presented frame, ms. */
   firstFrameMs?: number;
@@ -80,7 +80,10 @@ export interface TileStats {
   stillAgeMs?: number;
 }
 
-export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'fps' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'>;
+export type TileBrief = Pick<TileStats, 'delayMs' | 'receiveDelayMs' | 'framesDecoded' | 'hasStrip' | 'width' | 'height'> & {
+  /** Frames per second, null until measured (a picture that just came, e.g. after a hand-off, is not "0 fps"). */
+  fps: number | null;
+};
 
 const SAMPLE_CAPACITY = 900; // 60 s at 15 fps
 const SMOOTHING = 15;
@@ -162,7 +165,7 @@ export class TileStream {
       delayCount: this.#delays.total,
       delayMs: median(this.#delays.last(SMOOTHING)),
       receiveDelayMs: median(this.#receiveDelays.last(SMOOTHING)),
-      fps: this.#fps(),
+      fps: this.#fps() ?? 0,
       ...(this.#firstFrameMs !== undefined ? { firstFrameMs: this.#firstFrameMs } : {}),
       width: this.#width,
       height: this.#height,
@@ -319,15 +322,15 @@ export class TileStream {
     while (window.length > 2 && time - window[0]!.time > FPS_WINDOW_MS) window.shift();
   }
 
-  #fps(): number {
+  /** Null until frames span half the window (too few to tell); 0 once nothing is presented for a window (frozen). */
+  #fps(): number | null {
     const window = this.#fpsWindow;
-    if (window.length < 2) return 0;
-    const first = window[0]!;
-    const last = window[window.length - 1]!;
-    // Nothing presented for a while: the picture is frozen.
+    const first = window[0];
+    const last = window.at(-1);
+    if (!first || !last) return null;
     if (performance.now() - last.time > FPS_WINDOW_MS) return 0;
     const span = last.time - first.time;
-    return span > 0 ? ((last.presented - first.presented) * 1000) / span : 0;
+    return span >= FPS_WINDOW_MS / 2 ? ((last.presented - first.presented) * 1000) / span : null;
   }
 
   #readStrip(metadata: VideoFrameCallbackMetadata): void {

@@ -13,6 +13,7 @@ import type {
   RoadsLeavingResponse,
   SightingRequest
 } from '$protocol/pursuit.ts';
+import { hubHasDevControls } from '$lib/auth/dev-api.ts';
 import { AppError } from '$lib/errors/app-error.ts';
 import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
 
@@ -21,10 +22,12 @@ export type Road = RoadsLeavingResponse['roads'][number];
 export class PursuitApi {
   readonly #token: () => string | null;
   readonly #fetch: Fetch;
+  readonly #devControls: () => Promise<boolean>;
 
-  constructor(token: () => string | null, fetchFn: Fetch = (input, init) => fetch(input, init)) {
+  constructor(token: () => string | null, fetchFn: Fetch = (input, init) => fetch(input, init), devControls: () => Promise<boolean> = () => hubHasDevControls(fetchFn)) {
     this.#token = token;
     this.#fetch = fetchFn;
+    this.#devControls = devControls;
   }
 
   async open(request: OpenPursuitRequest): Promise<Pursuit> {
@@ -52,8 +55,9 @@ export class PursuitApi {
     return (await this.#call<RoadsLeavingResponse>('GET', `/api/pursuits/roads?cameraId=${encodeURIComponent(cameraId)}`, undefined, signal)).roads;
   }
 
-  /** The development scenario control; null where the hub has none (production answers 404). */
+  /** The development scenario control; null where the hub has none (asked first: production is not sent to a 404). */
   async scenario(signal?: AbortSignal): Promise<PursuitScenarioState | null> {
+    if (!(await this.#devControls())) return null;
     const response = await this.#send('GET', '/api/dev/pursuit-scenario', undefined, signal);
     if (response.status === 404) return null;
     return this.#read(response, '/api/dev/pursuit-scenario');

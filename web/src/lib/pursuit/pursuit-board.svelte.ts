@@ -18,6 +18,8 @@ import { drawingOf, lastSighting, playable, ranking, targetOf } from './view.ts'
 
 export type PursuitMap = Pick<IncidentMap, 'setPursuit' | 'cameraAt'>;
 
+const CLOCK_MS = 1_000;
+
 /** What the board around the pursuit manager does for it. */
 export interface PursuitHost {
   /** Shows the pursuit's incident with the wall in follow mode (views for that incident). */
@@ -40,6 +42,8 @@ export class PursuitBoard {
   scenario = $state.raw<PursuitScenarioState | null>(null);
   /** The scenario's vehicle drives this many times faster than road speeds. */
   scenarioSpeed = $state(1);
+  /** The clock the arrival windows count down by and the time since the last sighting is told by (a second's steps). */
+  now = $state(Date.now());
 
   /** The target as described in the panel, for a pursuit opened from a tile. */
   targetKind = $state<PursuitTarget['kind']>('vehicle');
@@ -65,6 +69,7 @@ export class PursuitBoard {
   attach(map: PursuitMap): () => void {
     this.#map = map;
     const abort = new AbortController();
+    const clock = setInterval(() => (this.now = Date.now()), CLOCK_MS);
     Promise.all([this.#api.list(abort.signal), this.#api.scenario(abort.signal)])
       .then(([open, scenario]) => {
         this.pursuits = open;
@@ -76,6 +81,7 @@ export class PursuitBoard {
       });
     return () => {
       abort.abort();
+      clearInterval(clock);
       if (this.#map === map) this.#map = null;
     };
   }

@@ -23,8 +23,11 @@ const ko = {
   lpr: '번호판 인식',
   predicted: '예측 카메라',
   predictedShort: '예측',
-  predictedNote: '도착 예상 시간은 마지막 목격 이후',
+  predictedNote: '도착까지 남은 시간',
   noPrediction: '예측 없음',
+  lost: '대상 놓침',
+  ago: '전',
+  passed: '지남',
   grant: '추적 권한',
   grantCameras: '대',
   until: '까지',
@@ -65,8 +68,11 @@ const en: typeof ko = {
   lpr: 'LPR',
   predicted: 'Predicted cameras',
   predictedShort: 'Next',
-  predictedNote: 'arrival windows after the last sighting',
-  noPrediction: 'No prediction',
+  predictedNote: 'time to arrival, from now',
+  noPrediction: 'no prediction',
+  lost: 'Target lost',
+  ago: 'ago',
+  passed: 'passed',
   grant: 'Pursuit grant',
   grantCameras: 'cameras',
   until: 'until',
@@ -93,6 +99,14 @@ export function formatWindow(minS: number, maxS: number, english: boolean): stri
   const a = Math.floor(lo / 60);
   const b = Math.max(a, Math.ceil(hi / 60));
   return english ? `${a}–${b} min` : `${a}–${b}분`;
+}
+
+/** How long ago, e.g. "40초" / "3분" ("40 s" / "3 min"): seconds under two minutes, whole minutes on. */
+export function formatAge(ms: number, english: boolean): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return english ? `${s} s` : `${s}초`;
+  const m = Math.floor(s / 60);
+  return english ? `${m} min` : `${m}분`;
 }
 
 /** A compass word for a heading: 북/북동/… (N/NE/…). */

@@ -5,7 +5,7 @@
 import type { PredictedCameraView, Pursuit, PursuitTarget, Sighting } from '$protocol/pursuit.ts';
 import type { PursuitDrawing } from '$lib/map/pursuit-layers.ts';
 import type { RankedCamera } from './handoff.ts';
-import { clockTime, formatWindow, PURSUIT_TEXT } from './text.ts';
+import { clockTime, formatAge, formatWindow, PURSUIT_TEXT } from './text.ts';
 
 /** Predicted cameras whose window and 구 are written on the map (the rest are numbered dots). */
 export const LABELLED = 8;
@@ -28,6 +28,33 @@ export function districtName(district: { name: string; nameEn: string }, english
   return english ? district.nameEn : district.name;
 }
 
+/**
+ * A predicted camera's arrival window counted down from `now` (seconds; the prediction's are
+ * after its anchor, the last sighting); null once the window is over.
+ */
+export function windowFromNow(camera: Pick<PredictedCameraView, 'etaMinS' | 'etaMaxS'>, anchorAt: number, now: number): { minS: number; maxS: number } | null {
+  const elapsedS = (now - anchorAt) / 1000;
+  const maxS = camera.etaMaxS - elapsedS;
+  return maxS < 0 ? null : { minS: Math.max(0, camera.etaMinS - elapsedS), maxS };
+}
+
+/** The window as the panel and the tiles say it: "12–37초" from now, or 지남 once over. */
+export function countdown(camera: Pick<PredictedCameraView, 'etaMinS' | 'etaMaxS'>, anchorAt: number, now: number, english: boolean): string {
+  const left = windowFromNow(camera, anchorAt, now);
+  return left ? formatWindow(left.minS, left.maxS, english) : (english ? PURSUIT_TEXT.en : PURSUIT_TEXT.ko).passed;
+}
+
+/**
+ * An open pursuit that predicts no camera any more (the target unseen too long, or off the
+ * cameras' roads): "마지막 목격 12분 전, 예측 없음" rather than an empty list; null while it predicts.
+ */
+export function lostNote(pursuit: Pursuit | null, now: number, english: boolean): string | null {
+  const last = lastSighting(pursuit);
+  if (!pursuit || pursuit.status !== 'open' || !last || (pursuit.prediction?.cameras.length ?? 0) > 0) return null;
+  const tx = english ? PURSUIT_TEXT.en : PURSUIT_TEXT.ko;
+  return `${tx.lastSeen} ${formatAge(now - last.at, english)} ${tx.ago}, ${tx.noPrediction}`;
+}
+
 /** The track, the predicted cameras (their windows and 구 on the first LABELLED) and the reach. */
 export function drawingOf(pursuit: Pursuit, english: boolean): PursuitDrawing {
   const prediction = pursuit.status === 'open' ? pursuit.prediction : null;
@@ -43,20 +70,27 @@ export function drawingOf(pursuit: Pursuit, english: boolean): PursuitDrawing {
       lat: c.location.lat,
       lon: c.location.lon,
       rank: i + 1,
-      label: i < LABELLED ? `${formatWindow(c.etaMinS, c.etaMaxS, english)} · ${districtName(c.district, english)}` : ''
+      // The map is not redrawn each second: its windows are clock times, true without a countdown.
+      label: i < LABELLED && prediction ? `${clockWindow(prediction.anchorAt, c.etaMinS, c.etaMaxS, english)} · ${districtName(c.district, english)}` : ''
     })),
     reach: prediction?.reach ?? []
   };
 }
 
-/** A tile's pursuit label, by camera: "목격 14:03:21" on the last sighting's, "예측 1 · 20–45초" on a predicted one. */
-export function tileTags(pursuit: Pursuit | null, english: boolean): Map<string, string> {
+/** "14:03:40–04:05": when the target may pass, as times of day (the end's hour left out when it is the same). */
+function clockWindow(anchorAt: number, etaMinS: number, etaMaxS: number, english: boolean): string {
+  const from = clockTime(anchorAt + etaMinS * 1000, english);
+  const to = clockTime(anchorAt + etaMaxS * 1000, english);
+  return from.slice(0, 3) === to.slice(0, 3) ? `${from}–${to.slice(3)}` : `${from}–${to}`;
+}
+
+/** A tile's pursuit label, by camera: "목격 14:03:21" on the last sighting's, "예측 1 · 12–37초" (from `now`) on a predicted one. */
+export function tileTags(pursuit: Pursuit | null, english: boolean, now: number): Map<string, string> {
   const tags = new Map<string, string>();
   if (!pursuit) return tags;
   const tx = english ? PURSUIT_TEXT.en : PURSUIT_TEXT.ko;
-  if (pursuit.status === 'open') {
-    pursuit.prediction?.cameras.forEach((c, i) => tags.set(c.cameraId, `${tx.predictedShort} ${i + 1} · ${formatWindow(c.etaMinS, c.etaMaxS, english)}`));
-  }
+  const prediction = pursuit.status === 'open' ? pursuit.prediction : null;
+  prediction?.cameras.forEach((c, i) => tags.set(c.cameraId, `${tx.predictedShort} ${i + 1} · ${countdown(c, prediction.anchorAt, now, english)}`));
   const last = lastSighting(pursuit);
   if (last) tags.set(last.cameraId, `${tx.lastSeen} ${clockTime(last.at, english)}`);
   return tags;

@@ -33,6 +33,8 @@ export class GridManager {
 
   /** Each occupied tile's badge, as the tiles report it (for counts in the header). */
   tileStates = $state<Record<number, TileState>>({});
+  /** The camera each tile's state was reported for: right after a hand-off it may still be the one before. */
+  #stateCameras = $state<Record<number, string>>({});
 
   readonly columns = $derived(Math.sqrt(this.layout));
   readonly liveCount = $derived(
@@ -139,12 +141,19 @@ export class GridManager {
     return formatGridQuery({ layout: this.layout, slots: this.slots });
   }
 
-  /** A tile reports its badge; call the returned function when it no longer shows one. */
-  reportState(index: number, state: TileState): () => void {
+  /** A tile reports its badge (of `cameraId`); call the returned function when it no longer shows one. */
+  reportState(index: number, state: TileState, cameraId: string): () => void {
     this.tileStates[index] = state;
+    this.#stateCameras[index] = cameraId;
     return () => {
       if (this.tileStates[index] === state) delete this.tileStates[index];
     };
+  }
+
+  /** The tile's badge, if it is of the camera on it now. */
+  stateOf(index: number): TileState | undefined {
+    const state = this.tileStates[index];
+    return this.#stateCameras[index] === this.slots[index] ? state : undefined;
   }
 
   /** A tile registers its stream for the probe; call the returned function on close. */
