@@ -70,10 +70,10 @@ export function openDb(file: string): Db {
   }
   // A pursuit's corridor grant lists its cameras (JSON) instead of a circle.
   addColumns(db, 'grants', { cameras: 'TEXT', pursuit_id: 'TEXT' });
-  // An extended grant keeps the owner's bound: its agency (categories) and 구 (JSON, null for any).
-  addColumns(db, 'grants', { within_agency: 'TEXT', within_districts: 'TEXT' });
   // An alarm's grant lists its cameras too (server/alerts/).
   addColumns(db, 'grants', { alarm_id: 'TEXT' });
+  // An extended grant keeps the owner's bound: its agency (categories) and 구 (JSON, null for any).
+  addColumns(db, 'grants', { within_agency: 'TEXT', within_districts: 'TEXT' });
   db.exec('CREATE INDEX IF NOT EXISTS grants_by_agency ON grants (agency, status)');
   return db;
 }

@@ -350,13 +350,12 @@ export class Alarms implements AlarmDesk {
     if (!alarm.incidentId || alarm.cameras.length === 0) return;
     const { grants } = this.#deps.incidents;
     const ttlMs = this.#deps.config.grantTtlS * 1000;
-    const shape = { cameras: alarm.cameras, center: alarm.location, radiusM: this.#reach(alarm) };
-    // Exactly the alarm's cameras: a camera the person walked away from is not kept a moment longer (no overlap, unlike a pursuit).
-    const move = { ...shape, overlap: { ms: 0, max: 0 } };
+    // No overlap: the cameras the person has left stop being the alarm's at once.
+    const shape = { cameras: alarm.cameras, center: alarm.location, radiusM: this.#reach(alarm), overlap: { ms: 0, max: 0 } };
     for (const { agency } of alarm.recipients) {
       const held = grants.activeOf(agency).find((grant) => grant.alarmId === alarm.id);
-      if (held && grants.reshape(held.id, move)) continue;
-      grants.request({ incidentId: alarm.incidentId, agency, ...shape, source: `alert:${alarm.source}`, requestedBy: alarm.source, ttlMs, approved: true, corridor: { alarmId: alarm.id, cameras: alarm.cameras } });
+      if (held && grants.reshape(held.id, shape)) continue;
+      grants.request({ incidentId: alarm.incidentId, agency, center: shape.center, radiusM: shape.radiusM, source: `alert:${alarm.source}`, requestedBy: alarm.source, ttlMs, approved: true, corridor: { alarmId: alarm.id, cameras: alarm.cameras } });
     }
   }
 
@@ -396,9 +395,9 @@ export class Alarms implements AlarmDesk {
     const cameraId = event.cameraId ?? site?.cameraId ?? current?.cameraId ?? null;
     const camera = cameraId ? this.#deps.registry.get(cameraId) : undefined;
     if (cameraId && !camera) throw new HubError('CAMERA_UNKNOWN', `알 수 없는 카메라입니다 (cameraId: unknown camera ${cameraId})`);
-    // The newest fix wins, whichever event carried it: updates may land out of order.
-    const known = current && (current.detail.kind === 'sos' || current.detail.kind === 'tag') ? current.detail.track : [];
-    const fixes = event.kind === 'sos' || event.kind === 'tag' ? [...event.fixes, ...known] : [];
+    // The latest fix of the whole track: an update that arrives late (an older fix) does not move the point back.
+    const known = current && (current.detail.kind === 'sos' || current.detail.kind === 'tag') ? current.detail.track.slice(-1) : [];
+    const fixes = event.kind === 'sos' || event.kind === 'tag' ? [...known, ...event.fixes] : [];
     const latest = fixes.reduce<Fix | undefined>((best, fix) => (!best || fix.at >= best.at ? fix : best), undefined);
     const position = latest ?? event.position ?? (site && { lat: site.lat, lon: site.lon }) ?? current?.location ?? camera?.location;
     if (!position) throw new HubError('BAD_REQUEST', `잘못된 요청입니다 (position: the event names no camera, position or fix)`);

@@ -146,7 +146,7 @@ export class Grants extends EventEmitter<Events> {
   /**
    * A camera-set grant in force moves with its pursuit (or alarm): its cameras become `shape`'s
    * and it is in force for its ttl from now. The cameras it drops stay covered for the shape's
-   * overlap — a board that chose them from the grant before is not refused on its way — and
+   * overlap — a board that chose them from the corridor before is not refused on its way — and
    * leave it then (another `grant:reshaped`). An ended one is not revived (undefined).
    */
   reshape(id: string, shape: CorridorShape): Grant | undefined {
