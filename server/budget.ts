@@ -4,15 +4,13 @@
  * hub do (a search over the registry costs more than a resume); a request over budget is refused
  * at once, before any work. Token buckets with an injectable clock.
  */
+import { z } from 'zod';
 import type { Principal } from './auth/principal.ts';
 import { DEFAULT_PAGE, type RequestName, type RequestOf } from './protocol/schemas.ts';
 
-export interface Rate {
-  /** Cost units refilled per second (one unit ≈ one cheap request). */
-  perSecond: number;
-  /** Most units one may spend at once. */
-  burst: number;
-}
+/** `perSecond`: cost units refilled per second (one unit ≈ one cheap request); `burst`: most units one may spend at once. */
+export const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
+export type Rate = z.infer<typeof rateSchema>;
 
 /** Buckets kept before full ones (idle keys) are swept. */
 const SWEEP_FROM = 4096;

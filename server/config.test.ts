@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { DEV_LPR_ISSUER } from './lpr/sim/dev-system.ts';
+import { DEV_ALERTS_ISSUER } from './alerts/sim/dev-source.ts';
 import { loadConfig, regionCodes, registrySource, type HubConfigInput } from './config.ts';
 
 test('defaults are safe for one machine: loopback, development, simulated cameras', () => {
@@ -55,6 +56,11 @@ test('production refuses unsafe settings, each with a message that says what to 
   assert.equal(production({ lpr: { systems: [lprSystem] } }).lpr.systems.length, 1, 'an LPR system of its own');
   assert.throws(() => production({ lpr: { systems: [{ ...lprSystem, issuer: DEV_LPR_ISSUER }] } }), /does not trust the development LPR system/);
   assert.throws(() => production({ lpr: { systems: [{ ...lprSystem, districts: [] }] } }), /needs cameras and\/or districts/);
+  const alertSource = { name: 'gwangju-analytics', issuer: 'https://va.example', jwksFile: '/etc/gth/va.jwks.json', kinds: ['crowd', 'water', 'fire'] as const, districts: ['29140'] };
+  assert.equal(production({ alerts: { sources: [{ ...alertSource, kinds: [...alertSource.kinds] }] } }).alerts.sources.length, 1, 'an alert source of its own');
+  assert.throws(() => production({ alerts: { sources: [{ ...alertSource, kinds: [...alertSource.kinds], issuer: DEV_ALERTS_ISSUER }] } }), /does not trust the development alert source/);
+  assert.throws(() => production({ alerts: { routes: [{ kinds: ['fire'], to: [{ agency: 'seoul-119', priority: 1 }], escalateAfterS: 30 }] } }), /escalateAfterS and escalateTo go together/);
+  assert.throws(() => production({ alerts: { waterSites: [{ id: 'u1', name: 'U', lat: 37.5, lon: 127, thresholdsCm: { 주의: 30, 경계: 20, 심각: 40 } }] } }), /must rise/);
   assert.throws(() => production({ webrtc: { listenIp: '0.0.0.0' } }), /webrtc\.listenIp 0\.0\.0\.0 needs webrtc\.announcedAddress/);
   assert.equal(production({ webrtc: { listenIp: '0.0.0.0', announcedAddress: '10.1.2.3' } }).webrtc.announcedAddress, '10.1.2.3');
   assert.throws(() => production({ http: { host: '0.0.0.0' } }), /http\.host 0\.0\.0\.0 needs http\.publicOrigins/);

@@ -9,10 +9,13 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEV_ISSUER } from './auth/dev-issuer.ts';
 import { DEV_LPR_ISSUER } from './lpr/sim/dev-system.ts';
+import { DEV_ALERTS_ISSUER } from './alerts/sim/dev-source.ts';
 import { grantExtensionSchema, grantSourceSchema } from './auth/grant-policy.ts';
 import { agencyPolicySchema } from './auth/policy.ts';
 import { ALL_INTERFACES } from './web-security.ts';
 import { DEMO_CITIES } from './cameras/demo.ts';
+import { rateSchema } from './budget.ts';
+import { alertsConfigSchema } from './alerts/config.ts';
 import { sigunguCodes } from './geo/districts.ts';
 import { SIDO } from './geo/sido.ts';
 
@@ -59,7 +62,6 @@ const regionSchema = z.union([
 ]);
 export type RegionSetting = z.infer<typeof regionSchema>;
 
-const rateSchema = z.object({ perSecond: z.number().min(1), burst: z.number().min(1) }).strict();
 const DEFAULT_BUDGETS = { user: { perSecond: 100, burst: 300 }, agency: { perSecond: 400, burst: 1200 } };
 /** For benchmarks and fuzzing that measure the handlers themselves, not the budgets. */
 export const UNLIMITED_BUDGETS = { user: { perSecond: 1e9, burst: 1e9 }, agency: { perSecond: 1e9, burst: 1e9 } };
@@ -173,6 +175,8 @@ export const configSchema = z
       .prefault({}),
     /** Pursuits (server/pursuit/): how often an open pursuit re-predicts as time passes (and moves its corridor grant). */
     pursuits: z.object({ predictEveryMs: z.number().int().min(500).max(10_000).default(3000) }).prefault({}),
+    /** Alerts (server/alerts/): trusted event sources, routing rules, underpass sites, the alarms' grants. */
+    alerts: alertsConfigSchema.prefault({}),
     /** Shared situation views (상황 공유): a snapshot every `snapshotEvery` ops (and `snapshotAfterMs` after the last), and how far behind a rejoin still gets the ops it missed. */
     sharedViews: z
       .object({
@@ -267,6 +271,9 @@ export const configSchema = z
       if (config.registry.csv && !config.registry.sourceTemplate) ctx.addIssue({ code: 'custom', message: 'registry.csv in production needs registry.sourceTemplate (where each camera is pulled from)' });
       if (config.lpr.systems.some((system) => system.issuer === DEV_LPR_ISSUER)) {
         ctx.addIssue({ code: 'custom', message: `production mode does not trust the development LPR system (${DEV_LPR_ISSUER}): anyone with its data directory can sign plate reads` });
+      }
+      if (config.alerts.sources.some((source) => source.issuer === DEV_ALERTS_ISSUER)) {
+        ctx.addIssue({ code: 'custom', message: `production mode does not trust the development alert source (${DEV_ALERTS_ISSUER}): anyone with its data directory can sign events` });
       }
       if (config.auth.issuers.some((i) => i.issuer === DEV_ISSUER)) {
         ctx.addIssue({ code: 'custom', message: `production mode does not trust the development issuer (${DEV_ISSUER}): anyone with its data directory can mint tokens` });

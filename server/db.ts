@@ -70,6 +70,8 @@ export function openDb(file: string): Db {
   }
   // A pursuit's corridor grant lists its cameras (JSON) instead of a circle.
   addColumns(db, 'grants', { cameras: 'TEXT', pursuit_id: 'TEXT' });
+  // An alarm's grant lists its cameras too (server/alerts/).
+  addColumns(db, 'grants', { alarm_id: 'TEXT' });
   db.exec('CREATE INDEX IF NOT EXISTS grants_by_agency ON grants (agency, status)');
   return db;
 }

@@ -225,11 +225,12 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, options:
 /** HTTP status for a wire error code. */
 function statusOf(code: string): number {
   if (code === 'BAD_REQUEST') return 400;
-  if (code === 'NOT_FOUND' || code === 'CAMERA_UNKNOWN' || code === 'INCIDENT_NOT_FOUND' || code === 'PURSUIT_NOT_FOUND') return 404;
+  if (code === 'NOT_FOUND' || code === 'CAMERA_UNKNOWN' || code === 'INCIDENT_NOT_FOUND' || code === 'PURSUIT_NOT_FOUND' || code === 'ALARM_NOT_FOUND') return 404;
   if (code.startsWith('AUTH_') || code === 'TOKEN_REVOKED' || code === 'KEY_WITHDRAWN') return 401;
   if (code === 'FORBIDDEN' || code === 'GRANT_NOT_ALLOWED' || code === 'PURPOSE_NOT_ALLOWED' || code === 'PURPOSE_REQUIRED' || code === 'CAMERA_OUT_OF_SCOPE') return 403;
   if (code === 'GRANT_ENDED' || code === 'GRANT_NOT_PENDING' || code === 'GRANT_PENDING' || code === 'GRANT_LIMIT_REACHED' || code === 'INCIDENT_CLOSED' || code === 'PURSUIT_CLOSED') return 409;
-  if (code === 'DUPLICATE_READ') return 409;
+  if (code === 'DUPLICATE_READ' || code === 'ALARM_CLOSED' || code === 'ALARM_INVALID_TRANSITION') return 409;
+  if (code === 'EVENT_KIND_NOT_ALLOWED' || code === 'OUT_OF_REGION') return 403;
   if (code === 'ROUTE_UNREACHABLE') return 422;
   if (code === 'RATE_LIMITED') return 429;
   return 500;

@@ -15,7 +15,7 @@ import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.
 import { TrustedIssuers } from './auth/issuers.ts';
 import { GrantPolicy } from './auth/grant-policy.ts';
 import { AgencyPolicies } from './auth/policy.ts';
-import { grantCovers, type Grant } from './auth/scope.ts';
+import { grantCovers } from './auth/scope.ts';
 import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
@@ -26,6 +26,7 @@ import { DispatchStore } from './incidents/dispatch-store.ts';
 import { grantRoutes } from './incidents/grant-routes.ts';
 import { GrantViews } from './incidents/grant-views.ts';
 import { Incidents } from './incidents/incidents.ts';
+import { grantOwner } from './incidents/grants.ts';
 import type { GrantRecord, GrantsChangedEvent } from './protocol/grants.ts';
 import { HubError } from './protocol/errors.ts';
 import { DEMO_CITIES, demoCameras, demoLprCameras } from './cameras/demo.ts';
@@ -54,7 +55,12 @@ import { LprSystems } from './lpr/systems.ts';
 import { openDevLprSystem } from './lpr/sim/dev-system.ts';
 import { LPR_CATEGORY, type VehicleWorld } from './lpr/sim/vehicle.ts';
 import { roomPublisher, sharedViewDomain } from './shared-views/socket.ts';
-import { alarmDomain, type AlarmDesk } from './alerts/socket.ts';
+import { alarmDomain } from './alerts/socket.ts';
+import { composeAlerts } from './alerts/compose.ts';
+import { DEMO_ALERTS, withDemoAlerts } from './alerts/demo.ts';
+import { openDevAlertSource, type AlertSigner } from './alerts/sim/dev-source.ts';
+import { loadAlertSources } from './alerts/sources.ts';
+import type { Alarms } from './alerts/alarms.ts';
 import { SharedViewStore } from './shared-views/store.ts';
 import { SharedViews } from './shared-views/views.ts';
 import { originAllowed, ownOrigins, securityHeaders } from './web-security.ts';
@@ -87,6 +93,9 @@ export interface Hub {
   /** What the vehicle simulator drives on and signs with (development only). */
   vehicleWorld: VehicleWorld | undefined;
   pursuits: Pursuits;
+  alarms: Alarms;
+  /** The development alert source (simulators, tests, the bench sign with it). */
+  alertSigner: AlertSigner | undefined;
   /** Live viewer sessions (for tests and metrics). */
   viewers(): number;
   close(): Promise<void>;
@@ -164,8 +173,9 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
 
     const devIssuer = development ? await openDevIssuer(config.dataDir, demoAgencies) : undefined;
     const devLpr = development ? await openDevLprSystem(config.dataDir, config.auth.audience) : undefined;
-    // Production trusts no key the development issuer or LPR system signs with, under whatever issuer name.
-    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, [...config.auth.issuers, ...config.lpr.systems].map((i) => i.jwksFile));
+    const devAlerts = development ? await openDevAlertSource(config.dataDir, config.auth.audience) : undefined;
+    // Production trusts no key the development issuer, LPR system or alert source signs with, under whatever issuer name.
+    const forbiddenKeys = development ? undefined : await devIssuerKeys(config.dataDir, [...config.auth.issuers, ...config.lpr.systems, ...config.alerts.sources].map((i) => i.jwksFile));
     const issuers = await TrustedIssuers.load([...config.auth.issuers, ...(devIssuer ? [devIssuer.config] : [])], { forbiddenKeys });
     closers.push(() => issuers.close());
     const lprSystems = await LprSystems.load([...config.lpr.systems, ...(devLpr ? [devLpr.config] : [])], {
@@ -174,6 +184,12 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       reloadIntervalMs: config.auth.reloadIntervalMs
     });
     closers.push(() => lprSystems.close());
+    const alertSources = await loadAlertSources([...config.alerts.sources, ...(devAlerts ? [devAlerts.config] : [])], {
+      audience: config.auth.audience,
+      checks: { forbiddenKeys },
+      reloadIntervalMs: config.auth.reloadIntervalMs
+    });
+    closers.push(() => alertSources.close());
     const policies = new AgencyPolicies([...demoAgencies, ...config.agencies]);
     const grantSources = [...(development ? (city ?? DEMO_CITIES.seoul).grantSources : []), ...config.grants.sources];
     for (const source of grantSources) {
@@ -339,6 +355,26 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       scenario: vehicleWorld && { world: vehicleWorld, hubUrl: () => hubUrl }
     });
     closers.push(() => pursuitParts.close());
+    const demoAlerts = development ? DEMO_ALERTS[city?.id ?? 'seoul'] : undefined;
+    const alertRefusals = new RefusalTally({ ...config.audit.refusedHandshakes, action: 'alert.refused', record });
+    closers.push(() => alertRefusals.close());
+    const alertParts = composeAlerts({
+      db,
+      incidents,
+      policies,
+      registry,
+      nearest: (lat, lon, n, filter) => geo.nearest(lat, lon, n, filter),
+      districtAt: (lat, lon) => region.at(lat, lon),
+      visible,
+      config: withDemoAlerts(config.alerts, demoAlerts),
+      sources: alertSources,
+      refusals: alertRefusals,
+      record,
+      publish: (agencies, view) => signaling.alarmChanged(agencies, view),
+      log,
+      scenario: devAlerts && demoAlerts && { places: demoAlerts.places, signer: devAlerts, hubUrl: () => hubUrl }
+    });
+    closers.push(() => alertParts.close());
     const budget = new Budget(config.budgets);
     const loopDelay = new EventLoopDelay();
     closers.push(() => loopDelay.close());
@@ -352,8 +388,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       dev: devIssuer ? { issuer: devIssuer, agencies: demoAgencies, audience: config.auth.audience, ttlSec: config.auth.devTokenTtlSec } : undefined,
       authenticate,
       budget,
-      sourceRoutes: lprSourceRoutes(lpr),
-      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...pursuitParts.routes, ...apiRoutes({
+      sourceRoutes: [...lprSourceRoutes(lpr), ...alertParts.sourceRoutes],
+      routes: [...grantRoutes({ incidents, views: grantViews, audit: auditWriter }), ...lprRoutes(lpr), ...pursuitParts.routes, ...alertParts.routes, ...apiRoutes({
         incidents,
         audit,
         auditWriter,
@@ -401,12 +437,6 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     grants.on('grant:ended', (grant) => sharedViews.grantsChanged(grant.agency));
     incidents.on('incident:closed', (incident) => sharedViews.incidentClosed(incident.id));
 
-    // Interim (replaced by server/alerts/alarms.ts before [ready]): no source can raise an alarm yet, so none exists.
-    const noAlarm = (): never => {
-      throw new HubError('ALARM_NOT_FOUND', '경보를 찾을 수 없습니다 (no such alarm)');
-    };
-    const alarms: AlarmDesk = { list: () => ({ alarms: [] }), acknowledge: noAlarm, setState: noAlarm, comment: noAlarm, open: noAlarm };
-
     // Known once the port is (port 0 picks one): the hub's own origins unless configured.
     let origins: ReadonlySet<string> = new Set(config.http.publicOrigins);
     const signaling = attachSignaling(http, {
@@ -436,7 +466,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
       views: sharedViewDomain(sharedViews),
-      alarms: alarmDomain(alarms)
+      alarms: alarmDomain(alertParts.alarms)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.
@@ -457,7 +487,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     grants.on('grant:issued', (grant, entry) => {
       signaling.camerasChanged(grant.agency);
       const incident = incidentOf(grant);
-      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}), ...corridorOf(grant) } });
+      record({ action: 'grant.issued', outcome: 'allowed', agency: grant.agency, incidentId: incident.id, subject: entry.requestedBy, purpose: incident.purpose, detail: { grantId: grant.id, radiusM: grant.radiusM, expiresAt: grant.expiresAt, source: entry.source, ...(entry.decidedBy ? { approvedBy: entry.decidedBy } : {}), ...grantOwner(grant) } });
       publishGrant(entry.decidedBy ? 'approved' : 'issued', entry);
     });
     grants.on('grant:denied', (grant) => publishGrant('denied', grant));
@@ -472,13 +502,13 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       const before = previous.cameras ?? [];
       const removed = before.filter((id) => !grant.cameras?.includes(id));
       const added = (grant.cameras ?? []).filter((id) => !before.includes(id));
-      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...corridorOf(grant), added, removed } });
+      record({ action: 'grant.renewed', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, expiresAt: grant.expiresAt, ...grantOwner(grant), added, removed } });
       if (removed.length > 0) signaling.reevaluate();
       signaling.camerasChanged(grant.agency);
       signaling.grantsChanged(grantViews.audiences('renewed', entry, before));
     });
     grants.on('grant:ended', (grant, reason, entry) => {
-      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}) } });
+      record({ action: 'grant.ended', outcome: 'info', agency: grant.agency, incidentId: grant.incidentId, detail: { grantId: grant.id, reason, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}), ...(grant.alarmId ? { alarmId: grant.alarmId } : {}) } });
       signaling.reevaluate();
       publishGrant('ended', entry);
     });
@@ -495,6 +525,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     incidents.on('incident:closed', (incident) => signaling.incidentsChanged(incident.agency, { change: 'closed', incident }));
     // A wanted vehicle seen: the police of the camera's 구 and the 112 room, each session as its role may see plates.
     lpr.on('hit', (hit) => signaling.lprHit(lpr.alerted(hit), (principal) => lpr.hitEvent(principal, hit)));
+    // Open alarms from before a restart take up their timers and grants now that grant changes are heard.
+    alertParts.alarms.resume();
     issuers.onReload(() => {
       record({ action: 'issuers.reloaded', outcome: 'info', detail: { issuers: issuers.map.size } });
       void signaling.reverify();
@@ -523,7 +555,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     }
     log.info('hub listening', { url, mode: config.mode, cameras: registry.size, origins: [...origins], ...(metricsUrl ? { metrics: metricsUrl } : {}) });
 
-    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, pursuits: pursuitParts.pursuits, viewers: () => signaling.viewers(), close };
+    return { url, port, metricsUrl, registry, registryLoad, startup, streams, devIssuer, metrics, audit, auditWriter, incidents, issuers, lpr, vehicleWorld, pursuits: pursuitParts.pursuits, alarms: alertParts.alarms, alertSigner: devAlerts, viewers: () => signaling.viewers(), close };
   } catch (error) {
     await close();
     throw error;
@@ -541,7 +573,4 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** A corridor grant's pursuit and cameras, for its audit records. */
-function corridorOf(grant: Grant): { pursuitId?: string; cameras?: readonly string[] } {
-  return grant.pursuitId ? { pursuitId: grant.pursuitId, cameras: grant.cameras } : {};
-}
+

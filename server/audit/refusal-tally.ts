@@ -20,8 +20,8 @@ export interface Refusal {
 export interface RefusalTallyOptions {
   intervalMs: number;
   maxSources: number;
-  /** What the records are (default `auth.refused`; LPR reads: `lpr.refused`). */
-  action?: Extract<AuditAction, 'auth.refused' | 'lpr.refused'>;
+  /** What the records are (default `auth.refused`; LPR reads: `lpr.refused`; alert events: `alert.refused`). */
+  action?: Extract<AuditAction, 'auth.refused' | 'lpr.refused' | 'alert.refused'>;
   /** Where the aggregated records go (the hub's audit writer: written with its next group, after the answers). */
   record: (input: AuditInput) => void;
   now?: () => number;

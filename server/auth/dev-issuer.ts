@@ -10,6 +10,7 @@ import { DEV_KEY_ALG, openDevKey, PRIVATE_FILE } from './dev-keys.ts';
 import type { AgencyRole } from '../protocol/dev-sign-in.ts';
 import type { Purpose } from '../protocol/events.ts';
 import { DEV_LPR_DIR } from '../lpr/sim/dev-system.ts';
+import { DEV_ALERTS_DIR } from '../alerts/sim/dev-source.ts';
 import type { IssuerConfig } from './issuers.ts';
 import type { AgencyPolicy } from './policy.ts';
 
@@ -35,7 +36,7 @@ export interface DevIssuer {
  */
 export async function devIssuerKeys(dataDir: string, jwksFiles: readonly string[]): Promise<Set<string>> {
   const thumbprints = new Set<string>();
-  const own = [join(dataDir, 'dev-issuer', PRIVATE_FILE), join(dataDir, DEV_LPR_DIR, PRIVATE_FILE)];
+  const own = [join(dataDir, 'dev-issuer', PRIVATE_FILE), join(dataDir, DEV_LPR_DIR, PRIVATE_FILE), join(dataDir, DEV_ALERTS_DIR, PRIVATE_FILE)];
   for (const file of [...own, ...jwksFiles.map((f) => join(dirname(f), PRIVATE_FILE))]) {
     let jwk: JWK;
     try {

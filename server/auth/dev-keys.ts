@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 export const DEV_KEY_ALG = 'EdDSA';
 /** The private key's file name, beside `jwks.json`. */
@@ -34,4 +34,17 @@ export async function openDevKey(dir: string, kidPrefix: string): Promise<DevKey
     await writeFile(jwksFile, JSON.stringify({ keys: [publicJwk] }, null, 2));
   }
   return { key: await importJWK(privateJwk, DEV_KEY_ALG), kid: privateJwk.kid ?? kidPrefix, jwksFile };
+}
+
+/** How a development machine source (LPR system, alert source) signs a request: a short-lived JWT for the hub's audience. */
+export function devSourceSigner(devKey: DevKey, claims: { issuer: string; subject: string; audience: string }): () => Promise<string> {
+  return () =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: DEV_KEY_ALG, kid: devKey.kid, typ: 'JWT' })
+      .setIssuer(claims.issuer)
+      .setSubject(claims.subject)
+      .setAudience(claims.audience)
+      .setIssuedAt()
+      .setExpirationTime('120s')
+      .sign(devKey.key);
 }

@@ -280,7 +280,7 @@ function layersJson(ways: RoadsCollection, stations: StationDirectory, region: D
   return JSON.stringify(layers);
 }
 
-function onMap(camera: RegistryCamera): CameraOnMap {
+export function onMap(camera: RegistryCamera): CameraOnMap {
   const { id, name, district, category, location, facingDeg, fovDeg } = camera;
   return { id, name, district: district.code, category, lat: location.lat, lon: location.lon, ...(facingDeg === undefined ? {} : { facingDeg, fovDeg }) };
 }

@@ -35,8 +35,15 @@ export interface GrantRequest {
   ttlMs: number;
   /** In force at once (a trusted source) rather than waiting for a supervisor. */
   approved: boolean;
-  /** A pursuit's corridor grant: exactly these cameras, in place of the circle. */
-  corridor?: { pursuitId: string; cameras: readonly string[] };
+  /** A camera-set grant — a pursuit's corridor or an alarm's cameras: exactly these cameras, in place of the circle. */
+  corridor?: ({ pursuitId: string } | { alarmId: string }) & { cameras: readonly string[] };
+}
+
+/** A camera-set grant's owner and cameras (for audit records); nothing for a circle grant. */
+export function grantOwner(grant: Grant): { pursuitId?: string; alarmId?: string; cameras?: readonly string[] } {
+  if (grant.pursuitId) return { pursuitId: grant.pursuitId, cameras: grant.cameras };
+  if (grant.alarmId) return { alarmId: grant.alarmId, cameras: grant.cameras };
+  return {};
 }
 
 /** Where a corridor grant moves to (server/pursuit): its cameras, where it starts and how far it reaches. */
@@ -49,7 +56,7 @@ export interface CorridorShape {
 interface GrantRow {
   id: string; incident_id: string; agency: string; lat: number; lon: number; radius_m: number; issued_at: number; expires_at: number;
   ended_at: number | null; end_reason: GrantEndReason | null; status: GrantStatus; source: string; requested_by: string | null;
-  decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null;
+  decided_by: string | null; decided_at: number | null; ttl_ms: number | null; cameras: string | null; pursuit_id: string | null; alarm_id: string | null;
 }
 
 export class Grants extends EventEmitter<Events> {
@@ -71,10 +78,11 @@ export class Grants extends EventEmitter<Events> {
     const id = `grant-${randomUUID()}`;
     const expiresAt = request.approved ? now + request.ttlMs : 0;
     this.#db
-      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO grants (id, incident_id, agency, lat, lon, radius_m, issued_at, expires_at, status, source, requested_by, ttl_ms, cameras, pursuit_id, alarm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         id, request.incidentId, request.agency, request.center.lat, request.center.lon, request.radiusM, now, expiresAt, request.approved ? 'active' : 'pending',
-        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null, request.corridor?.pursuitId ?? null
+        request.source, request.requestedBy, request.ttlMs, request.corridor ? JSON.stringify(request.corridor.cameras) : null,
+        request.corridor && 'pursuitId' in request.corridor ? request.corridor.pursuitId : null, request.corridor && 'alarmId' in request.corridor ? request.corridor.alarmId : null
       );
     const record = this.record(id)!;
     if (request.approved) {
@@ -110,7 +118,7 @@ export class Grants extends EventEmitter<Events> {
 
   /** Extends the incident's grant in force by its own ttl, from now (a pursuit renews its corridor grants itself). */
   renew(incidentId: string): Grant {
-    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId && !a.grant.pursuitId);
+    const current = [...this.#active.values()].find((a) => a.grant.incidentId === incidentId && !a.grant.cameras);
     if (!current) {
       const pending = this.#db.prepare("SELECT 1 FROM grants WHERE incident_id = ? AND status = 'pending'").get(incidentId);
       throw pending
@@ -127,12 +135,12 @@ export class Grants extends EventEmitter<Events> {
   }
 
   /**
-   * A corridor grant in force moves with its pursuit: its cameras become `shape`'s and it is in
-   * force for its ttl from now. An ended one is not revived (undefined).
+   * A camera-set grant in force moves with its pursuit (or alarm): its cameras become `shape`'s
+   * and it is in force for its ttl from now. An ended one is not revived (undefined).
    */
   reshape(id: string, shape: CorridorShape): Grant | undefined {
     const current = this.#active.get(id);
-    if (!current?.grant.pursuitId) return undefined;
+    if (!current?.grant.cameras) return undefined;
     const ttl = (this.#db.prepare('SELECT ttl_ms FROM grants WHERE id = ?').get(id) as { ttl_ms: number }).ttl_ms;
     const grant: Grant = { ...current.grant, cameras: [...shape.cameras], center: shape.center, radiusM: shape.radiusM, expiresAt: this.#now() + ttl };
     this.#db
@@ -236,7 +244,8 @@ function toGrant(row: GrantRow): Grant {
 
 function toGrantFromRecord(record: GrantRecord): Grant {
   const grant: Grant = { id: record.id, incidentId: record.incidentId, agency: record.agency, center: record.center, radiusM: record.radiusM, expiresAt: record.expiresAt ?? 0 };
-  return record.cameras && record.pursuitId ? { ...grant, cameras: record.cameras, pursuitId: record.pursuitId } : grant;
+  if (record.cameras && record.pursuitId) return { ...grant, cameras: record.cameras, pursuitId: record.pursuitId };
+  return record.cameras && record.alarmId ? { ...grant, cameras: record.cameras, alarmId: record.alarmId } : grant;
 }
 
 function toRecord(row: GrantRow): GrantRecord {
@@ -256,6 +265,7 @@ function toRecord(row: GrantRow): GrantRecord {
     expiresAt: row.expires_at > 0 ? row.expires_at : null,
     endedAt: row.ended_at,
     endReason: row.end_reason,
-    ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {})
+    ...(row.pursuit_id && row.cameras ? { pursuitId: row.pursuit_id, cameras: JSON.parse(row.cameras) as string[] } : {}),
+    ...(row.alarm_id && row.cameras ? { alarmId: row.alarm_id, cameras: JSON.parse(row.cameras) as string[] } : {})
   };
 }

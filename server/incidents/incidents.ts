@@ -150,7 +150,7 @@ export class Incidents extends EventEmitter<Events> {
       .prepare("SELECT * FROM incidents WHERE agency = ? AND external_ref = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
       .get(agency, externalRef) as IncidentRow | undefined;
     if (!row) return undefined;
-    const grant = this.grants.activeOf(agency).find((g) => g.incidentId === row.id && !g.pursuitId) ?? null;
+    const grant = this.grants.activeOf(agency).find((g) => g.incidentId === row.id && !g.cameras) ?? null;
     const latest = this.grants.ofIncident(row.id);
     return { incident: toIncident(row), grant, ...(latest?.status === 'pending' ? { pendingGrant: latest } : {}) };
   }

@@ -43,7 +43,22 @@ export const AUDIT_ACTIONS = [
   /** A plate read matched the watchlist (수배차량): an alert went out. */
   'lpr.hit',
   'watchlist.added',
-  'watchlist.removed'
+  'watchlist.removed',
+  /**
+   * Alerts: an event a source sent (accepted), events refused (counted per source, address and
+   * code), and an alarm's life — raised, routed (to whom), acknowledged, its state changed,
+   * commented, escalated, opened by an operator, closed — each with `detail.alarmId`.
+   */
+  'alert.received',
+  'alert.refused',
+  'alarm.raised',
+  'alarm.routed',
+  'alarm.acknowledged',
+  'alarm.state',
+  'alarm.comment',
+  'alarm.escalated',
+  'alarm.opened',
+  'alarm.closed'
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

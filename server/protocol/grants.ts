@@ -38,6 +38,8 @@ export interface GrantRecord {
   endReason: GrantEndReason | null;
   /** A pursuit's corridor grant: the pursuit it is for. */
   pursuitId?: string;
+  /** An alarm's grant (its cameras, for the alarm's life): the alarm it is for. */
+  alarmId?: string;
   /** A pursuit's corridor grant opens these cameras (any 구), not a circle; `center`/`radiusM` then say where the corridor starts and how far it reaches. */
   cameras?: string[];
 }

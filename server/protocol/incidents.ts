@@ -46,9 +46,11 @@ export interface Grant {
   center: { lat: number; lon: number };
   radiusM: number;
   expiresAt: number;
-  /** A pursuit's corridor grant: the cameras it opens (in place of the circle). */
+  /** A camera-set grant (a pursuit's corridor, an alarm's cameras): the cameras it opens (in place of the circle). */
   cameras?: readonly string[];
+  /** The camera-set grant's owner: a pursuit or an alarm. */
   pursuitId?: string;
+  alarmId?: string;
 }
 
 /**

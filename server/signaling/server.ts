@@ -20,7 +20,7 @@ import type { PursuitChangedEvent } from '../protocol/pursuit.ts';
 import type { LprHitEvent } from '../protocol/lpr.ts';
 import { requestSchemas, type RequestName, type RequestOf } from '../protocol/schemas.ts';
 import type { ViewRequestName } from '../protocol/shared-view.ts';
-import type { AlarmRequestName } from '../protocol/alerts.ts';
+import type { AlarmChangedEvent, AlarmRequestName } from '../protocol/alerts.ts';
 import type { AuditInput } from '../audit/types.ts';
 import type { Refusal } from '../audit/refusal-tally.ts';
 import { Viewer, type AuditSink, type ViewerDeps } from './viewer.ts';
@@ -98,6 +98,8 @@ export interface Signaling {
   lprHit(agencies: ReadonlySet<string>, view: (principal: Principal) => LprHitEvent): void;
   /** Sends each of an agency's sessions its own view of a pursuit that changed (plates as its role may see them). */
   pursuitChanged(agency: string, view: (principal: Principal) => PursuitChangedEvent): void;
+  /** Sends each session of an alarm's recipient agencies its own view of the alarm (a guardian's contact as its role may see it). */
+  alarmChanged(agencies: ReadonlySet<string>, view: (principal: Principal) => AlarmChangedEvent): void;
   /** Ends, in every session, the views opened for an incident that closed (INCIDENT_CLOSED). */
   incidentClosed(incidentId: string): void;
   /** Sends each of an agency's sessions its own view of an incident's dispatch. */
@@ -345,6 +347,9 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     },
     lprHit: (agencies, view) => {
       for (const { viewer, socket } of sessions) if (agencies.has(viewer.principal.agency.id)) socket.emit('lpr:hit', view(viewer.principal));
+    },
+    alarmChanged: (agencies, view) => {
+      for (const { viewer, socket } of sessions) if (agencies.has(viewer.principal.agency.id)) socket.emit('alarm:changed', view(viewer.principal));
     },
     pursuitChanged: (agency, view) => {
       for (const { viewer, socket } of sessions) if (viewer.principal.agency.id === agency) socket.emit('pursuit:changed', view(viewer.principal));

@@ -351,7 +351,7 @@ export class Viewer {
       cameraId,
       clientAddress: this.#deps.clientAddress,
       ...(incidentId ? { incidentId } : {}),
-      ...(grant ? { detail: { grantId: grant.id, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}) } } : {})
+      ...(grant ? { detail: { grantId: grant.id, ...(grant.pursuitId ? { pursuitId: grant.pursuitId } : {}), ...(grant.alarmId ? { alarmId: grant.alarmId } : {}) } } : {})
     };
   }
 

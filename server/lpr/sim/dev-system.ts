@@ -5,8 +5,7 @@
  * its issuer in `lpr.systems` and its key under any issuer name (server/auth/dev-issuer.ts).
  */
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
-import { DEV_KEY_ALG, openDevKey } from '../../auth/dev-keys.ts';
+import { devSourceSigner, openDevKey } from '../../auth/dev-keys.ts';
 
 export const DEV_LPR_ISSUER = 'urn:golden-time-hub:dev-lpr';
 export const DEV_LPR_SYSTEM = 'dev-lpr';
@@ -25,18 +24,10 @@ export interface DevLprSystem extends LprSigner {
 }
 
 export async function openDevLprSystem(dataDir: string, audience: string): Promise<DevLprSystem> {
-  const { key, kid, jwksFile } = await openDevKey(join(dataDir, DEV_LPR_DIR), 'dev-lpr');
+  const devKey = await openDevKey(join(dataDir, DEV_LPR_DIR), 'dev-lpr');
   return {
     system: DEV_LPR_SYSTEM,
-    config: { name: DEV_LPR_SYSTEM, issuer: DEV_LPR_ISSUER, jwksFile, cameras: [], districts: ['*'] },
-    sign: () =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: DEV_KEY_ALG, kid, typ: 'JWT' })
-        .setIssuer(DEV_LPR_ISSUER)
-        .setSubject(DEV_LPR_SYSTEM)
-        .setAudience(audience)
-        .setIssuedAt()
-        .setExpirationTime('120s')
-        .sign(key)
+    config: { name: DEV_LPR_SYSTEM, issuer: DEV_LPR_ISSUER, jwksFile: devKey.jwksFile, cameras: [], districts: ['*'] },
+    sign: devSourceSigner(devKey, { issuer: DEV_LPR_ISSUER, subject: DEV_LPR_SYSTEM, audience })
   };
 }
