@@ -7,22 +7,11 @@
  * board to follow it there, and as 서초구 CCTV통합관제센터 on /grants to see the notice.
  */
 import type { Pursuit, PursuitResponse, PursuitScenarioState } from '../server/protocol/pursuit.ts';
+import { call } from './dev-hub.ts';
 
-const hub = process.env.GTH_URL ?? 'http://127.0.0.1:8080';
 const speedArg = process.argv.indexOf('--speed');
 const speedFactor = speedArg > 0 ? Number(process.argv[speedArg + 1]) : 1;
 const POLL_MS = 1000;
-
-async function call<T>(path: string, token: string | undefined, body?: unknown): Promise<T> {
-  const response = await fetch(`${hub}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const json = (await response.json()) as T & { error?: { code: string; message: string } };
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${json.error?.code ?? ''} ${json.error?.message ?? ''}`);
-  return json;
-}
 
 function line(pursuit: Pursuit): string {
   const last = pursuit.track.at(-1);

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       ...hub.startup.demoAgencies.map((a) => `    · ${a.name} (${a.nameEn}) — ${a.description}`),
       '  Demo tokens come from a development issuer whose keys live in ' + config.dataDir + '/dev-issuer.',
       ...(hub.startup.region.demoCity === 'seoul' ? ["  A pursuit from 강남 into 서초 (sign in as 강남경찰서): the board's scenario button, or `npm run scenario:pursuit`."] : []),
+      '  Alerts (경보): `npm run scenario:alert -- <bell|crowd|water|fire|sos|tag>` sends a simulated event; the routed agencies get the alarm.',
       ''
     );
   }
