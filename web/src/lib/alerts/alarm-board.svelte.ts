@@ -4,7 +4,7 @@
  * they go on the tiles in that same step, watched for the alarm's incident (whose grant lets
  * every receiving agency see exactly them while the alarm lives), the map centres on the alarm
  * and the board shows its incident. For a person on foot (SOS, tag) each new fix moves the
- * point, the path draws with its times, and the tiles follow the cameras nearest the latest fix
+ * point (the map keeps it in the middle), the path draws with its times, and the tiles follow the cameras nearest the latest fix
  * by the pursuit's hand-off rule (`follow.ts` ranks, the follow mode moves the tiles). Closing
  * ends the hub's grant and views: the tiles then show that (권한 없음), never a frozen picture.
  */
@@ -90,8 +90,12 @@ export class AlarmBoard {
 
   /** `alarm:changed`: the alarm shown moves with its fixes and follows its state. */
   handleChanged(event: AlarmChangedEvent): void {
-    if (this.current?.id !== event.alarm.id || this.current.updatedAt > event.alarm.updatedAt) return;
+    const before = this.current;
+    if (before?.id !== event.alarm.id || before.updatedAt > event.alarm.updatedAt) return;
     this.current = event.alarm;
+    // Following a person, the map keeps the latest fix in the middle.
+    const { location } = event.alarm;
+    if (this.following && (location.lat !== before.location.lat || location.lon !== before.location.lon)) this.#map?.setView({ center: location, zoom: this.#map.zoom() });
     this.#redraw();
     this.#feedFollow();
   }

@@ -193,7 +193,8 @@ export class IncidentBoard {
       if (run.stale) return;
       this.current = detail.incident;
       if (detail.dispatch) this.#showDispatch(detail.dispatch);
-      else if (detail.incident.status === 'open') await this.#startDispatch(incident.id, run);
+      // An alarm's incident is opened by the hub for one of its recipients: only that one may dispatch.
+      else if (detail.incident.status === 'open' && wall !== 'alarm') await this.#startDispatch(incident.id, run);
     } catch (error) {
       if (!run.stale) this.#fail('route', error);
     } finally {
