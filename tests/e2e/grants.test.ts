@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { DEMO_AGENCIES } from '../../server/cameras/demo.ts';
 import { launchBrowser, type TestBrowser, type Viewer } from '../support/browser.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
@@ -87,4 +88,36 @@ test('a control centre sees, live, the grant another agency holds over its camer
   for (const viewer of [centre, chief]) assert.deepEqual(viewer.consoleErrors.filter((e) => !/favicon/.test(e)), []);
   await centre.close();
   await chief.close();
+});
+
+test('a police supervisor keeps the watchlist (수배차량) on /grants: adds a plate with reason and expiry, removes it, each audited; an operator sees it without the form', async () => {
+  const chief = await openGrants('gangnam-police', true);
+  const panel = chief.page.locator('[data-testid="watchlist"]');
+  await panel.waitFor({ timeout: 20_000 });
+  await chief.page.locator('[data-testid="watch-plate"]').fill('12가 3456');
+  await chief.page.locator('[data-testid="watch-reason"]').fill('강도 도주 차량');
+  await chief.page.locator('[data-testid="watch-hours"]').selectOption('6');
+  const before = Date.now();
+  await chief.page.locator('[data-testid="watch-add"] button[type="submit"]').click();
+  const row = panel.locator('[data-testid="watch-row"]');
+  await row.first().waitFor({ timeout: 10_000 });
+  assert.match((await row.first().textContent()) ?? '', /12가3456.*강도 도주 차량/);
+  const police = DEMO_AGENCIES.find((a) => a.id === 'gangnam-police')!;
+  const token = await t.hub.devIssuer!.sign(police, { audience: 'golden-time-hub', ttlSec: 600, purpose: police.purposes[0]! });
+  const { entries } = (await t.api('/api/lpr/watchlist', token)).json as { entries: Array<{ id: string; plate: string; expiresAt: number }> };
+  assert.equal(entries.length, 1);
+  const expected = before + 6 * 3_600_000;
+  assert.ok(Math.abs(entries[0]!.expiresAt - expected) < 60_000, 'wanted for the hours chosen');
+  await chief.page.screenshot({ path: join(ARTIFACTS, 'e2e-watchlist.png'), fullPage: true });
+
+  const operator = await openGrants('gangnam-police');
+  await operator.page.locator('[data-testid="watch-row"]').first().waitFor({ timeout: 20_000 });
+  assert.equal(await operator.page.locator('[data-testid="watch-add"]').count(), 0, 'operators list it; supervisors keep it');
+  assert.equal(await (await openGrants('mapo-cctv')).page.locator('[data-testid="watchlist"]').count(), 0, 'no watchlist for a non-police agency');
+
+  await panel.locator('[data-testid="watch-remove"]').first().click();
+  await panel.locator('[data-testid="watch-row"]').waitFor({ state: 'detached', timeout: 10_000 });
+  await t.hub.auditWriter.flush();
+  const actions = t.hub.audit.query({ limit: 500 }).entries.map((e) => e.action);
+  assert.ok(actions.includes('watchlist.added') && actions.includes('watchlist.removed'), actions.join(', '));
 });

@@ -4,7 +4,7 @@
  */
 import type { GrantDecisionResponse, GrantsOverview } from '$protocol/grants.ts';
 import { AppError } from '$lib/errors/app-error.ts';
-import { bearer, failure, send, type Fetch } from '$lib/http/request.ts';
+import { callJson, type Fetch } from '$lib/http/request.ts';
 
 export type GrantDecision = 'approve' | 'deny';
 
@@ -27,15 +27,7 @@ export class GrantsApi {
     return (await this.#call('POST', `/api/grants/${encodeURIComponent(grantId)}/${decision}`, {})) as GrantDecisionResponse;
   }
 
-  async #call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
-    const token = this.#token();
-    if (!token) throw new AppError('AUTH_REQUIRED', `${url}: not signed in`);
-    const response = await send(this.#fetch, url, {
-      method,
-      headers: bearer(token, { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
-      ...(body === undefined ? {} : { body: JSON.stringify(body) })
-    });
-    if (!response.ok) throw await failure(response, url);
-    return response.json();
+  #call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+    return callJson(this.#fetch, this.#token(), method, url, body);
   }
 }

@@ -33,3 +33,15 @@ export async function failure(response: Response, what: string): Promise<AppErro
 export function bearer(token: string, headers: Record<string, string> = {}): Record<string, string> {
   return { ...headers, authorization: `Bearer ${token}` };
 }
+
+/** A JSON call with the page's token (none: AUTH_REQUIRED): the answer's body, or the AppError of its failure. */
+export async function callJson<T>(fetchFn: Fetch, token: string | null, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<T> {
+  if (!token) throw new AppError('AUTH_REQUIRED', `${url}: not signed in`);
+  const response = await send(fetchFn, url, {
+    method,
+    headers: bearer(token, { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  });
+  if (!response.ok) throw await failure(response, url);
+  return (await response.json()) as T;
+}
