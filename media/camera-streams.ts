@@ -15,7 +15,9 @@ import { EventEmitter } from 'node:events';
 import type { CameraState } from '../server/protocol/events.ts';
 import type { Logger } from '../server/log.ts';
 import type { Backoff } from './ingest/backoff.ts';
+import type { types as ms } from 'mediasoup';
 import { CameraStream, type IngestTransport } from './camera-stream.ts';
+import type { IngestPath } from './ingest/codec.ts';
 import type { Keyframe } from './ingest/keyframe.ts';
 import type { WorkerPool } from './workers.ts';
 
@@ -33,6 +35,13 @@ export interface CameraStreamsOptions {
   log: Logger;
 }
 
+/** What a lease's holder hears of its stream, until it releases the lease. */
+export interface StreamWatcher {
+  state(state: CameraState, retryAt: number | undefined): void;
+  /** A new picture source on a path (first connect, the camera came back, a transcode started). */
+  producer(producer: ms.Producer, path: IngestPath): void;
+}
+
 export interface StreamLease {
   readonly stream: CameraStream;
   release(): void;
@@ -42,6 +51,8 @@ interface Entry {
   stream: CameraStream;
   leases: number;
   graceTimer: NodeJS.Timeout | undefined;
+  /** The lease holders' watchers: one listener per event on the stream fans out to all of them, however many viewers. */
+  watchers: Set<StreamWatcher>;
 }
 
 /** What a stream is pulled from; `simulatedFeed` (else the id) names the ingest in logs and metrics. */
@@ -101,13 +112,17 @@ export class CameraStreams {
     return this.#entries.size;
   }
 
-  acquire(camera: StreamSource): StreamLease {
+  /** The camera's stream, started if need be; `watcher` hears it until the lease is released. */
+  acquire(camera: StreamSource, watcher?: StreamWatcher): StreamLease {
     if (this.#closed) throw new Error('camera streams closed');
     let entry = this.#entries.get(camera.source);
     if (!entry) entry = this.#open(camera);
     clearTimeout(entry.graceTimer);
     entry.graceTimer = undefined;
     entry.leases++;
+    // One object per lease, so two leases with the same callbacks stay two.
+    const own = watcher && { state: watcher.state, producer: watcher.producer };
+    if (own) entry.watchers.add(own);
     const held = entry;
     let released = false;
     return {
@@ -115,6 +130,7 @@ export class CameraStreams {
       release: () => {
         if (released) return;
         released = true;
+        if (own) held.watchers.delete(own);
         held.leases--;
         if (held.leases === 0 && !held.stream.closed) {
           held.graceTimer = setTimeout(() => held.stream.close(), this.#options.idleGraceMs);
@@ -145,9 +161,15 @@ export class CameraStreams {
       transport: this.#options.transportFor?.(camera.source) ?? 'udp',
       log: this.#options.log
     });
-    const entry: Entry = { stream, leases: 0, graceTimer: undefined };
+    const entry: Entry = { stream, leases: 0, graceTimer: undefined, watchers: new Set() };
     this.#entries.set(key, entry);
-    stream.on('state', (state) => this.observer.emit('state', label, state));
+    stream.on('state', (state, retryAt) => {
+      this.observer.emit('state', label, state);
+      for (const watcher of [...entry.watchers]) watcher.state(state, retryAt);
+    });
+    stream.on('producer', (producer, path) => {
+      for (const watcher of [...entry.watchers]) watcher.producer(producer, path);
+    });
     stream.on('keyframe', (keyframe) => {
       this.#keyframes.delete(key);
       this.#keyframes.set(key, keyframe);

@@ -41,7 +41,6 @@ interface Feed {
   transcode: TranscodeLease | undefined;
   /** Consumes run one after another, so two producer events cannot race to two consumers. */
   consuming: Promise<void>;
-  detach: () => void;
   closed: boolean;
 }
 
@@ -123,20 +122,22 @@ export class ViewerMedia {
    */
   open(camera: StreamSource, rtpCapabilities: ms.RtpCapabilities): void {
     const cameraId = camera.id;
-    const lease = this.#deps.streams.acquire(camera);
+    // Heard through the lease (one fan-out per stream), not as listeners of the stream itself.
+    const lease = this.#deps.streams.acquire(camera, {
+      state: (state, retryAt) => {
+        if (feed.closed) return;
+        this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
+        if (state === 'unsupported') this.#ended(feed, unsupportedCodec(stream));
+        // A camera that needs a transcode has no producer of its own: its coming live is the cue.
+        else if (state === 'live' && !feed.consumer) this.#consumeSafely(feed);
+      },
+      // A new picture on the path this viewer takes (any path while undecided).
+      producer: (_producer, path) => {
+        if (feed.closed) return;
+        if (feed.path === undefined || feed.path === path) this.#consumeSafely(feed);
+      }
+    });
     const stream = lease.stream;
-    const onState = (state: CameraState, retryAt: number | undefined) => {
-      this.#deps.send('camera:state', retryAt ? { cameraId, state, retryAt } : { cameraId, state });
-      if (state === 'unsupported') this.#ended(feed, unsupportedCodec(stream));
-      // A camera that needs a transcode has no producer of its own: its coming live is the cue.
-      else if (state === 'live' && !feed.consumer) this.#consumeSafely(feed);
-    };
-    // A new picture on the path this viewer takes (any path while undecided).
-    const onProducer = (_producer: ms.Producer, path: MediaPath) => {
-      if (feed.path === undefined || feed.path === path) this.#consumeSafely(feed);
-    };
-    stream.on('state', onState);
-    stream.on('producer', onProducer);
     const feed: Feed = {
       cameraId,
       lease,
@@ -145,11 +146,7 @@ export class ViewerMedia {
       path: undefined,
       transcode: undefined,
       consuming: Promise.resolve(),
-      closed: false,
-      detach: () => {
-        stream.off('state', onState);
-        stream.off('producer', onProducer);
-      }
+      closed: false
     };
     this.#feeds.set(cameraId, feed);
     if (stream.state === 'live') this.#consumeSafely(feed);
@@ -175,7 +172,6 @@ export class ViewerMedia {
     const feed = this.#feeds.get(cameraId);
     if (!feed || feed.closed) return;
     feed.closed = true;
-    feed.detach();
     feed.transcode?.release();
     feed.transcode = undefined;
     const consumer = feed.consumer;

@@ -53,6 +53,14 @@ export interface ViewerDeps {
   send: Send;
 }
 
+/** A watch whose view-start record is being written. */
+interface Starting {
+  incidentId: string | undefined;
+  started: Promise<WatchResponse>;
+  /** camera:unwatch came meanwhile: the view stops once recorded, and opens nothing. */
+  unwatched: boolean;
+}
+
 /** An open view: why it is allowed and what its audit records carry; its picture is the media's. */
 interface Watch {
   camera: RegistryCamera;
@@ -68,8 +76,11 @@ export class Viewer {
   #principal: Principal;
   readonly #log: Logger;
   readonly #watches = new Map<string, Watch>();
-  /** Watches whose view-start record is being written, by camera: the view opens once it is durable. */
-  readonly #starting = new Map<string, { incidentId: string | undefined; started: Promise<WatchResponse> }>();
+  /**
+   * Watches whose view-start record is being written, by camera: the view opens once it is
+   * durable — unless the camera was unwatched meanwhile (`unwatched`), then it stops right there.
+   */
+  readonly #starting = new Map<string, Starting>();
   /** The session's pictures; owned here, closed with the session. */
   readonly #media: ViewerMedia;
   #closed = false;
@@ -192,6 +203,9 @@ export class Viewer {
    */
   async watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): Promise<WatchResponse> {
     if (!this.#media.hasTransport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+    // Requests of one camera act in the order sent: an unwatch that came before this watch is done first.
+    const withdrawn = this.#starting.get(cameraId);
+    if (withdrawn?.unwatched) await withdrawn.started.catch(() => undefined);
     const { camera, decision } = this.#authorise(cameraId, incidentId);
     const existing = this.#watches.get(cameraId) ?? this.#starting.get(cameraId);
     if (existing) {
@@ -206,12 +220,12 @@ export class Viewer {
       const reason = unsupportedCodec(running);
       this.#refuse(cameraId, reason.code, reason.message, incidentId, undefined, reason.codec);
     }
-    const started = this.#start(camera, decision, incidentId, rtpCapabilities as ms.RtpCapabilities);
-    this.#starting.set(cameraId, { incidentId, started });
+    const starting: Starting = { incidentId, started: this.#start(camera, decision, incidentId, rtpCapabilities as ms.RtpCapabilities), unwatched: false };
+    this.#starting.set(cameraId, starting);
     try {
-      return await started;
+      return await starting.started;
     } finally {
-      this.#starting.delete(cameraId);
+      if (this.#starting.get(cameraId) === starting) this.#starting.delete(cameraId);
     }
   }
 
@@ -223,6 +237,11 @@ export class Viewer {
     if (this.#closed) {
       stopped('SHUTTING_DOWN');
       throw new HubError('SHUTTING_DOWN', '세션이 종료되었습니다 (session closed)');
+    }
+    // Set in #starting before this first await ended.
+    if (this.#starting.get(cameraId)?.unwatched) {
+      stopped('CAMERA_UNKNOWN');
+      throw new HubError('CAMERA_UNKNOWN', '열리기 전에 보기를 멈췄습니다 (unwatched before the view opened)');
     }
     try {
       decision = this.#authorise(cameraId, incidentId).decision;
@@ -253,8 +272,14 @@ export class Viewer {
 
   unwatch({ cameraId }: RequestOf<'camera:unwatch'>): Record<string, never> {
     const watch = this.#watches.get(cameraId);
-    if (!watch) throw new HubError('CAMERA_UNKNOWN', `보고 있지 않은 카메라입니다 (not watching ${cameraId})`);
-    this.#endWatch(watch);
+    if (watch) {
+      this.#endWatch(watch);
+      return {};
+    }
+    // Still being recorded (a tile that moved on before its first answer): it stops as soon as it is.
+    const starting = this.#starting.get(cameraId);
+    if (!starting) throw new HubError('CAMERA_UNKNOWN', `보고 있지 않은 카메라입니다 (not watching ${cameraId})`);
+    starting.unwatched = true;
     return {};
   }
 

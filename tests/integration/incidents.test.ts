@@ -220,6 +220,40 @@ test('a watch for a closed, unknown or other agency’s incident is refused: no 
   gangnam.disconnect();
 });
 
+test('a tile that changes only its incident: watch, unwatch and watch sent back to back act in order — the second view opens for the new incident, the first opens nothing', async () => {
+  const fireToken = await t.token('fire');
+  const camera = t.cameras[4]!;
+  const [first, second] = await Promise.all(['화재', '구조'].map(async (type) => (await api('/api/incidents', fireToken, { type, location: camera.location, dispatch: false })).json.incident.id as string));
+  const fire = await t.client(fireToken);
+  const caps = await joined(fire);
+  // Not awaited one by one: the unwatch lands while the first view's start record is still being written.
+  const [watchedFirst, unwatched, watchedSecond] = await Promise.all([
+    request(fire, 'camera:watch', { cameraId: camera.id, rtpCapabilities: caps, incidentId: first }),
+    request(fire, 'camera:unwatch', { cameraId: camera.id }),
+    request(fire, 'camera:watch', { cameraId: camera.id, rtpCapabilities: caps, incidentId: second })
+  ]);
+  assert.ok(unwatched.ok, JSON.stringify(unwatched));
+  assert.ok(watchedSecond.ok, JSON.stringify(watchedSecond));
+  assert.equal(watchedSecond.data.incidentId, second);
+  // The first either opened and was then unwatched, or was stopped before it opened: never both views at once.
+  assert.ok(watchedFirst.ok || watchedFirst.error.code === 'CAMERA_UNKNOWN', JSON.stringify(watchedFirst));
+  // The open view is the second incident's: the first one's close touches nothing, the second's ends it, and then none is left.
+  let closedEarly = false;
+  const offEarly = nextEvent(fire, 'consumer:closed', () => true, 1_000).then(() => (closedEarly = true), () => undefined);
+  assert.equal((await api(`/api/incidents/${first}/close`, fireToken, {})).status, 200);
+  await offEarly;
+  assert.equal(closedEarly, false, 'closing the first incident ends no view');
+  const ended = nextEvent(fire, 'consumer:closed', (e) => e.cameraId === camera.id);
+  assert.equal((await api(`/api/incidents/${second}/close`, fireToken, {})).status, 200);
+  assert.equal((await ended)[0].reason.code, 'INCIDENT_CLOSED');
+  const none = await request(fire, 'camera:unwatch', { cameraId: camera.id });
+  assert.equal(none.ok ? 'ok' : none.error.code, 'CAMERA_UNKNOWN', 'no view of the camera is left open');
+  await t.hub.auditWriter.flush();
+  const stops = t.hub.audit.query({ incidentId: first, action: 'view.stop', limit: 10 }).entries;
+  assert.equal(stops.length, 1, 'the first view is recorded as stopped');
+  fire.disconnect();
+});
+
 test('dispatch state survives a restart on the same data directory; closing keeps it as history', async () => {
   const fire = await t.token('fire');
   const opened = await api('/api/incidents', fire, { type: '화재', location: t.cameras[5]!.location, externalRef: 'CAD-119-restart' });

@@ -50,6 +50,33 @@ test('an in-scope watch starts the ingest and hands out a consumer of live H.264
   socket.disconnect();
 });
 
+test('twelve viewers of one camera: each gets its consumer, and the stream carries one listener per event however many watch (no MaxListenersExceededWarning)', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  const camera = gangnamCamera();
+  const token = await t.token('fire');
+  const viewers = await Promise.all(Array.from({ length: 12 }, () => t.client(token)));
+  await Promise.all(
+    viewers.map(async (socket) => {
+      const rtpCapabilities = await joined(socket);
+      const consumer = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+      const watch = await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities });
+      assert.ok(watch.ok, JSON.stringify(watch));
+      await consumer;
+    })
+  );
+  const stream = t.hub.streams.get(t.hub.registry.get(camera.id)!)!;
+  assert.deepEqual([stream.listenerCount('state'), stream.listenerCount('producer')], [1, 1], 'one fan-out per event, not one listener per viewer');
+  for (const socket of viewers.slice(0, 6)) assert.ok((await request(socket, 'camera:unwatch', { cameraId: camera.id })).ok);
+  assert.deepEqual([stream.listenerCount('state'), stream.listenerCount('producer')], [1, 1]);
+  for (const socket of viewers) socket.disconnect();
+  // Warnings are emitted on the next tick.
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  assert.deepEqual(warnings.filter((w) => w.includes('MaxListeners')), []);
+});
+
 test('a transport asked for right behind the join, before its answer, is created (requests are handled in order)', async () => {
   const socket = await t.client(await t.token('fire'));
   const [join, created] = await Promise.all([request(socket, 'media:join', {}), request(socket, 'transport:create', {})]);

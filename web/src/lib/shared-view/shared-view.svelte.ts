@@ -21,7 +21,7 @@ import type { GridManager } from '$lib/state/grid.svelte.ts';
 import type { SessionManager } from '$lib/state/session.svelte.ts';
 import { annotationId, geometryOf, toMapAnnotation } from './annotations.ts';
 import { FOLLOWING, leave, ownMove, sameMapView, shownLayout, type FollowState, type MapView } from './follow.ts';
-import { afterJoin, foldIn, RESYNC, resumeFrom, type Synced } from './sync.ts';
+import { afterJoin, foldIn, RESYNC, resumeFrom, withTiles, type Synced } from './sync.ts';
 
 type PushOf<E extends keyof ViewServerEvents> = Parameters<ViewServerEvents[E]>[0];
 
@@ -176,12 +176,13 @@ export class SharedView {
   }
 
   /**
-   * What this participant may see changed (a grant extended or ended): the whole view again, so
-   * its tiles and its grants arrive together — a tile never watches before the grant it needs is known.
+   * What this participant may see changed (a grant extended or ended): its tiles, re-resolved.
+   * A tile whose incident then changes (the grant's op follows) watches anew; the hub takes the
+   * unwatch and the watch in the order sent.
    */
   handleTiles(event: PushOf<'view:tiles'>): void {
     if (event.viewId !== this.viewId || !this.state || this.status !== 'live') return;
-    void this.#join(true);
+    this.#take(withTiles(this.state, event));
   }
 
   handleParticipants(event: PushOf<'view:participants'>): void {
@@ -328,13 +329,13 @@ export class SharedView {
     if (this.status === 'live') void this.#port.request('view:leave', { viewId: this.viewId }).catch(() => undefined);
   }
 
-  /** Joins from the version held, or (`whole`) for a snapshot of the view as this participant may see it now. */
-  async #join(whole = false): Promise<void> {
+  /** Joins from the version held (or, holding nothing of this view, for a snapshot). */
+  async #join(): Promise<void> {
     const epoch = ++this.#epoch;
     clearTimeout(this.#retry);
     this.status = this.state ? 'resyncing' : 'joining';
     this.#early = [];
-    const since = whole ? undefined : resumeFrom(this.state, this.viewId);
+    const since = resumeFrom(this.state, this.viewId);
     try {
       const answer = await this.#port.request('view:join', { viewId: this.viewId, ...(since !== undefined ? { sinceVersion: since } : {}) });
       if (epoch !== this.#epoch) return;

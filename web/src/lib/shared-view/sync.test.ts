@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fold } from '$protocol/shared-view-fold.ts';
-import { afterJoin, foldIn, RESYNC, resumeFrom } from './sync.ts';
+import { afterJoin, foldIn, RESYNC, resumeFrom, withTiles } from './sync.ts';
 import { camera, envelopes, FIRE, inStep, opened } from './test-fixtures.ts';
 
 const POLYGON = { type: 'polygon' as const, coordinates: [{ lat: 37.5, lon: 127 }, { lat: 37.51, lon: 127 }, { lat: 37.51, lon: 127.01 }] };
@@ -47,4 +47,13 @@ test('a join answered with ops continues the state held; with a snapshot replace
   assert.equal(afterJoin(state, { kind: 'snapshot', view: snapshot, participants: [] }), snapshot);
   assert.equal(afterJoin(null, { kind: 'ops', viewId: 'view-1', ops: [], tiles, participants: [] }), RESYNC, 'ops with nothing held: ask for the whole view');
   assert.equal(afterJoin(state, { kind: 'ops', viewId: 'view-1', ops: envelopes(5, [{ type: 'layout', layout: 1 }]), tiles, participants: [] }), RESYNC);
+});
+
+test('tiles re-resolved by the hub replace those held at the same version; at another version, a resync', () => {
+  const state = inStep(foldIn(opened(), envelopes(2, [{ type: 'layout', layout: 4 }])));
+  const tiles = state.tiles.map((tile, i) => (i === 0 ? { camera: camera('CAM-7') } : tile));
+  const next = inStep(withTiles(state, { version: 2, tiles }));
+  assert.deepEqual(next.tiles[0], { camera: camera('CAM-7') });
+  assert.equal(next.layout, 4, 'the rest stays');
+  assert.equal(withTiles(state, { version: 3, tiles }), RESYNC);
 });

@@ -35,6 +35,14 @@ export function afterJoin(held: ViewSnapshot | null, answer: JoinViewResponse): 
   return next === RESYNC ? RESYNC : { ...next, tiles: answer.tiles };
 }
 
+/**
+ * The state with its tiles as this participant may see them now (a grant extended or ended),
+ * re-resolved by the hub at `version`: a resync when that is not the version held.
+ */
+export function withTiles(state: ViewSnapshot, event: { version: number; tiles: ViewSnapshot['tiles'] }): Synced {
+  return event.version === state.version ? { ...state, tiles: event.tiles } : RESYNC;
+}
+
 /** The version to resume from: what is held of this view, else nothing (a snapshot). */
 export function resumeFrom(held: ViewSnapshot | null, viewId: string): number | undefined {
   return held && held.id === viewId ? held.version : undefined;
