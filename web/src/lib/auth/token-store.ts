@@ -106,3 +106,8 @@ export function peekClaims(token: string): TokenClaims | null {
     return null;
   }
 }
+
+/** A police token (the 112 room and police stations): who sees pursuits and the wanted-vehicle list. For display only; the hub decides. */
+export function isPoliceClaims(claims: TokenClaims | null): boolean {
+  return claims?.purpose === 'emergency-112' || claims?.purpose === 'dispatch-112';
+}
