@@ -7,7 +7,7 @@
 import type { types as ms } from 'mediasoup';
 import type { AgencyPolicies } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
-import { decideUnknownCamera, decideView, notOnWall, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
+import { decideUnknownCamera, decideView, type Grant, type ViewContext, type ViewDecision } from '../auth/scope.ts';
 import type { AuditInput } from '../audit/types.ts';
 import { toCameraInfo, type CameraRegistry, type RegistryCamera } from '../cameras/registry.ts';
 import type { Logger } from '../log.ts';
@@ -313,10 +313,7 @@ export class Viewer {
   }
 
   #decide(camera: RegistryCamera): ViewDecision {
-    const decision = decideView(this.#principal, camera, this.#context());
-    // A room's big screen plays what its shared views show, not everything its agency's scope holds.
-    if (decision.allowed && this.#principal.role === 'wall' && !this.#deps.shownInViews(camera.id)) return notOnWall();
-    return decision;
+    return decideView(this.#principal, camera, this.#context());
   }
 
   /** The registered camera, and the incident a view is for if one is named: open and the agency's to see. */

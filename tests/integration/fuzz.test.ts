@@ -92,7 +92,11 @@ const sessionTimers = trackLongTimers(10 * 60_000);
 
 before(async () => {
   // One camera per demo district (종로, 마포, 서초, 강남), so every agency's scope is non-trivial.
-  t = await startTestHub({ cameras: 4, config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000 }, budgets: UNLIMITED_BUDGETS, metrics: { workerPids: true } } });
+  // Sessions that never join (a third of the regular sockets) stay for the whole fuzz, however long a busy machine makes it.
+  t = await startTestHub({
+    cameras: 4,
+    config: { signaling: { ratePerSecond: 100_000, rateBurst: 100_000, joinTimeoutMs: 30 * 60_000 }, budgets: UNLIMITED_BUDGETS, metrics: { workerPids: true } }
+  });
   maxPayloadBytes = loadConfig({}).signaling.maxPayloadBytes;
   for (const agency of AGENCIES) {
     tokens[agency] = await t.token(agency);
@@ -615,6 +619,11 @@ function send(tally: Tally, slot: Slot, c: Case): void {
 }
 
 /** Resolves true if `socket` is closed by the server within `ms`. */
+/** Until every request the slot sent on `socket` is answered, or the socket is gone (no clock: a busy machine is only slower). */
+async function drained(slot: Slot, socket: HubClient): Promise<void> {
+  while (slot.inFlight > 0 && socket.connected) await sleep(20);
+}
+
 function droppedWithin(socket: HubClient, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
@@ -656,12 +665,14 @@ async function runOversize(slot: Slot, tally: Tally, outcomes: Map<string, numbe
       label !== 'at-limit' && rng.chance(0.25)
         ? [{ blob: randomBuffer(rng, bytes) }]
         : [withHugeString(rng, payload, bytes - encodedBytes(event, [payload]))];
-    slot.excuseUntil = Date.now() + 5_000;
-    const dropped = droppedWithin(socket, 2_000);
+    // The oversized payload alone in flight: the hub answers it (kept) or drops the socket, however long a busy machine takes.
+    await drained(slot, socket);
+    slot.excuseUntil = Infinity;
     send(tally, slot, { event, args, ack: 'function', expect: 'answer', kind: `oversize ${label}`, label: `${bytes} B` });
-    bump(outcomes, `${label}:${(await dropped) ? 'dropped' : 'kept'}`);
+    await drained(slot, socket);
+    bump(outcomes, `${label}:${socket.connected ? 'kept' : 'dropped'}`);
     // Kept: then it is a request like any other, and must be answered.
-    if (socket.connected) slot.excuseUntil = 0;
+    slot.excuseUntil = 0;
   }
 }
 
@@ -686,8 +697,7 @@ async function runRaw(slot: Slot, tally: Tally, outcomes: Map<string, number>, a
       socket.io.engine.write(`2${ackId}${packet.body}`);
       if (i % 4 === 0) await yieldToLoop();
     }
-    const deadline = Date.now() + 3_000;
-    while (slot.inFlight > 0 && Date.now() < deadline) await sleep(20);
+    await drained(slot, socket);
     const [label, violation] = rng.pick(PROTOCOL_VIOLATIONS);
     slot.excuseUntil = Date.now() + 5_000;
     const dropped = droppedWithin(socket, 1_000);
@@ -934,7 +944,7 @@ async function metric(name: string): Promise<number | undefined> {
 
 // ---------------------------------------------------------------------------------------------
 
-test(`≥ 10,000 random and malformed payloads: all answered with typed results, no crash, the viewer's video uninterrupted (seed ${SEED})`, { timeout: 120_000 }, async (ctx: TestContext) => {
+test(`≥ 10,000 random and malformed payloads: all answered with typed results, no crash, the viewer's video uninterrupted (seed ${SEED})`, { timeout: 15 * 60_000 }, async (ctx: TestContext) => {
   ctx.diagnostic(`fuzz seed ${SEED} (replay: GTH_FUZZ_SEED=${SEED})`);
   const tally = new Tally();
   const watch = new ProcessWatch();

@@ -268,43 +268,6 @@ test('an extended grant shows the receiving agency no more than the owner\'s age
   assert.equal(closed.status, 200, JSON.stringify(closed.json));
 });
 
-test('a wall plays only what its views show: a camera of its agency\'s scope off the tiles is refused, and a picture stops when its tile changes', async () => {
-  const [gangnamCam, seochoCam] = t.cameras;
-  const owner = await member('fire', 'owner-wall');
-  const wall = await member('wall', 'wall-1');
-  const opened = await request(owner.socket, 'view:open', { title: '벽면 확인', invite: { agencies: [], users: [] } });
-  assert.ok(opened.ok, JSON.stringify(opened));
-  owner.view = opened.data.view;
-  const viewId = owner.view.id;
-  const capabilities = await joined(wall.socket);
-  // Before it is in any view, the wall plays nothing, even in its agency's scope.
-  const early = await request(wall.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: capabilities });
-  assert.equal(early.ok ? 'ok' : early.error.code, 'CAMERA_OUT_OF_SCOPE');
-  await join(wall, viewId);
-  await send(owner, viewId, { type: 'tile.set', slot: 0, cameraId: gangnamCam!.id });
-  const onTile = await request(wall.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: capabilities });
-  assert.ok(onTile.ok, JSON.stringify(onTile));
-  const offTile = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
-  assert.equal(offTile.ok ? 'ok' : offTile.error.code, 'CAMERA_OUT_OF_SCOPE', 'a camera in scope but on no tile');
-  // A slot beyond the layout is not shown either.
-  await send(owner, viewId, { type: 'tile.set', slot: 5, cameraId: seochoCam!.id });
-  const hidden = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
-  assert.equal(hidden.ok ? 'ok' : hidden.error.code, 'CAMERA_OUT_OF_SCOPE', 'a tile beyond the 4-tile layout');
-  // The tile moves on: the wall's picture of the old camera ends.
-  const stopped = nextEvent(wall.socket, 'consumer:closed', (event) => event.cameraId === gangnamCam!.id);
-  await send(owner, viewId, { type: 'tile.set', slot: 0, cameraId: seochoCam!.id });
-  assert.equal((await stopped)[0].reason.code, 'CAMERA_OUT_OF_SCOPE');
-  const moved = await request(wall.socket, 'camera:watch', { cameraId: seochoCam!.id, rtpCapabilities: capabilities });
-  assert.ok(moved.ok, JSON.stringify(moved));
-  // An operator of the same agency is not bound to the view's tiles.
-  const operatorCaps = await joined(owner.socket);
-  const free = await request(owner.socket, 'camera:watch', { cameraId: gangnamCam!.id, rtpCapabilities: operatorCaps });
-  assert.ok(free.ok, JSON.stringify(free));
-  await send(owner, viewId, { type: 'close' });
-  owner.socket.disconnect();
-  wall.socket.disconnect();
-});
-
 test('a client that drops resumes from its version with the ops it missed; the view survives a hub restart and goes on from there', async () => {
   const owner = await member('fire', 'owner-r');
   const follower = await member('welfare', 'follower-r');

@@ -4,10 +4,14 @@ import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../s
 
 export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects over WebSocket only, without reconnection; rejects with the handshake's refusal (its `data` carries the code). */
+/**
+ * Connects over WebSocket only, without reconnection; rejects with the handshake's refusal (its
+ * `data` carries the code). The connect timeout is a safety net, not a speed limit: a hub under a
+ * test's load on a busy machine may take longer than socket.io's 20 s default to answer.
+ */
 export function connectClient(url: string, token: string | undefined, onSocket: (socket: HubClient) => void = () => {}): Promise<HubClient> {
   return new Promise((resolve, reject) => {
-    const socket: HubClient = connect(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket: HubClient = connect(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 120_000 });
     onSocket(socket);
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => reject(error));
