@@ -24,7 +24,7 @@ export type ViewDecision =
   /** `why` is for the audit trail only: the caller is told the same for every camera it may not see. */
   | { allowed: false; code: ErrorCode; message: string; why?: NotVisibleWhy };
 
-type NotVisibleWhy = 'unknown' | 'category' | 'scope' | 'not-on-wall';
+type NotVisibleWhy = 'unknown' | 'category' | 'scope';
 
 export interface ViewContext {
   policies: AgencyPolicies;
@@ -77,11 +77,6 @@ export function decideUnknownCamera(principal: Principal, policies: AgencyPolici
  */
 function notVisible(why: NotVisibleWhy): Extract<ViewDecision, { allowed: false }> {
   return { ...refuse('CAMERA_OUT_OF_SCOPE', '이 카메라를 볼 권한이 없습니다 (camera outside your scope)'), why };
-}
-
-/** A wall device's camera that none of its shared views shows: answered like any camera it may not see. */
-export function notOnWall(): Extract<ViewDecision, { allowed: false }> {
-  return notVisible('not-on-wall');
 }
 
 /*

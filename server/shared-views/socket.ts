@@ -9,12 +9,11 @@ import type { ViewPublisher, ViewSession } from './view.ts';
 import type { SharedViews } from './views.ts';
 
 export function sharedViewDomain(views: SharedViews): ViewDomain {
-  return ({ socket, principal, clientAddress, reviewWatches }) => {
+  return ({ socket, principal, clientAddress }) => {
     const session: ViewSession = {
       id: socket.id,
       principal,
       clientAddress,
-      reviewWatches,
       enter: (room) => void socket.join(room),
       exit: (room) => void socket.leave(room),
       emit: (event, ...args) => socket.emit(event, ...args)
@@ -28,7 +27,6 @@ export function sharedViewDomain(views: SharedViews): ViewDomain {
         'view:list': () => ({ views: views.list(principal()) }),
         'view:extend-grant': (req) => views.extendGrant(session, req)
       },
-      shows: (cameraId) => views.shows(session, cameraId),
       close: () => views.sessionEnded(session)
     };
   };

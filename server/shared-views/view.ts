@@ -36,8 +36,6 @@ export interface ViewSession {
   enter(room: string): void;
   exit(room: string): void;
   emit: ViewEmit;
-  /** What the session's views show changed: it decides its open pictures again (a wall plays only what they show). */
-  reviewWatches(): void;
 }
 
 /** The one publish path of views: to everyone in a room, or to named sessions (socket ids are rooms too, so an adapter can carry both). */
@@ -141,18 +139,12 @@ export class SharedView {
     return { kind: 'snapshot', view: this.snapshotFor(principal), participants };
   }
 
-  /** Whether a tile within the layout shows this camera. */
-  shows(cameraId: string): boolean {
-    return this.#state.tiles.slice(0, this.#state.layout).some((tile) => tile?.cameraId === cameraId);
-  }
-
   /** The session leaves (asked, disconnected, or removed with `reason`). */
   leave(session: ViewSession, reason?: WireError): void {
     const present = this.#present.get(session.id);
     if (!present) return;
     this.#present.delete(session.id);
     session.exit(this.#room);
-    if (present.role === 'wall') session.reviewWatches();
     if (reason) session.emit('view:ended', { viewId: this.id, reason });
     this.#audit('share.left', session.principal(), session.clientAddress, reason ? { code: reason.code } : {});
     this.#publishParticipants();
@@ -196,7 +188,6 @@ export class SharedView {
     this.#deps.store.append(this.id, envelope);
     this.#state = applyOp(this.#state, envelope);
     this.#publish(envelope);
-    if (op.type === 'tile.set' || op.type === 'tile.clear' || op.type === 'layout') this.#reviewWalls();
     this.#unsnapshotted++;
     if (this.#unsnapshotted >= this.#deps.snapshotEvery) this.#snapshot();
     else this.#scheduleSnapshot();
@@ -276,11 +267,6 @@ export class SharedView {
       groups.set(key, group);
     }
     for (const { ids, envelope: wire } of groups.values()) publisher.to(ids).emit('view:ops', { viewId: this.id, ops: [wire] });
-  }
-
-  /** The tiles changed: walls stop playing what the view no longer shows. */
-  #reviewWalls(): void {
-    for (const { session, role } of this.#present.values()) if (role === 'wall') session.reviewWatches();
   }
 
   #publishParticipants(): void {

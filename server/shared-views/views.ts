@@ -151,12 +151,6 @@ export class SharedViews {
     return { grant: { id: record.id, incidentId: incident.id, agency, radiusM: ruling.radiusM, expiresAt } };
   }
 
-  /** Whether one of the views this session is in shows the camera on a tile. */
-  shows(session: ViewSession, cameraId: string): boolean {
-    for (const view of this.#sessions.get(session) ?? []) if (view.open && view.has(session) && view.shows(cameraId)) return true;
-    return false;
-  }
-
   /** An agency's grants changed (issued, ended): its participants' tiles are resolved again. */
   grantsChanged(agency: string): void {
     for (const view of this.#views.values()) if (view.open) view.reresolve(agency);

@@ -49,15 +49,11 @@ export interface DomainSession {
   socket: HubSocket;
   principal(): Principal;
   clientAddress: string;
-  /** What the session's views show changed: its open pictures are decided again (a wall plays only its views' tiles). */
-  reviewWatches(): void;
 }
 
 /** The shared views' requests of a new session, handled behind the same edge; `close()` runs when the session ends. */
 export type ViewDomain = (session: DomainSession) => {
   handlers: { [N in ViewRequestName]: Handler<N> };
-  /** Whether one of the session's views shows this camera on a tile (what a wall may play). */
-  shows(cameraId: string): boolean;
   close(): void;
 };
 /** The alarm queue's requests of a session (server/alerts/socket.ts), behind the same edge. */
@@ -69,7 +65,7 @@ export interface SignalingOptions {
   verify: (token: unknown) => Promise<Principal>;
   /** Whether a handshake's `Origin` header (absent for non-browser clients) may open a session. */
   originAllowed: (origin: string | undefined) => boolean;
-  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress' | 'shownInViews'>;
+  viewerDeps: Omit<ViewerDeps, 'principal' | 'send' | 'log' | 'audit' | 'record' | 'clientAddress'>;
   /** Where views are recorded (durably before the view opens: a view whose record fails is refused). */
   audit: AuditSink;
   /** Records that gate nothing (sessions started and ended): written after the answer, best effort. */
@@ -188,7 +184,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     const principal = socket.data.principal;
     const clientAddress = socket.handshake.address;
     // The views hold the session lazily (principal, review): both exist before any request arrives.
-    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress, reviewWatches: () => viewer.reevaluate() };
+    const domainSession: DomainSession = { socket, principal: () => viewer.principal, clientAddress };
     const views = options.views(domainSession);
     const viewer = new Viewer({
       ...options.viewerDeps,
@@ -197,8 +193,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       record: options.record,
       clientAddress,
       log,
-      send: (event, ...args) => socket.emit(event, ...args),
-      shownInViews: (cameraId) => views.shows(cameraId)
+      send: (event, ...args) => socket.emit(event, ...args)
     });
     const who = () => ({ subject: viewer.principal.subject, agency: viewer.principal.agency.id, role: viewer.principal.role, clientAddress });
     audit({ action: 'session.start', outcome: 'allowed', ...who(), ...(principal.purpose ? { purpose: principal.purpose } : {}) });

@@ -47,8 +47,6 @@ export interface ViewerDeps {
   announcedAddress: string | undefined;
   /** Most cameras one session may watch at once (a 16-tile wall plus margin). */
   maxWatches: number;
-  /** Whether one of the session's shared views shows this camera on a tile: a wall device plays only those. */
-  shownInViews: (cameraId: string) => boolean;
   log: Logger;
   send: Send;
 }
