@@ -48,6 +48,7 @@ import { KeyframeTap } from './ingest/keyframe-tap.ts';
 import { RtspClient, RtspError, type RtspTrack, type RtspTransport } from './ingest/rtsp-client.ts';
 import type { SdpVideo } from './ingest/sdp.ts';
 import { Transcoder, type TranscoderStats } from './transcoder.ts';
+import { forwardingCapabilities } from './workers.ts';
 
 export type IngestTransport = 'udp' | 'tcp';
 
@@ -533,7 +534,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#tap ??= this.#options.router.createDirectTransport();
     const tap = await this.#tap;
     if (this.#closed || producer.closed) return;
-    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: this.#options.router.rtpCapabilities });
+    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: forwardingCapabilities(this.#options.router.rtpCapabilities) });
     if (this.#closed || producer.closed || this.#session !== session) {
       consumer.close();
       return;

@@ -3,6 +3,8 @@
  * RTP, so a handler that holds it delays pictures. Sampled by Node's own timer histogram; each
  * read covers the window since the previous read and starts a new one, so a benchmark reads
  * the p99 of its own interval by reading once before and once after (GET /metrics twice).
+ * Sampled only while someone is connected (`sampling`): with nobody to serve, each sample is a
+ * wakeup for a figure nobody waits on, and the idle hub's largest cost.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
@@ -19,7 +21,7 @@ export interface DelayWindow {
   p50: number;
   p99: number;
   max: number;
-  /** Samples in the window. */
+  /** Samples in the window (none while nobody was connected). */
   samples: number;
   windowMs: number;
 }
@@ -31,9 +33,14 @@ export class EventLoopDelay {
 
   constructor(now: () => number = () => performance.now()) {
     this.#histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-    this.#histogram.enable();
     this.#now = now;
     this.#since = now();
+  }
+
+  /** Samples while `on` (a session is connected); a window read while off has no samples. */
+  sampling(on: boolean): void {
+    if (on) this.#histogram.enable();
+    else this.#histogram.disable();
   }
 
   /** The window since the last call (or since start); the next window starts now. */

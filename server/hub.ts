@@ -466,7 +466,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
       views: sharedViewDomain(sharedViews),
-      alarms: alarmDomain(alertParts.alarms)
+      alarms: alarmDomain(alertParts.alarms),
+      sessionsChanged: (count) => loopDelay.sampling(count > 0)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.
