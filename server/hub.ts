@@ -411,6 +411,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
     };
     const http = await createHttpServer(httpOptions);
+    http.on('request', () => loopDelay.request());
 
     // Shared situation views: each participant's tiles resolved by their own scope; sent through the signaling server's rooms.
     const viewStore = new SharedViewStore(db);
@@ -467,7 +468,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
       views: sharedViewDomain(sharedViews),
       alarms: alarmDomain(alertParts.alarms),
-      sessionsChanged: (count) => loopDelay.sampling(count > 0)
+      sessionsChanged: (count) => loopDelay.sessions(count)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.
