@@ -402,6 +402,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
     };
     const http = await createHttpServer(httpOptions);
+    http.on('request', () => loopDelay.request());
 
     // Shared situation views: each participant's tiles resolved by their own scope; sent through the signaling server's rooms.
     const viewStore = new SharedViewStore(db);
@@ -457,7 +458,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
       views: sharedViewDomain(sharedViews),
-      alarms: alarmDomain(alertParts.alarms)
+      alarms: alarmDomain(alertParts.alarms),
+      sessionsChanged: (count) => loopDelay.sessions(count)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

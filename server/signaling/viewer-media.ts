@@ -12,7 +12,7 @@ import type { CameraState, JoinResponse, MediaPath, ServerToClientEvents, Transp
 import type { RequestOf } from '../protocol/schemas.ts';
 import type { CameraStream, TranscodeLease } from '../../media/camera-stream.ts';
 import type { CameraStreams, StreamLease, StreamSource } from '../../media/camera-streams.ts';
-import type { WorkerPool } from '../../media/workers.ts';
+import { forwardingCapabilities, type WorkerPool } from '../../media/workers.ts';
 
 export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
@@ -251,7 +251,7 @@ export class ViewerMedia {
     if (!transport || (feed.consumer && !feed.consumer.closed && feed.consumer.producerId === producer.id)) return;
     const consumer = await transport.consume({
       producerId: producer.id,
-      rtpCapabilities: feed.rtpCapabilities,
+      rtpCapabilities: forwardingCapabilities(feed.rtpCapabilities),
       paused: true,
       appData: { cameraId: feed.cameraId, path }
     });
