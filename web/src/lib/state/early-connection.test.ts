@@ -69,7 +69,7 @@ const waitFor = async (check: () => boolean, what: string): Promise<void> => {
 };
 
 test('joins and asks for the transport as soon as it connects, and hands both over once', async () => {
-  openEarlyConnection({ token: () => 'good', url });
+  openEarlyConnection({ token: () => 'good', url, cameras: ['cam-1'] });
   await waitFor(() => seen[0]?.length === 2, 'the join and the transport');
   assert.deepEqual(seen[0], ['media:join', 'transport:create']);
 
@@ -82,6 +82,8 @@ test('joins and asks for the transport as soon as it connects, and hands both ov
   assert.ok(join);
   assert.deepEqual(await join.join, JOINED);
   assert.deepEqual(await join.created, TRANSPORT);
+  assert.equal(await join.early, null, 'no router capabilities kept (no storage here): the cameras wait for the session');
+  assert.deepEqual(seen[0], ['media:join', 'transport:create']);
   assert.equal(connection.takeJoin(), null, 'the join is given once');
 });
 

@@ -5,6 +5,9 @@
  * evaluated and the page is first drawn, not after. The page's SessionManager adopts it
  * (`takeEarlyConnection`).
  *
+ * With router capabilities kept from an earlier session, the Device loads meanwhile and the
+ * URL's cameras are watched right behind the join (lib/media/early-watch.ts).
+ *
  * The connection is owned here until adopted. One that failed before it was adopted (refused,
  * dropped, ended by the hub) is closed and not handed out: the session starts its own and sees
  * the failure itself. One that no page adopts within `ADOPT_WITHIN_MS` is closed.
@@ -29,13 +32,15 @@ export interface EarlyConnectionOptions {
   token: () => string | null;
   /** The hub's origin; the page's own by default. */
   url?: string;
+  /** The cameras the page will show (its URL's): watched at once when the Device can load early. */
+  cameras?: readonly string[];
 }
 
 /**
  * Opens the connection for a page about to start a session with `token()` (none without a
  * token, or for an auditor: the wall is not theirs). Idempotent.
  */
-export function openEarlyConnection({ token, url }: EarlyConnectionOptions): void {
+export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectionOptions): void {
   if (pending) return;
   const current = token();
   if (!current || peekClaims(current)?.role === 'auditor') return;
@@ -52,9 +57,20 @@ export function openEarlyConnection({ token, url }: EarlyConnectionOptions): voi
     client.close();
   };
   const timer = setTimeout(fail, ADOPT_WITHIN_MS);
+  // Loaded on its own (mediasoup-client), so the app's start waits for none of it.
+  const earlyWatch = import('$lib/media/early-watch.ts');
+  const prepared = earlyWatch.then((module) => module.prepareDevice()).catch(() => null);
   offs.push(
     client.onConnect(() => {
-      join ??= joinAndCreate(client);
+      if (join) return;
+      const started = joinAndCreate(client);
+      // Sent once the Device is loaded, if this very connection (hub session) is still up; the session awaits it.
+      const connection = client.id;
+      started.early = Promise.all([earlyWatch, prepared]).then(([module, device]) =>
+        device && client.connected && client.id === connection ? module.sendEarlyWatches(client, device, cameras) : null
+      );
+      started.early.catch(() => undefined);
+      join = started;
     }),
     client.onConnectError(fail),
     client.onDisconnect(fail),
@@ -70,7 +86,7 @@ export function openEarlyConnection({ token, url }: EarlyConnectionOptions): voi
   };
   pending = { connection, release };
   client.connect();
-  // The codec probe (device.ts) as well, loaded on its own so the app's start waits for neither.
+  // The codec probe (device.ts) as well, for a session whose Device waits for its join.
   void import('$lib/media/device.ts').then((device) => device.warmDevice()).catch(() => undefined);
 }
 
