@@ -14,6 +14,7 @@ import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
 import { Chrome74 } from 'mediasoup-client/handlers/Chrome74';
 import { Firefox120 } from 'mediasoup-client/handlers/Firefox120';
 import { Safari12 } from 'mediasoup-client/handlers/Safari12';
+import { localStore } from './kept-router.ts';
 
 const HANDLERS: Partial<Record<mc.BuiltinHandlerName, { createFactory(options: mc.HandlerFactoryOptions): mc.HandlerFactory }>> = {
   Chrome111,
@@ -23,7 +24,6 @@ const HANDLERS: Partial<Record<mc.BuiltinHandlerName, { createFactory(options: m
 };
 
 const KEPT_KEY = 'gth.codecs';
-const ROUTER_KEY = 'gth.router';
 
 interface Probed {
   factory: mc.HandlerFactory;
@@ -33,13 +33,6 @@ interface Probed {
 
 let warmed: Promise<Probed> | undefined;
 
-function localStore(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The codecs an earlier page of this very browser (same user agent) probed, if kept. */
 function keptCodecs(): mc.RtpCapabilities | null {
@@ -57,33 +50,6 @@ function keepCodecs(codecs: mc.RtpCapabilities | null): void {
     else localStore()?.removeItem(KEPT_KEY);
   } catch {
     // No storage (private mode, quota): the next page probes again.
-  }
-}
-
-/** A hub router's capabilities as an earlier session was given them, with the hub's id for them. */
-export interface KeptRouter {
-  id: string;
-  capabilities: mc.RtpCapabilities;
-}
-
-/**
- * The router capabilities the last session on this origin joined with (see early-watch.ts):
- * the hub's are fixed by its configuration, and the hub names them, so a stale copy is refused.
- */
-export function keptRouter(): KeptRouter | null {
-  try {
-    const value = JSON.parse(localStore()?.getItem(ROUTER_KEY) ?? 'null') as { id?: unknown; capabilities?: unknown } | null;
-    return typeof value?.id === 'string' && typeof value.capabilities === 'object' && value.capabilities !== null ? { id: value.id, capabilities: value.capabilities as mc.RtpCapabilities } : null;
-  } catch {
-    return null;
-  }
-}
-
-export function keepRouter(router: KeptRouter): void {
-  try {
-    if (keptRouter()?.id !== router.id) localStore()?.setItem(ROUTER_KEY, JSON.stringify(router));
-  } catch {
-    // No storage: the next page waits for its join's capabilities.
   }
 }
 

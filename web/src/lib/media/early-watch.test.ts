@@ -12,7 +12,8 @@ import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ConsumerOptions, ServerToClientEvents } from '$protocol/events.ts';
 import { HubClient } from '$lib/signaling/client.ts';
 import { joinAndCreate } from './join.ts';
-import { sendEarlyWatches, type PreparedDevice } from './early-watch.ts';
+import { sendEarlyWatches } from './early-watch.ts';
+import type { KeptRouter } from './kept-router.ts';
 
 type ServerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -54,10 +55,11 @@ test('watches go right behind the join and the transport, and the pushes for the
     client.onConnect(resolve);
     client.connect();
   });
-  const capabilities = { codecs: [{ kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 102 }] };
-  const prepared: PreparedDevice = { routerCapabilitiesId: 'abc123', device: { recvRtpCapabilities: capabilities } as unknown as mc.Device };
+  const capabilities = { codecs: [{ kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 102 }] } as mc.RtpCapabilities;
+  const kept: KeptRouter = { id: 'abc123', capabilities: { codecs: [] }, recvRtpCapabilities: capabilities };
   joinAndCreate(client);
-  const early = sendEarlyWatches(client, prepared, ['cam-1', 'cam-2']);
+  // No Device is needed to send them: the kept answer is what they carry.
+  const early = sendEarlyWatches(client, kept, ['cam-1', 'cam-2'], new Promise<mc.Device>(() => undefined));
 
   assert.deepEqual([...early.sent.keys()], ['cam-1', 'cam-2']);
   const answers = await Promise.all([...early.sent.values()].map((sent) => sent.answer));

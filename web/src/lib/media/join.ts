@@ -10,7 +10,7 @@ export interface JoinStart {
   join: Promise<JoinResponse>;
   created: Promise<TransportOptions>;
   /** Watches sent right behind the join with kept router capabilities (early-watch.ts), if any. */
-  early?: Promise<EarlyWatches | null>;
+  early?: EarlyWatches;
 }
 
 /**

@@ -12,8 +12,9 @@ import type { ConsumerOptions, JoinResponse, TransportOptions } from '$protocol/
 import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/index.ts';
 import { CameraFeed, type FeedOptions } from './camera-feed.ts';
-import { keepRouter, loadDevice } from './device.ts';
+import { loadDevice } from './device.ts';
 import type { EarlyWatches, MediaPush, SentWatch } from './early-watch.ts';
+import { keepRouter } from './kept-router.ts';
 import { preferLowDelay } from './low-delay.ts';
 import { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 
@@ -54,42 +55,45 @@ export class MediaSession {
    * `early`: watches sent before the join was answered; used when they were made with this
    * join's router capabilities, else dropped (the hub refused them) and the tiles watch anew.
    */
-  static async open(
-    client: HubClient,
-    join: JoinResponse,
-    created: Promise<TransportOptions>,
-    options: { retryPolicy?: RetryPolicy; early?: Promise<EarlyWatches | null> } = {}
-  ): Promise<MediaSession> {
-    const sentEarly = await options.early?.catch(() => null);
-    const early = sentEarly?.routerCapabilitiesId === join.routerCapabilitiesId ? sentEarly : null;
-    if (!early) {
-      sentEarly?.takePushes();
-      // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.
-      keepRouter({ id: join.routerCapabilitiesId, capabilities: join.routerRtpCapabilities as mc.RtpCapabilities });
-    }
-    let media: { device: mc.Device; transport: mc.Transport };
-    try {
-      media = await MediaSession.#receiveTransport(early?.device ?? null, join, created);
-    } catch (error) {
-      early?.takePushes();
-      throw error;
-    }
-    return new MediaSession(client, media.device, media.transport, options.retryPolicy ?? new BackoffRetryPolicy(), early);
-  }
-
-  static async #receiveTransport(early: mc.Device | null, join: JoinResponse, created: Promise<TransportOptions>): Promise<{ device: mc.Device; transport: mc.Transport }> {
+  static async open(client: HubClient, join: JoinResponse, created: Promise<TransportOptions>, options: { retryPolicy?: RetryPolicy; early?: EarlyWatches } = {}): Promise<MediaSession> {
+    const early = options.early ? await MediaSession.#usable(client, join, options.early) : null;
     let device: mc.Device;
     try {
-      device = early ?? (await loadDevice(join.routerRtpCapabilities as mc.RtpCapabilities));
+      // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.
+      device = early?.device ?? (await loadDevice(join.routerRtpCapabilities as mc.RtpCapabilities));
     } catch (error) {
+      early?.watches.takePushes();
       throw new AppError('MEDIA_FAILED', `device: ${toAppError(error).message}`, { cause: error });
     }
-    const options = await created;
+    if (!early) keepRouter({ id: join.routerCapabilitiesId, capabilities: join.routerRtpCapabilities as mc.RtpCapabilities, recvRtpCapabilities: device.recvRtpCapabilities });
+    let transport: mc.Transport;
     try {
-      return { device, transport: device.createRecvTransport(options as mc.TransportOptions) };
+      const transportOptions = await created;
+      try {
+        transport = device.createRecvTransport(transportOptions as mc.TransportOptions);
+      } catch (error) {
+        throw new AppError('MEDIA_FAILED', `transport: ${toAppError(error).message}`, { cause: error });
+      }
     } catch (error) {
-      throw new AppError('MEDIA_FAILED', `transport: ${toAppError(error).message}`, { cause: error });
+      early?.watches.takePushes();
+      throw error;
     }
+    return new MediaSession(client, device, transport, options.retryPolicy ?? new BackoffRetryPolicy(), early?.watches ?? null);
+  }
+
+  /**
+   * The early watches with their Device, if they were made with this join's router capabilities
+   * and the Device makes of them what they carried; else they are let go (a stale one the hub
+   * refused; one the hub took is unwatched) and the tiles watch anew.
+   */
+  static async #usable(client: HubClient, join: JoinResponse, watches: EarlyWatches): Promise<{ watches: EarlyWatches; device: mc.Device } | null> {
+    if (watches.routerCapabilitiesId === join.routerCapabilitiesId) {
+      const device = await watches.device.catch(() => null);
+      if (device && JSON.stringify(device.recvRtpCapabilities) === JSON.stringify(watches.recvRtpCapabilities)) return { watches, device };
+      for (const cameraId of watches.sent.keys()) client.request('camera:unwatch', { cameraId }).catch(() => undefined);
+    }
+    watches.takePushes();
+    return null;
   }
 
   private constructor(client: HubClient, device: mc.Device, transport: mc.Transport, retryPolicy: RetryPolicy, early: EarlyWatches | null) {

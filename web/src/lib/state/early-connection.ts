@@ -13,7 +13,9 @@
  * the failure itself. One that no page adopts within `ADOPT_WITHIN_MS` is closed.
  */
 import { peekClaims } from '$lib/auth/token-store.ts';
+import { sendEarlyWatches } from '$lib/media/early-watch.ts';
 import { joinAndCreate, type JoinStart } from '$lib/media/join.ts';
+import { keptRouter } from '$lib/media/kept-router.ts';
 import { HubClient } from '$lib/signaling/client.ts';
 
 export interface EarlyConnection {
@@ -57,20 +59,15 @@ export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectio
     client.close();
   };
   const timer = setTimeout(fail, ADOPT_WITHIN_MS);
-  // Loaded on its own (mediasoup-client), so the app's start waits for none of it.
-  const earlyWatch = import('$lib/media/early-watch.ts');
-  const prepared = earlyWatch.then((module) => module.prepareDevice()).catch(() => null);
+  const kept = keptRouter();
+  // mediasoup-client is loaded on its own, so the app's start waits for none of it.
+  const device = kept ? import('$lib/media/device.ts').then((module) => module.loadDevice(kept.capabilities)) : null;
+  device?.catch(() => undefined);
   offs.push(
     client.onConnect(() => {
       if (join) return;
-      const started = joinAndCreate(client);
-      // Sent once the Device is loaded, if this very connection (hub session) is still up; the session awaits it.
-      const connection = client.id;
-      started.early = Promise.all([earlyWatch, prepared]).then(([module, device]) =>
-        device && client.connected && client.id === connection ? module.sendEarlyWatches(client, device, cameras) : null
-      );
-      started.early.catch(() => undefined);
-      join = started;
+      join = joinAndCreate(client);
+      if (kept && device) join.early = sendEarlyWatches(client, kept, cameras, device);
     }),
     client.onConnectError(fail),
     client.onDisconnect(fail),
@@ -86,7 +83,7 @@ export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectio
   };
   pending = { connection, release };
   client.connect();
-  // The codec probe (device.ts) as well, for a session whose Device waits for its join.
+  // The codec probe (device.ts) as well, loaded on its own so the app's start waits for neither.
   void import('$lib/media/device.ts').then((device) => device.warmDevice()).catch(() => undefined);
 }
 
