@@ -113,7 +113,7 @@ test('with router capabilities kept by an earlier page of this browser, the URL\
   early.takePushes();
 });
 
-test('taken over before it connected, it leaves the join to its new owner', async () => {
+test('taken over before it connected, its join is sent when its new owner asks for it, connected', async () => {
   openEarlyConnection({ token: () => 'good', url });
   const connection = takeEarlyConnection();
   assert.ok(connection);
@@ -125,8 +125,12 @@ test('taken over before it connected, it leaves the join to its new owner', asyn
     });
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(connection.takeJoin(), null);
-  assert.deepEqual(seen[0], []);
+  assert.deepEqual(seen[0], [], 'nothing is sent for an owner that did not ask');
+  const join = connection.takeJoin();
+  assert.ok(join);
+  assert.deepEqual(await join.join, JOINED);
+  assert.deepEqual(seen[0], ['media:join', 'transport:create']);
+  assert.equal(connection.takeJoin(), null, 'given once');
 });
 
 test('a refused connection is closed and never handed out', async () => {

@@ -20,7 +20,10 @@ import { HubClient } from '$lib/signaling/client.ts';
 
 export interface EarlyConnection {
   readonly client: HubClient;
-  /** The join and transport asked for the moment the socket connected, if it has; given once. */
+  /**
+   * The first join of this connection, with its transport and early watches: the one sent the
+   * moment the socket connected, or, taken over before that, sent now (call it connected). Given once.
+   */
   takeJoin(): JoinStart | null;
 }
 
@@ -48,6 +51,7 @@ export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectio
   if (!current || peekClaims(current)?.role === 'auditor') return;
   const client = new HubClient({ token, ...(url ? { url } : {}) });
   let join: JoinStart | null = null;
+  let joinTaken = false;
   const offs: Array<() => void> = [];
   const release = (): void => {
     clearTimeout(timer);
@@ -63,11 +67,14 @@ export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectio
   // mediasoup-client is loaded on its own, so the app's start waits for none of it.
   const device = kept ? import('$lib/media/device.ts').then((module) => module.loadDevice(kept.capabilities)) : null;
   device?.catch(() => undefined);
+  const start = (): JoinStart => {
+    const started = joinAndCreate(client);
+    if (kept && device) started.early = sendEarlyWatches(client, kept, cameras, device);
+    return started;
+  };
   offs.push(
     client.onConnect(() => {
-      if (join) return;
-      join = joinAndCreate(client);
-      if (kept && device) join.early = sendEarlyWatches(client, kept, cameras, device);
+      join ??= start();
     }),
     client.onConnectError(fail),
     client.onDisconnect(fail),
@@ -76,7 +83,9 @@ export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectio
   const connection: EarlyConnection = {
     client,
     takeJoin: () => {
-      const taken = join;
+      if (joinTaken) return null;
+      joinTaken = true;
+      const taken = join ?? (client.connected ? start() : null);
       join = null;
       return taken;
     }
