@@ -624,6 +624,7 @@ async function main(): Promise<void> {
         '≤ 100 ms',
         mark(flood.bystander.max, 100)
       ],
+      ['  bystander slowest (ms after the flood began: request, ms)', flood.bystander.slowest.map((s) => `${s.atMs}: ${s.what} ${s.ms}`).join('; '), '', ''],
       ['  flooder requests sent / served / rate-limited', `${flood.flooder.sent} / ${flood.flooder.served} / ${flood.flooder.limited}`, '', '']
     ];
     printCpu('board (open, clicks)', boardLoop);

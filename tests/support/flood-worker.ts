@@ -16,8 +16,14 @@ export type FloodRole = { role: 'flooder'; url: string; token: string; sockets: 
 
 export type FloodWorkerResult =
   | { role: 'flooder'; sent: number; served: number; limited: number }
-  /** Every bystander request's time, send to answer, ms; and how late this thread's own event loop ran at worst (ms beyond 10 ms sampling). */
-  | { role: 'bystander'; times: number[]; ownLoopMaxMs: number };
+  /** Every bystander request: what, when (ms after the flood began), its time from send to answer (ms); and how late this thread's own event loop ran at worst (ms beyond 10 ms sampling). */
+  | { role: 'bystander'; samples: BystanderSample[]; ownLoopMaxMs: number };
+
+export interface BystanderSample {
+  what: 'cameras:list' | 'GET /healthz';
+  atMs: number;
+  ms: number;
+}
 
 export type FloodWorkerMessage = { ready: true } | { result: FloodWorkerResult } | { error: string };
 
@@ -65,32 +71,45 @@ async function flood(sockets: HubClient[], endAt: number): Promise<FloodWorkerRe
   return { role: 'flooder', ...counts };
 }
 
-async function watch(socket: HubClient, endAt: number): Promise<FloodWorkerResult> {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const times: number[] = [];
+/** The bystander's two requests, each resolving with its answer's time (ms); rejects if it was not answered ok. */
+function bystanderAsks(socket: HubClient): Record<BystanderSample['what'], () => Promise<number>> {
   const timed = async <T>(what: string, call: () => Promise<T>, ok: (value: T) => boolean) => {
     const started = performance.now();
     const value = await call();
     const ms = performance.now() - started;
     if (!ok(value)) throw new Error(`bystander's ${what} was not answered ok: ${JSON.stringify(value).slice(0, 200)}`);
-    times.push(ms);
+    return ms;
   };
+  return {
+    'cameras:list': () => timed('cameras:list', () => request(socket, 'cameras:list', { limit: 50 }), (r) => r.ok),
+    'GET /healthz': () => timed('GET /healthz', () => fetch(new URL('/healthz', setup.url)).then(async (r) => ({ status: r.status, body: await r.text() })), (r) => r.status === 200)
+  };
+}
+
+async function watch(socket: HubClient, endAt: number): Promise<FloodWorkerResult> {
+  const asks = bystanderAsks(socket);
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const startedAt = performance.now();
+  const samples: BystanderSample[] = [];
   const pending: Array<Promise<void>> = [];
   while (Date.now() < endAt) {
-    pending.push(
-      timed('cameras:list', () => request(socket, 'cameras:list', { limit: 50 }), (r) => r.ok),
-      timed('GET /healthz', () => fetch(new URL('/healthz', setup.url)).then(async (r) => ({ status: r.status, body: await r.text() })), (r) => r.status === 200)
-    );
+    for (const what of ['cameras:list', 'GET /healthz'] as const) {
+      const atMs = performance.now() - startedAt;
+      pending.push(asks[what]().then((ms) => void samples.push({ what, atMs, ms })));
+    }
     await new Promise((resolve) => setTimeout(resolve, BYSTANDER_EVERY_MS));
   }
   await Promise.all(pending);
   delay.disable();
-  return { role: 'bystander', times, ownLoopMaxMs: Math.max(0, delay.max / 1e6 - 10) };
+  return { role: 'bystander', samples, ownLoopMaxMs: Math.max(0, delay.max / 1e6 - 10) };
 }
 
 async function main(): Promise<void> {
   const sockets = await open(setup.role === 'flooder' ? setup.sockets : 1);
+  // A bystander is someone already at work: its first request in this thread (loading fetch,
+  // the session's first listing) is its own start-up, not the flood's doing, so it is not timed.
+  if (setup.role === 'bystander') for (const ask of Object.values(bystanderAsks(sockets[0]!))) await ask();
   const started = new Promise<number>((resolve) => port.once('message', (message: { endAt: number }) => resolve(message.endAt)));
   port.postMessage({ ready: true } satisfies FloodWorkerMessage);
   const endAt = await started;

@@ -17,10 +17,11 @@
 import type { Worker } from 'node:worker_threads';
 import { typescriptWorker } from '../../server/ts-worker.ts';
 import { quantile } from '../bench/stats.ts';
-import type { FloodRole, FloodWorkerMessage, FloodWorkerResult } from './flood-worker.ts';
+import type { BystanderSample, FloodRole, FloodWorkerMessage, FloodWorkerResult } from './flood-worker.ts';
 
 export interface FloodResult {
-  bystander: { count: number; p50: number; p95: number; max: number; ownLoopMaxMs: number };
+  /** `slowest`: the three slowest requests, to tell what a high max was. */
+  bystander: { count: number; p50: number; p95: number; max: number; ownLoopMaxMs: number; slowest: BystanderSample[] };
   flooder: { sent: number; served: number; limited: number };
 }
 
@@ -39,10 +40,11 @@ export async function runFlood(options: { url: string; flooderToken: string; bys
     const results = await Promise.all(sides.map((s) => s.result));
     const flooder = results.find((r) => r.role === 'flooder')!;
     const bystander = results.find((r) => r.role === 'bystander')!;
-    const sorted = [...bystander.times].sort((a, b) => a - b);
+    const sorted = bystander.samples.map((s) => s.ms).sort((a, b) => a - b);
     const ms = (value: number | null) => Math.round((value ?? 0) * 10) / 10;
+    const slowest = [...bystander.samples].sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => ({ ...s, atMs: ms(s.atMs), ms: ms(s.ms) }));
     return {
-      bystander: { count: sorted.length, p50: ms(quantile(sorted, 0.5)), p95: ms(quantile(sorted, 0.95)), max: ms(quantile(sorted, 1)), ownLoopMaxMs: ms(bystander.ownLoopMaxMs) },
+      bystander: { count: sorted.length, p50: ms(quantile(sorted, 0.5)), p95: ms(quantile(sorted, 0.95)), max: ms(quantile(sorted, 1)), ownLoopMaxMs: ms(bystander.ownLoopMaxMs), slowest },
       flooder: { sent: flooder.sent, served: flooder.served, limited: flooder.limited }
     };
   } finally {
