@@ -20,6 +20,19 @@ test('a bucket spends its burst, then refills at its rate; a refused take spends
   assert.equal(buckets.available('b'), 30, 'keys are separate');
 });
 
+test('how long until a bucket, and a budget, could pay: the user’s or the agency’s refill, whichever is later', () => {
+  let now = 0;
+  const buckets = new TokenBuckets({ perSecond: 10, burst: 30 }, () => now);
+  assert.equal(buckets.waitMs('a', 30), 0, 'a full bucket pays at once');
+  assert.ok(buckets.take('a', 28));
+  assert.equal(buckets.waitMs('a', 2), 0);
+  assert.equal(buckets.waitMs('a', 7), 500, '5 missing at 10 a second');
+  const budget = new Budget({ user: { perSecond: 10, burst: 20 }, agency: { perSecond: 100, burst: 25 } }, () => now);
+  assert.ok(budget.spend(user('kim'), 20));
+  assert.equal(budget.waitMs(user('kim'), 10), 1000, 'the user is empty: its own refill');
+  assert.equal(budget.waitMs(user('lee'), 10), 50, 'another user waits only for the agency (5 missing at 100 a second)');
+});
+
 test('a user is one budget however many sessions it holds; another user of the agency has its own, up to the agency’s', () => {
   let now = 0;
   const budget = new Budget({ user: { perSecond: 10, burst: 20 }, agency: { perSecond: 20, burst: 50 } }, () => now);

@@ -32,6 +32,11 @@ export class TokenBuckets {
     return bucket ? this.#refill(bucket) : this.#rate.burst;
   }
 
+  /** Ms until `key` holds `cost` units (0 if it does now). */
+  waitMs(key: string, cost: number): number {
+    return (Math.max(0, cost - this.available(key)) / this.#rate.perSecond) * 1000;
+  }
+
   /** Spends `cost` if `key` has it; false (nothing spent) otherwise. */
   take(key: string, cost: number): boolean {
     if (this.available(key) < cost) return false;
@@ -72,6 +77,11 @@ export class Budget {
     const agency = principal.agency.id;
     if (this.#users.available(user) < cost || this.#agencies.available(agency) < cost) return false;
     return this.#users.take(user, cost) && this.#agencies.take(agency, cost);
+  }
+
+  /** Ms until `principal` could spend `cost` (0 if it can now). */
+  waitMs(principal: Principal, cost: number): number {
+    return Math.max(this.#users.waitMs(userKey(principal), cost), this.#agencies.waitMs(principal.agency.id, cost));
   }
 }
 

@@ -7,6 +7,10 @@ from stdout:
 
     READY <port>          the RTSP port is listening (the real port when --port 0)
 
+    PULL 1 / PULL 0       a client pulls the stream (its media was configured) / none does any
+                          more (the last media was unprepared): the farm paints and writes
+                          frames only between the two, so an unwatched camera costs nothing
+
 and diagnostic lines on stderr. The process exits when stdin closes, on SIGTERM/SIGINT, or
 when its parent dies (PR_SET_PDEATHSIG), so a crashed farm leaves no camera behind.
 
@@ -106,7 +110,7 @@ class FrameFeed:
     """Reads frames from stdin on its own thread and hands the newest to the current appsrc.
 
     stdin is always drained, client or not, so the Node writer never blocks; frames that
-    arrive with no client connected are dropped. appsrc queues at most one buffer and drops
+    arrive with no client connected (the farm stops writing on PULL 0) are dropped. appsrc queues at most one buffer and drops
     the older one (leaky downstream), so a slow encoder never builds up latency.
     """
 
@@ -162,11 +166,21 @@ class FrameFeed:
                 self.frames_pushed += 1
 
 
+def say(line):
+    """One protocol line on stdout for the farm (see the module's docstring)."""
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
+
+
 class CameraFactory(GstRtspServer.RTSPMediaFactory):
     def __init__(self, args, feed):
         super().__init__()
         self.feed = feed
         self.media = None
+        # Medias configured and not yet unprepared: one normally, briefly two when a new client
+        # arrives while the last one's media is being torn down.
+        self.live_medias = set()
+        self.pull_lock = threading.Lock()  # media signals may come from the server's threads
         self.ignore_keyframe_requests = args.ignore_keyframe_requests
         gop = args.gop or args.fps
         caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
@@ -192,13 +206,31 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
         element = media.get_element()
         appsrc = element.get_by_name("src")
         self.feed.attach(appsrc)
-        media.connect("unprepared", lambda _m: self.feed.detach(appsrc))
+        media.connect("unprepared", lambda _m: self._on_unprepared(media, appsrc))
+        self._set_pulled(media, True)
         if self.ignore_keyframe_requests:
             deaf_to_keyframe_requests(element.get_by_name("enc"))
         # The sinks the server adds for each transport must never wait on the clock: see
         # never_sync(). The pipeline exists by now (media-configure follows construction).
         element.get_parent().connect("deep-element-added", lambda _bin, _sub, child: never_sync(child))
         log("media configured")
+
+
+    def _on_unprepared(self, media, appsrc):
+        self.feed.detach(appsrc)
+        self._set_pulled(media, False)
+
+    def _set_pulled(self, media, live):
+        # The first frame is needed at once: a media prepares (and answers DESCRIBE) only once
+        # its encoder has produced caps, and a fresh encoder starts with an IDR.
+        with self.pull_lock:
+            was = bool(self.live_medias)
+            if live:
+                self.live_medias.add(media)
+            else:
+                self.live_medias.discard(media)
+            if bool(self.live_medias) != was:
+                say(f"PULL {1 if self.live_medias else 0}")
 
 
 def deaf_to_keyframe_requests(encoder):
@@ -297,8 +329,7 @@ def main():
     # kill -USR1 <pid>: the state of the current pipeline on stderr, for debugging.
     GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGUSR1, lambda: dump_state(factory, feed))
     feed.start()
-    sys.stdout.write(f"READY {server.get_bound_port()}\n")
-    sys.stdout.flush()
+    say(f"READY {server.get_bound_port()}")
     try:
         loop.run()
     finally:

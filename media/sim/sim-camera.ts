@@ -1,7 +1,10 @@
 /**
  * One simulated IP camera: a `rtsp_camera.py` process (GStreamer RTSP server + x264 on its own
  * port) fed with raw I420 frames painted here on a drift-free schedule, each stamped with the
- * timestamp strip just before it is written.
+ * timestamp strip just before it is written. Frames are painted only while an RTSP client pulls
+ * the stream (the process says `PULL 1` / `PULL 0`): sixteen unwatched cameras painting and
+ * piping 15 frames a second each took CPU from the hub and the browsers on the same cores. A real
+ * camera's encoder is not on this machine, so an unwatched simulated one should cost nothing.
  *
  * Owned by CameraFarm; reports to it through events and never reaches back. Lifecycle calls
  * (start, stop, close) are serialised, so a restart cannot overlap a stop.
@@ -80,6 +83,8 @@ export interface SimCameraStats {
   framesSkipped: number;
   /** Frames held back by a stall fault. */
   framesStalled: number;
+  /** An RTSP client pulls the stream, so frames are painted and written. */
+  pulled: boolean;
 }
 
 export interface SimCameraEvents {
@@ -110,6 +115,10 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   #child: CameraProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  /** A client pulls the stream (the process's last PULL line), so the frame clock runs. */
+  #pulled = false;
+  /** performance.now() when the process started: the picture's motion runs from it, pulled or not. */
+  #epoch = 0;
   #writing = false;
   #framesWritten = 0;
   #framesSkipped = 0;
@@ -154,6 +163,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       framesWritten: this.#framesWritten,
       framesSkipped: this.#framesSkipped,
       framesStalled: this.#framesStalled,
+      pulled: this.#pulled,
     };
   }
 
@@ -199,7 +209,9 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
     this.#state = 'starting';
     this.#stderr = [];
     this.#writing = false;
+    this.#pulled = false;
     this.#stalledUntil = 0;
+    this.#epoch = performance.now();
     const env = { ...process.env };
     delete env.PYTHONHOME;
     delete env.PYTHONPATH;
@@ -232,6 +244,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
         const expected = this.#state === 'stopping';
         if (this.#child === child) {
           this.#child = undefined;
+          this.#pulled = false;
           this.#stopClock();
           if (this.#state === 'running') this.#state = 'stopped';
         }
@@ -245,8 +258,14 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       });
     });
 
+    const lines = createInterface({ input: child.stdout });
+    const ready = this.#waitReady(child, lines);
+    lines.on('line', (line) => {
+      const pull = /^PULL ([01])$/.exec(line.trim());
+      if (pull && this.#child === child) this.#setPulled(pull[1] === '1');
+    });
     try {
-      const port = await this.#waitReady(child);
+      const port = await ready;
       if (this.#port === 0) this.#port = port;
     } catch (error) {
       this.#state = 'stopping';
@@ -256,14 +275,21 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       throw error;
     }
     this.#state = 'running';
-    this.#startClock();
+    // A client that connected between READY and now is already pulling.
+    if (this.#pulled) this.#startClock();
     this.emit('ready', this.url);
   }
 
+  #setPulled(pulled: boolean): void {
+    if (pulled === this.#pulled) return;
+    this.#pulled = pulled;
+    if (pulled) this.#startClock();
+    else this.#stopClock();
+  }
+
   /** Resolves with the port from the process's `READY <port>` line. */
-  #waitReady(child: CameraProcess): Promise<number> {
+  #waitReady(child: CameraProcess, lines: ReturnType<typeof createInterface>): Promise<number> {
     return new Promise((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout });
       const fail = (reason: string, cause?: unknown): void => {
         cleanup();
         const tail = this.#stderr.length ? `\n${this.#stderr.join('\n')}` : '';
@@ -308,23 +334,25 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
   }
 
   /**
-   * Frame n is due at origin + n·period (no setInterval drift). A late tick skips the slots it
-   * missed rather than bursting; a frame whose predecessor is still in the pipe is skipped.
+   * While running and pulled, frame n is due at origin + n·period (no setInterval drift), the
+   * first at once: a media answers its client only once the encoder has had a frame. A late tick
+   * skips the slots it missed rather than bursting; a frame whose predecessor is still in the
+   * pipe is skipped.
    */
   #startClock(): void {
+    if (this.#timer !== undefined || this.#state !== 'running' || !this.#pulled) return;
     const period = 1000 / this.fps;
-    // A random phase, so cameras started together do not all encode at the same instant.
-    const origin = performance.now() + Math.random() * period;
+    const origin = performance.now();
     let slot = 0;
     const tick = (): void => {
       this.#timer = undefined;
-      if (this.#state !== 'running') return;
-      this.#sendFrame(slot * period);
+      if (this.#state !== 'running' || !this.#pulled) return;
+      this.#sendFrame(origin + slot * period - this.#epoch);
       const now = performance.now();
       slot = Math.max(slot + 1, Math.floor((now - origin) / period) + 1);
       this.#timer = setTimeout(tick, Math.max(0, origin + slot * period - now));
     };
-    this.#timer = setTimeout(tick, origin - performance.now());
+    this.#timer = setTimeout(tick, 0);
   }
 
   #stopClock(): void {

@@ -14,7 +14,8 @@
  * stores: open() then fails when the log falls short of its latest checkpoint, and close() writes
  * the last checkpoint after the last record.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { typescriptWorker } from '../ts-worker.ts';
 import { AuditUnavailableError, AuditWriteError } from './errors.ts';
 import type { AuditEntry, AuditInput } from './types.ts';
 
@@ -51,9 +52,7 @@ interface Pending {
   settle: (result: { entry: AuditEntry } | { error: string }) => void;
 }
 
-const THREAD = new URL('./writer-thread.ts', import.meta.url).href;
-/** The hub runs under tsx; a worker thread does not inherit its loader, so the thread registers it first. */
-const TSX = import.meta.resolve('tsx/esm/api');
+const THREAD = new URL('./writer-thread.ts', import.meta.url);
 
 export class AuditWriter {
   readonly #worker: Worker;
@@ -72,8 +71,7 @@ export class AuditWriter {
   /** Opens (creating if needed) the log in `file`; rejects (AuditUnavailableError) with the reason it cannot be opened. */
   static async open(options: WriterOptions): Promise<AuditWriter> {
     const { file, checkpoints, onCheckpointError } = options;
-    const worker = new Worker(`import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD)}); })`, {
-      eval: true,
+    const worker = typescriptWorker(THREAD, {
       workerData: { file, ...(checkpoints ? { checkpoints } : {}) } satisfies WriterData
     });
     await new Promise<void>((resolve, reject) => {

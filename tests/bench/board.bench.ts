@@ -32,7 +32,7 @@ import { loadConfig } from '../../server/config.ts';
 import type { NearCamera } from '../../server/protocol/dispatch.ts';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../server/protocol/events.ts';
 import { launchBrowser, signIn, useToken, type TestBrowser, type Viewer } from '../support/browser.ts';
-import { commandLine, sampleCpuPercent, threadSchedMs } from '../support/cpu.ts';
+import { commandLine, cpuShares, processName, sampleCpuPercent, threadCpu, threadSchedMs, type CpuShare } from '../support/cpu.ts';
 import { runFlood, type FloodResult } from '../support/flood.ts';
 import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { summary } from './stats.ts';
@@ -92,6 +92,8 @@ declare global {
   interface Window {
     /** The bench's own marks in the page (installed before any page script runs). */
     __bench?: { click: number | null; socket: Array<{ at: number; dir: 'open' | 'out' | 'in'; text: string }> };
+    /** Runs `check` until it returns true: now, on every change the bench waits for, and every 100 ms (see installWaiter). */
+    __benchWait?: (check: () => boolean) => void;
   }
 }
 
@@ -100,6 +102,26 @@ declare global {
  * bench runs in the page must find it there too.
  */
 const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
+
+/**
+ * Before any page script: how the bench waits in the page. Not a 5 ms poll (200 wake-ups a
+ * second in the renderer, on the cores the hub and the video share): a check on every change of
+ * what the marks are read from — the board's and the tiles' state attributes — and every 100 ms
+ * for anything the DOM might not show (a tile inserted already live). A mark is taken in the
+ * microtask after the DOM change, no later than a poll would have taken it.
+ */
+function installWaiter(): void {
+  window.__benchWait = (check) => {
+    if (check()) return;
+    const observer = new MutationObserver(() => void (check() && stop()));
+    const timer = setInterval(() => void (check() && stop()), 100);
+    const stop = () => {
+      observer.disconnect();
+      clearInterval(timer);
+    };
+    observer.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-incident', 'data-map-status', 'data-session'] });
+  };
+}
 
 /**
  * Before any page script: remembers the last pointerdown's event time, and when the page's
@@ -174,9 +196,10 @@ async function openBoard(viewer: Viewer): Promise<{ mapReadyMs: number; sessionR
           if (marks.session === undefined && root?.getAttribute('data-session') === 'ready') marks.session = now;
           if (marks.map !== undefined && marks.session !== undefined) resolve({ mapReadyMs: Math.round(marks.map), sessionReadyMs: Math.round(marks.session) });
           else if (now > timeoutMs) reject(new Error(`board not ready in ${timeoutMs} ms: ${JSON.stringify(marks)}`));
-          else setTimeout(tick, 5);
+          else return false;
+          return true;
         };
-        tick();
+        window.__benchWait!(tick);
       }),
     TIMEOUT_MS
   );
@@ -253,14 +276,12 @@ async function clickIncident(page: Page, place: (typeof PLACES)[number], zoom: n
           const live = (window.__gth?.tiles() ?? []).filter((tile) => tile.state === 'live' && !before.cameras.includes(tile.cameraId)).length;
           if (marks.incident !== undefined && marks.first === undefined && live >= 1) marks.first = now;
           const click = window.__bench?.click;
-          if (marks.incident !== undefined && marks.first !== undefined && live >= 4 && click != null) {
-            resolve({ click, incident: marks.incident, first: marks.first, four: now });
-            return;
-          }
-          if (now - started > timeoutMs) reject(new Error(`incident not live in ${timeoutMs} ms: ${JSON.stringify({ marks, live, id })}`));
-          else setTimeout(tick, 5);
+          if (marks.incident !== undefined && marks.first !== undefined && live >= 4 && click != null) resolve({ click, incident: marks.incident, first: marks.first, four: now });
+          else if (now - started > timeoutMs) reject(new Error(`incident not live in ${timeoutMs} ms: ${JSON.stringify({ marks, live, id })}`));
+          else return false;
+          return true;
         };
-        tick();
+        window.__benchWait!(tick);
       }),
     { before, timeoutMs: TIMEOUT_MS }
   );
@@ -274,6 +295,7 @@ async function measureBoard(browser: TestBrowser, url: string): Promise<{ open: 
   const viewer = await browser.newViewer({ baseURL: url, viewport: { width: 1440, height: 900 } });
   try {
     await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installWaiter);
     await viewer.context.addInitScript(installMarks);
     const open = await openBoard(viewer);
     process.stderr.write('[bench] first incident after start\n');
@@ -327,9 +349,10 @@ async function openWall(viewer: Viewer, cameraIds: readonly string[]): Promise<W
             if (first === undefined && live >= 1) first = now;
             if (first !== undefined && live >= count) resolve({ first, all: now });
             else if (now > timeoutMs) reject(new Error(`wall not live in ${timeoutMs} ms (${live}/${count})`));
-            else setTimeout(tick, 5);
+            else return false;
+            return true;
           };
-          tick();
+          window.__benchWait!(tick);
         }),
       { count: cameraIds.length, timeoutMs: TIMEOUT_MS }
     );
@@ -359,6 +382,7 @@ async function measureWall(browser: TestBrowser, url: string, jwt: string, camer
   try {
     await useToken(viewer, jwt);
     await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installWaiter);
     await viewer.context.addInitScript(installMarks);
     // The context's own first page stays open on nothing, as a browser window would.
     const cold = await openWall(viewer, cameraIds);
@@ -393,6 +417,7 @@ async function measureIdle(browser: TestBrowser, url: string, hubPid: number): P
   const isHub = (pid: number) => pid === hubPid || name(pid).includes('mediasoup-worker');
   try {
     await viewer.context.addInitScript({ content: NAME_SHIM });
+    await viewer.context.addInitScript(installWaiter);
     await openBoard(viewer);
     const out: IdleCpu[] = [];
     for (const zoom of [11, 15]) {
@@ -420,17 +445,45 @@ interface LoopWindow {
   /** Over the same window, the hub's main thread: ms on a CPU, and ms it was ready but waited for one (starved by the machine, not blocked by its own work). */
   mainRunMs: number | null;
   mainWaitMs: number | null;
+  /** CPU of every process of the run (this bench's tree: Chromium, the hub, its workers and simulated cameras) over the window, % of one core. */
+  cpu: { processes: CpuShare[]; threads: CpuShare[] };
 }
 
-/** The main thread's schedstat at the previous scrape. */
+/** The main thread's schedstat, and every thread's CPU under this process, at the previous scrape. */
 let lastSched: ReturnType<typeof threadSchedMs>;
+let lastThreads: { at: number; cpu: ReturnType<typeof threadCpu> } | undefined;
+
+/** Names the processes of the run: who takes the two cores. */
+function processLabel(hubPid: number): (pid: number) => string {
+  const labels = new Map<number, string>();
+  const of = (pid: number): string => {
+    if (pid === process.pid) return 'bench (this process)';
+    if (pid === hubPid) return 'hub (node)';
+    const cmd = commandLine(pid);
+    if (cmd.includes('mediasoup-worker')) return 'hub: mediasoup worker';
+    if (cmd.includes('media/sim/serve.ts')) return 'sim: node (paints frames)';
+    if (cmd.includes('rtsp_camera.py')) return 'sim: rtsp_camera.py (all)';
+    if (/chrom(e|ium)/.test(cmd)) return `chromium ${/--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser'}`;
+    // An ended, not yet reaped process (a closed tab's renderer) has no command line, only its name.
+    if (cmd === '') return `${processName(pid)} (ended)`;
+    return `other: ${cmd.split(' ')[0]}`;
+  };
+  return (pid) => {
+    let label = labels.get(pid);
+    if (label === undefined) labels.set(pid, (label = of(pid)));
+    return label;
+  };
+}
 
 /** The hub's event-loop delay (ms beyond its sampling period) since the previous scrape. */
-async function loopWindow(hub: HubProcess): Promise<LoopWindow> {
+async function loopWindow(hub: HubProcess, label: (pid: number) => string): Promise<LoopWindow> {
   const m = await hub.metrics();
   const sched = threadSchedMs(hub.pid);
   const since = lastSched;
   lastSched = sched;
+  const threads = { at: performance.now(), cpu: threadCpu(process.pid) };
+  const cpu = lastThreads ? cpuShares(lastThreads.cpu, threads.cpu, threads.at - lastThreads.at, label) : { processes: [], threads: [] };
+  lastThreads = threads;
   const q = (quantile: string) => m.get(`gth_event_loop_delay_ms{quantile="${quantile}"}`) ?? NaN;
   return {
     p50: q('0.5'),
@@ -438,7 +491,8 @@ async function loopWindow(hub: HubProcess): Promise<LoopWindow> {
     max: q('max'),
     seconds: m.get('gth_event_loop_delay_window_seconds') ?? 0,
     mainRunMs: sched && since ? Math.round(sched.runMs - since.runMs) : null,
-    mainWaitMs: sched && since ? Math.round(sched.waitMs - since.waitMs) : null
+    mainWaitMs: sched && since ? Math.round(sched.waitMs - since.waitMs) : null,
+    cpu
   };
 }
 
@@ -460,10 +514,11 @@ async function main(): Promise<void> {
     const cameraCount = (await hub.metrics()).get('gth_registry_cameras') ?? 0;
     browser = await launchBrowser();
     const fire = await hub.token('seoul-119', 'dispatch-119');
+    const label = processLabel(hub.pid);
 
-    await loopWindow(hub);
+    await loopWindow(hub, label);
     const board = WALL_ONLY ? null : await measureBoard(browser, hubUrl);
-    const boardLoop = await loopWindow(hub);
+    const boardLoop = await loopWindow(hub, label);
 
     // The wall opens onto cameras the hub is already pulling.
     await closeIncidents(hub, fire);
@@ -473,7 +528,7 @@ async function main(): Promise<void> {
     const wall1 = await measureWall(browser, hubUrl, fire, held.slice(0, 1), OPENS);
     const wall4 = await measureWall(browser, hubUrl, fire, held, OPENS);
     for (const holder of holders.splice(0)) holder.disconnect();
-    const wallLoop = await loopWindow(hub);
+    const wallLoop = await loopWindow(hub, label);
 
     const opens = [...wall1.warm, ...wall4.warm];
     const phase = (pick: (w: WallOpen) => number | null) => summary(opens.flatMap((w) => (pick(w) === null ? [] : [pick(w)!])), 0);
@@ -506,6 +561,7 @@ async function main(): Promise<void> {
     ];
     if (WALL_ONLY) {
       printTable(`camera wall bench (${cameraCount.toLocaleString('en')} cameras)${SMOKE ? ' (smoke)' : ''}`, [...wallRows, loopRow('camera wall', wallLoop)]);
+      printCpu('camera wall', wallLoop);
       process.stdout.write(JSON.stringify({ bench: 'board', wallOnly: true, wall: { ...wall, runs: { one: wall1, four: wall4 } }, eventLoopMs: { wall: wallLoop }, at: new Date().toISOString() }) + '\n');
       return;
     }
@@ -520,9 +576,9 @@ async function main(): Promise<void> {
     await waitForZero(hub, 'gth_viewers', 30_000, 'the pages\' sessions to end');
     const flooderToken = await hub.token('seoul-119', 'dispatch-119');
     const bystanderToken = await hub.token('gangnam-police', 'emergency-112');
-    await loopWindow(hub);
+    await loopWindow(hub, label);
     const flood: FloodResult = await runFlood({ url: hubUrl, flooderToken, bystanderToken, durationMs: FLOOD_MS });
-    const floodLoop = await loopWindow(hub);
+    const floodLoop = await loopWindow(hub, label);
 
     const clickPhase = (pick: (c: ClickPhases) => number | null) => summary(board.warm.flatMap((c) => (pick(c.phases) === null ? [] : [pick(c.phases)!])), 0);
     const warm = {
@@ -564,12 +620,15 @@ async function main(): Promise<void> {
       [`event-loop delay p99, during the flood`, `${floodLoop.p99} ms (p50 ${floodLoop.p50}, max ${floodLoop.max} ms)`, '', ''],
       [
         'bystander cameras:list under a 16-socket flood',
-        `p50 ${flood.bystander.p50} / p95 ${flood.bystander.p95} / max ${flood.bystander.max} ms (n=${flood.bystander.count})`,
+        `p50 ${flood.bystander.p50} / p95 ${flood.bystander.p95} / max ${flood.bystander.max} ms (n=${flood.bystander.count}; its own thread's loop at worst ${flood.bystander.ownLoopMaxMs} ms late)`,
         '≤ 100 ms',
         mark(flood.bystander.max, 100)
       ],
+      ['  bystander slowest (ms after the flood began: request, ms)', flood.bystander.slowest.map((s) => `${s.atMs}: ${s.what} ${s.ms}`).join('; '), '', ''],
       ['  flooder requests sent / served / rate-limited', `${flood.flooder.sent} / ${flood.flooder.served} / ${flood.flooder.limited}`, '', '']
     ];
+    printCpu('board (open, clicks)', boardLoop);
+    printCpu('camera wall', wallLoop);
     printTable(`board bench — hub defaults (${cameraCount.toLocaleString('en')} cameras, ${defaults.simulator.cameras} simulated feeds) in its own process, Chromium on this machine${SMOKE ? ' (smoke)' : ''}`, rows);
     process.stdout.write(
       JSON.stringify({
@@ -607,6 +666,13 @@ async function waitForZero(hub: HubProcess, name: string, timeoutMs: number, wha
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(250);
   }
+}
+
+/** Who took the CPU over a phase: every process group, and the busiest threads. */
+function printCpu(phase: string, w: LoopWindow): void {
+  const rows = (shares: CpuShare[]) => shares.map((s) => [s.label, `${s.pct} %`, '', ''] as const);
+  printTable(`CPU by process over the ${phase} phase (${w.seconds} s; % of one core, 200 % = both cores)`, rows(w.cpu.processes));
+  printTable(`… the busiest threads`, rows(w.cpu.threads.slice(0, 14)));
 }
 
 function printTable(title: string, rows: ReadonlyArray<readonly [string, string, string, string]>): void {

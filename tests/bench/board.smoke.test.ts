@@ -33,8 +33,8 @@ test('board bench --smoke measures clicks, wall opens, idle CPU, the hub process
     board: { first: { incidentMs: number; firstTileMs: number; fourTilesMs: number; phases: ClickPhases }; warmRuns: Array<{ phases: ClickPhases }> };
     wall: { runs: Record<'one' | 'four', { cold: WallOpen; warm: WallOpen[] }> };
     idle: Array<{ zoom: number; chromiumPct: number; hubPct: number }>;
-    eventLoopMs: Record<'board' | 'wall' | 'flood', { p99: number; max: number; seconds: number }>;
-    flood: { bystander: { count: number }; flooder: { sent: number } };
+    eventLoopMs: Record<'board' | 'wall' | 'flood', { p99: number; max: number; seconds: number; cpu: { processes: Array<{ label: string; pct: number }>; threads: Array<{ label: string }> } }>;
+    flood: { bystander: { count: number; slowest: Array<{ what: string; ms: number }> }; flooder: { sent: number } };
   };
   assert.equal(result.bench, 'board');
   const first = result.board.first;
@@ -64,5 +64,11 @@ test('board bench --smoke measures clicks, wall opens, idle CPU, the hub process
   for (const [phase, loop] of Object.entries(result.eventLoopMs)) {
     assert.ok(loop.seconds > 0 && loop.p99 >= 0 && loop.max >= loop.p99, `the hub's event-loop delay was read for the ${phase}`);
   }
+  for (const phase of ['board', 'wall'] as const) {
+    const labels = result.eventLoopMs[phase].cpu.processes.map((p) => p.label);
+    assert.ok(labels.includes('hub (node)') && labels.some((l) => l.startsWith('chromium')), `the ${phase} phase's CPU is broken down by process (${labels.join(', ')})`);
+    assert.ok(result.eventLoopMs[phase].cpu.threads.length > 0, `and by thread for the ${phase} phase`);
+  }
+  assert.ok(result.flood.bystander.slowest.length > 0, "the bystander's slowest requests are named");
   assert.ok(result.flood.bystander.count > 0 && result.flood.flooder.sent > 0, 'the flood ran and the bystander was timed');
 });

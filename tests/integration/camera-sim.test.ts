@@ -207,6 +207,30 @@ test('RTSP over UDP works too', async () => {
   assert.equal(code, 0, stderr);
 });
 
+test('a camera no client pulls paints no frames; the next client is answered with an IDR at once', async () => {
+  const probeOnce = await openProbe(farm.url('cam-c'));
+  await eventually(() => farm.stats('cam-c').pulled, 'cam-c pulled by a client');
+  probeOnce.close();
+  await eventually(() => !farm.stats('cam-c').pulled, 'cam-c no longer pulled once its client left');
+  const written = farm.stats('cam-c').framesWritten;
+  // Four frame periods at 15 fps: a camera that still painted would write about four.
+  await new Promise((resolve) => setTimeout(resolve, 4 * (1000 / 15)));
+  assert.equal(farm.stats('cam-c').framesWritten, written, 'no frame painted or written while nobody pulls');
+
+  const probe = await openProbe(farm.url('cam-c'));
+  try {
+    const pictures: RtpPacketInfo[] = [];
+    probe.on('rtp', (packet) => {
+      if (packet.nalTypes.some((type) => type === NAL_IDR || type === 1)) pictures.push(packet);
+    });
+    await eventually(() => pictures.length > 0, 'a first picture');
+    assert.ok(isIdr(pictures[0]!), `the first picture is an IDR (NAL types ${pictures[0]!.nalTypes.join(', ')}), whatever the GOP`);
+    assert.ok(farm.stats('cam-c').framesWritten > written, 'frames flow again');
+  } finally {
+    probe.close();
+  }
+});
+
 test('every IDR is preceded by SPS and PPS in-band (a late joiner can decode)', async () => {
   // cam-a is idle now; cam-b gets a first client so the second joins a running stream.
   const first = await openProbe(farm.url('cam-b'));

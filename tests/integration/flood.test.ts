@@ -33,7 +33,7 @@ test('a user flooding from 16 sockets is held to its budget and a bystander of a
 
     const { flooder, bystander } = result;
     process.stdout.write(`# figure flood: flooder sent ${flooder.sent}, served ${flooder.served}, limited ${flooder.limited} in ${elapsedS.toFixed(1)} s over ${sockets} sockets\n`);
-    process.stdout.write(`# figure flood: bystander n=${bystander.count} p50 ${bystander.p50} ms, p95 ${bystander.p95} ms, max ${bystander.max} ms; hub event-loop delay ms ${delay}\n`);
+    process.stdout.write(`# figure flood: bystander n=${bystander.count} p50 ${bystander.p50} ms, p95 ${bystander.p95} ms, max ${bystander.max} ms (its own thread's loop at worst ${bystander.ownLoopMaxMs} ms late; slowest ${JSON.stringify(bystander.slowest)}); hub event-loop delay ms ${delay}\n`);
 
     // Each flood request is a search of up to 500 cameras; the user's sessions (16 joins) spent a little too.
     const cost = requestCost('cameras:list', { query: '합성', limit: 500 });

@@ -1116,6 +1116,23 @@ test('regression: a session:refresh still being verified when its socket closes 
   assert.equal(sessionTimers.armed() - armedBefore, 0, 'no token-expiry timer is left armed for a session that has ended');
 });
 
+test('a socket refused for its rate is not read again until it could be served: what it sends meanwhile waits and is served', async () => {
+  const held = await startTestHub({ cameras: 0, config: { webrtc: { workers: 1 }, signaling: { ratePerSecond: 1, rateBurst: 1 } } });
+  try {
+    const socket = await held.client(await held.token('mapo'));
+    const [first, second] = await Promise.all([request(socket, 'cameras:list', {}), request(socket, 'cameras:list', {})]);
+    assert.ok(first.ok, 'the burst of one is served');
+    assert.equal(second.ok ? 'ok' : second.error.code, 'RATE_LIMITED', 'the second is refused: the bucket is empty');
+    // Sent the moment the refusal arrived: read only once the bucket holds a token again, so it is
+    // served. Answered at once, it would have found the bucket empty and been refused as well.
+    const third = await request(socket, 'cameras:list', {});
+    assert.equal(third.ok ? 'ok' : third.error.code, 'ok', 'the request sent during the hold waited for the refill');
+    socket.disconnect();
+  } finally {
+    await held.close();
+  }
+});
+
 test('the default limiter answers RATE_LIMITED once a socket spends its burst, and only that socket', async () => {
   const defaults = loadConfig({}).signaling;
   const limited = await startTestHub({ cameras: 0, config: { webrtc: { workers: 1 } } });

@@ -12,17 +12,21 @@ interface Stat {
   ppid: number;
   /** utime + stime, ms. */
   cpuMs: number;
+  /** The kernel's name of the process or thread. */
+  comm: string;
 }
 
-function readStat(pid: number): Stat | undefined {
+/** A process's (or, under /proc/<pid>/task/<tid>, a thread's) stat; undefined once it ended. */
+function readStat(pid: number, path = `/proc/${pid}/stat`): Stat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(path, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
-    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const close = text.lastIndexOf(')');
+    const rest = text.slice(close + 2).split(' ');
     // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
     const ppid = Number(rest[1]);
     const cpuMs = (Number(rest[11]) + Number(rest[12])) * TICK_MS;
-    return { pid, ppid, cpuMs };
+    return { pid, ppid, cpuMs, comm: text.slice(text.indexOf('(') + 1, close) };
   } catch {
     return undefined; // The process ended between listing and reading.
   }
@@ -73,6 +77,11 @@ export function commandLine(pid: number): string {
   }
 }
 
+/** The kernel's name of a process ('' if it is gone). */
+export function processName(pid: number): string {
+  return readStat(pid)?.comm ?? '';
+}
+
 /**
  * Average CPU of a process tree over `ms`, as % of one core. Per-pid deltas, so a child that
  * starts during the interval counts from zero and one that ends is dropped from both readings.
@@ -104,4 +113,52 @@ export function threadSchedMs(pid: number, tid: number = pid): { runMs: number; 
   } catch {
     return undefined; // No schedstat (kernel without it, or the thread ended).
   }
+}
+
+/** CPU ms charged so far to each thread under `root`, keyed `pid/tid`, with the thread's name. */
+export type ThreadCpu = Map<string, { pid: number; thread: string; cpuMs: number }>;
+
+export function threadCpu(root: number): ThreadCpu {
+  const out: ThreadCpu = new Map();
+  for (const pid of processTree(root)) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // Ended.
+    }
+    for (const tid of tids) {
+      const stat = readStat(pid, `/proc/${pid}/task/${tid}/stat`);
+      if (stat) out.set(`${pid}/${tid}`, { pid, thread: stat.comm, cpuMs: stat.cpuMs });
+    }
+  }
+  return out;
+}
+
+export interface CpuShare {
+  label: string;
+  /** % of one core over the interval. */
+  pct: number;
+}
+
+/**
+ * Who took the CPU between two `threadCpu` readings `elapsedMs` apart: per process group (the
+ * `label` of its pid) and per thread (group and thread name, digits folded so a pool of
+ * `ThreadPoolForeg` or `python3` threads counts as one), largest first. A thread born in the
+ * interval counts from zero; one that ended is dropped.
+ */
+export function cpuShares(before: ThreadCpu, after: ThreadCpu, elapsedMs: number, label: (pid: number) => string): { processes: CpuShare[]; threads: CpuShare[] } {
+  const processes = new Map<string, number>();
+  const threads = new Map<string, number>();
+  for (const [key, now] of after) {
+    const used = now.cpuMs - (before.get(key)?.cpuMs ?? 0);
+    if (used <= 0) continue;
+    const group = label(now.pid);
+    processes.set(group, (processes.get(group) ?? 0) + used);
+    const thread = `${group} · ${now.thread.replace(/\d+/g, '#')}`;
+    threads.set(thread, (threads.get(thread) ?? 0) + used);
+  }
+  const shares = (m: Map<string, number>) =>
+    [...m].map(([label, ms]) => ({ label, pct: Math.round((ms / elapsedMs) * 1000) / 10 })).sort((a, b) => b.pct - a.pct);
+  return { processes: shares(processes), threads: shares(threads) };
 }

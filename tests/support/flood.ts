@@ -8,85 +8,62 @@
  * moment an answer comes back. The bystander: every ~100 ms, a `cameras:list` on its own socket
  * and a `GET /healthz`, each timed from send to answer. A bystander request that is not
  * answered ok rejects the whole run (the flood must never cost a bystander an answer).
+ *
+ * Flooder and bystander each run on a thread of their own (flood-worker.ts), as two people at
+ * two browsers: the bystander's times are then the hub's doing and the network's, not the
+ * flooder's client work queued on the same event loop. The bystander's own loop delay is
+ * reported beside its times, so a late harness shows as such.
  */
+import type { Worker } from 'node:worker_threads';
+import { typescriptWorker } from '../../server/ts-worker.ts';
 import { quantile } from '../bench/stats.ts';
-import { connectClient, request, type HubClient as Client } from './client.ts';
+import type { BystanderSample, FloodRole, FloodWorkerMessage, FloodWorkerResult } from './flood-worker.ts';
 
 export interface FloodResult {
-  bystander: { count: number; p50: number; p95: number; max: number };
+  /** `slowest`: the three slowest requests, to tell what a high max was. */
+  bystander: { count: number; p50: number; p95: number; max: number; ownLoopMaxMs: number; slowest: BystanderSample[] };
   flooder: { sent: number; served: number; limited: number };
 }
 
-/** Requests each flooding socket keeps in flight. */
-const IN_FLIGHT = 3;
-/** How often the bystander asks. */
-const BYSTANDER_EVERY_MS = 100;
-/** Varied searches (ids, Korean and English names, addresses of the synthetic registry), none of them cacheable as one. */
-const QUERIES = ['합성데이터로', 'SYN-', '강남', 'Gangnam', '합성동', '역', 'gu', '11', 'camera', '서울'];
+const WORKER = new URL('./flood-worker.ts', import.meta.url);
 
 export async function runFlood(options: { url: string; flooderToken: string; bystanderToken: string; sockets?: number; durationMs?: number }): Promise<FloodResult> {
-  const sockets = options.sockets ?? 16;
   const durationMs = options.durationMs ?? 5000;
-  const opened: Client[] = [];
+  const sides = [
+    side({ role: 'flooder', url: options.url, token: options.flooderToken, sockets: options.sockets ?? 16 }),
+    side({ role: 'bystander', url: options.url, token: options.bystanderToken })
+  ];
   try {
-    const flooders = await Promise.all(Array.from({ length: sockets }, () => open(options.url, options.flooderToken, opened)));
-    const bystander = await open(options.url, options.bystanderToken, opened);
-    await Promise.all([...flooders, bystander].map(join));
-
-    const flooder = { sent: 0, served: 0, limited: 0 };
-    const end = Date.now() + durationMs;
-    let next = 0;
-    const flood = async (socket: Client) => {
-      while (Date.now() < end) {
-        const n = next++;
-        const query = `${QUERIES[n % QUERIES.length]}${n % 3 === 0 ? String(n % 120) : ''}`;
-        flooder.sent++;
-        const result = await request(socket, 'cameras:list', { query, limit: 500 });
-        if (result.ok) flooder.served++;
-        else if (result.error.code === 'RATE_LIMITED') flooder.limited++;
-        else throw new Error(`flooder's cameras:list failed: ${result.error.code} ${result.error.message}`);
-      }
+    await Promise.all(sides.map((s) => s.ready));
+    const endAt = Date.now() + durationMs;
+    for (const s of sides) s.worker.postMessage({ endAt });
+    const results = await Promise.all(sides.map((s) => s.result));
+    const flooder = results.find((r) => r.role === 'flooder')!;
+    const bystander = results.find((r) => r.role === 'bystander')!;
+    const sorted = bystander.samples.map((s) => s.ms).sort((a, b) => a - b);
+    const ms = (value: number | null) => Math.round((value ?? 0) * 10) / 10;
+    const slowest = [...bystander.samples].sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => ({ ...s, atMs: ms(s.atMs), ms: ms(s.ms) }));
+    return {
+      bystander: { count: sorted.length, p50: ms(quantile(sorted, 0.5)), p95: ms(quantile(sorted, 0.95)), max: ms(quantile(sorted, 1)), ownLoopMaxMs: ms(bystander.ownLoopMaxMs), slowest },
+      flooder: { sent: flooder.sent, served: flooder.served, limited: flooder.limited }
     };
-
-    const times: number[] = [];
-    const timed = async <T>(what: string, call: () => Promise<T>, ok: (value: T) => boolean) => {
-      const started = performance.now();
-      const value = await call();
-      const ms = performance.now() - started;
-      if (!ok(value)) throw new Error(`bystander's ${what} was not answered ok: ${JSON.stringify(value).slice(0, 200)}`);
-      times.push(ms);
-    };
-    const watch = async () => {
-      const pending: Array<Promise<void>> = [];
-      while (Date.now() < end) {
-        pending.push(
-          timed('cameras:list', () => request(bystander, 'cameras:list', { limit: 50 }), (r) => r.ok),
-          timed('GET /healthz', () => fetch(new URL('/healthz', options.url)).then(async (r) => ({ status: r.status, body: await r.text() })), (r) => r.status === 200)
-        );
-        await new Promise((resolve) => setTimeout(resolve, BYSTANDER_EVERY_MS));
-      }
-      await Promise.all(pending);
-    };
-
-    await Promise.all([watch(), ...flooders.flatMap((socket) => Array.from({ length: IN_FLIGHT }, () => flood(socket)))]);
-    const sorted = times.sort((a, b) => a - b);
-    const ms = (q: number) => Math.round((quantile(sorted, q) ?? 0) * 10) / 10;
-    return { bystander: { count: sorted.length, p50: ms(0.5), p95: ms(0.95), max: ms(1) }, flooder };
   } finally {
-    for (const socket of opened) socket.disconnect();
+    await Promise.all(sides.map((s) => s.worker.terminate()));
   }
 }
 
-async function open(url: string, token: string, opened: Client[]): Promise<Client> {
-  try {
-    return await connectClient(url, token, (socket) => opened.push(socket));
-  } catch (error) {
-    const refusal = error as Error & { data?: { code?: string } };
-    throw new Error(`flood socket refused: ${refusal.data?.code ?? ''} ${refusal.message}`);
-  }
-}
-
-async function join(socket: Client): Promise<void> {
-  const result = await request(socket, 'media:join', {});
-  if (!result.ok) throw new Error(`media:join failed: ${result.error.code} ${result.error.message}`);
+/** One side on its own thread: `ready` once its sockets joined, `result` once it ran (rejects with its failure). */
+function side(role: FloodRole): { worker: Worker; ready: Promise<void>; result: Promise<FloodWorkerResult> } {
+  const worker = typescriptWorker(WORKER, { workerData: role });
+  const failed = new Promise<never>((_, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: FloodWorkerMessage) => {
+      if ('error' in message) reject(new Error(message.error));
+    });
+  });
+  const ready = Promise.race([failed, new Promise<void>((resolve) => worker.on('message', (message: FloodWorkerMessage) => 'ready' in message && resolve()))]);
+  const result = Promise.race([failed, new Promise<FloodWorkerResult>((resolve) => worker.on('message', (message: FloodWorkerMessage) => 'result' in message && resolve(message.result)))]);
+  // Both are awaited in turn; an early failure must not be reported as unhandled meanwhile.
+  result.catch(() => undefined);
+  return { worker, ready, result };
 }
