@@ -16,6 +16,9 @@
  *   --idle-seconds N CPU sampling window per zoom (default 10)
  *   --flood-ms N     flood duration (default 5000)
  *   --wall-only      only the camera wall opens (no board, idle or flood): for work on the wall's start-up
+ *   --unpaced        Chromium with the test suite's unpaced compositor (tests/support/browser.ts);
+ *                    by default it keeps its own 60 Hz pacing, as an operator's browser does — the
+ *                    unpaced one draws as often as it can on the two cores the hub runs on
  *   --hub-cpu-prof DIR  the hub process writes a V8 CPU profile (`--cpu-prof`) into DIR when it stops
  *
  * CPU: Chromium = its browser process and every child; the hub = its process and its mediasoup
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     'flood-ms': { type: 'string' },
     cameras: { type: 'string' },
     'wall-only': { type: 'boolean', default: false },
+    unpaced: { type: 'boolean', default: false },
     'hub-cpu-prof': { type: 'string' }
   }
 });
@@ -512,7 +516,7 @@ async function main(): Promise<void> {
     });
     const hubUrl = hub.url;
     const cameraCount = (await hub.metrics()).get('gth_registry_cameras') ?? 0;
-    browser = await launchBrowser();
+    browser = await launchBrowser({ paced: !values.unpaced });
     const fire = await hub.token('seoul-119', 'dispatch-119');
     const label = processLabel(hub.pid);
 
@@ -562,7 +566,7 @@ async function main(): Promise<void> {
     if (WALL_ONLY) {
       printTable(`camera wall bench (${cameraCount.toLocaleString('en')} cameras)${SMOKE ? ' (smoke)' : ''}`, [...wallRows, loopRow('camera wall', wallLoop)]);
       printCpu('camera wall', wallLoop);
-      process.stdout.write(JSON.stringify({ bench: 'board', wallOnly: true, wall: { ...wall, runs: { one: wall1, four: wall4 } }, eventLoopMs: { wall: wallLoop }, at: new Date().toISOString() }) + '\n');
+      process.stdout.write(JSON.stringify({ bench: 'board', wallOnly: true, compositor: values.unpaced ? 'unpaced' : 'paced', wall: { ...wall, runs: { one: wall1, four: wall4 } }, eventLoopMs: { wall: wallLoop }, at: new Date().toISOString() }) + '\n');
       return;
     }
     if (board === null) throw new Error('the board was not measured');
@@ -629,10 +633,11 @@ async function main(): Promise<void> {
     ];
     printCpu('board (open, clicks)', boardLoop);
     printCpu('camera wall', wallLoop);
-    printTable(`board bench — hub defaults (${cameraCount.toLocaleString('en')} cameras, ${defaults.simulator.cameras} simulated feeds) in its own process, Chromium on this machine${SMOKE ? ' (smoke)' : ''}`, rows);
+    printTable(`board bench — hub defaults (${cameraCount.toLocaleString('en')} cameras, ${defaults.simulator.cameras} simulated feeds) in its own process, Chromium on this machine (${values.unpaced ? 'unpaced' : 'paced'} compositor)${SMOKE ? ' (smoke)' : ''}`, rows);
     process.stdout.write(
       JSON.stringify({
         bench: 'board',
+        compositor: values.unpaced ? 'unpaced' : 'paced',
         smoke: SMOKE,
         cameras: cameraCount,
         feeds: defaults.simulator.cameras,

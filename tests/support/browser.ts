@@ -23,6 +23,15 @@ export const CHROMIUM_PATH = process.env.GTH_CHROMIUM ?? '/usr/bin/chromium';
  */
 export const NAME_SHIM = 'globalThis.__name ??= (fn) => fn;';
 
+/**
+ * Headless software compositing paces several <video> elements off one 60 Hz clock and some
+ * tiles lose frames (11–13 fps of 15 at 16 tiles); unpaced, every tile shows ≈15 fps (measured
+ * with `npm run bench:latency -- --tiles 4,16 --chromium-arg=…`, two runs each). Unpaced, the
+ * compositor draws as often as it can, which costs the machine a core's fifth or more: a bench
+ * that shares the cores with the hub launches `paced`, as an operator's browser runs.
+ */
+const UNPACED_ARGS = ['--disable-gpu-vsync', '--disable-frame-rate-limit'];
+
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
@@ -38,11 +47,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-backgrounding-occluded-windows',
   '--disable-renderer-backgrounding',
   '--disable-background-timer-throttling',
-  // Headless software compositing paces several <video> elements off one 60 Hz clock and
-  // some tiles lose frames (11–13 fps of 15 at 16 tiles); unpaced, every tile shows ≈15 fps
-  // (measured with `npm run bench:latency -- --tiles 4,16 --chromium-arg=…`, two runs each).
-  '--disable-gpu-vsync',
-  '--disable-frame-rate-limit'
+  ...UNPACED_ARGS
 ];
 
 /**
@@ -91,13 +96,17 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** `args` are added to CHROMIUM_ARGS; `--disable-features=` lists are merged with ours. */
-export async function launchBrowser(options: { args?: readonly string[]; slowMo?: number } = {}): Promise<TestBrowser> {
+/**
+ * `args` are added to CHROMIUM_ARGS; `--disable-features=` lists are merged with ours. `paced`:
+ * the compositor keeps Chromium's own 60 Hz pacing (see UNPACED_ARGS).
+ */
+export async function launchBrowser(options: { args?: readonly string[]; slowMo?: number; paced?: boolean } = {}): Promise<TestBrowser> {
+  const base = options.paced ? CHROMIUM_ARGS.filter((arg) => !UNPACED_ARGS.includes(arg)) : CHROMIUM_ARGS;
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     // The flags above include --headless; Playwright's own headless switch would add a second mode flag.
     headless: false,
-    args: mergeFeatureSwitches([...CHROMIUM_ARGS, ...(options.args ?? [])]),
+    args: mergeFeatureSwitches([...base, ...(options.args ?? [])]),
     ...(options.slowMo ? { slowMo: options.slowMo } : {})
   });
   const viewers = new Set<Viewer>();
