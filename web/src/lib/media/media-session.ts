@@ -81,7 +81,8 @@ export class MediaSession {
     this.#offs.push(
       client.on('camera:consumer', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumer(event)),
       client.on('consumer:closed', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumerClosed(event)),
-      client.on('camera:state', (event) => this.#feeds.get(event.cameraId)?.feed.handleState(event))
+      client.on('camera:state', (event) => this.#feeds.get(event.cameraId)?.feed.handleState(event)),
+      client.on('cameras:changed', () => this.scopeChanged())
     );
   }
 
@@ -91,6 +92,12 @@ export class MediaSession {
 
   get transportId(): string {
     return this.#transport.id;
+  }
+
+  /** What the session may see may have changed: feeds refused for their scope ask again. */
+  scopeChanged(): void {
+    if (this.#closed) return;
+    for (const { feed } of this.#feeds.values()) feed.handleScopeChanged();
   }
 
   /** Calls `listener` when the transport's ICE/DTLS fails (the session must be rebuilt). */
