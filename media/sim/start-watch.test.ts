@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { CameraFarm, SimError } from './camera-farm.ts';
 import { processTreeCpuMs, StartWatch, type StartStall } from './start-watch.ts';
 
 /** Stops `child` and waits for it to go. */
@@ -46,4 +50,27 @@ test('CPU time of a helper process counts for its parent, while it runs and afte
 
 test('a process that is gone has no CPU time to report', () => {
   assert.equal(processTreeCpuMs(2 ** 22 + 12_345), undefined);
+});
+
+test('a camera whose process hangs while starting is given up with what it did, and leaves no process', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gth-stuck-'));
+  // Stands in for rtsp_camera.py: takes the camera's arguments, then waits for ever.
+  const stuck = join(dir, 'stuck.sh');
+  await writeFile(stuck, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+  const farm = new CameraFarm({ python: stuck, startStallMs: 300 });
+  const exits: string[] = [];
+  farm.on('exit', (id, exit) => exits.push(`${id} ${exit.signal}`));
+  try {
+    const started = farm.start([{ id: 'cam-stuck', name: '멈춘 카메라', port: 0 }]);
+    await assert.rejects(started, (error: unknown) => {
+      assert.ok(error instanceof SimError && error.code === 'ERR_SIM_START_FAILED', String(error));
+      assert.match(error.message, /no progress for \d+ ms \(started \d+ ms ago, \d+ ms of CPU\)/);
+      return true;
+    });
+    assert.deepEqual(exits, ['cam-stuck SIGKILL'], 'its process was killed and has exited');
+    assert.deepEqual(farm.ids(), [], 'the camera is forgotten');
+  } finally {
+    await farm.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
