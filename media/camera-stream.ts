@@ -48,6 +48,7 @@ import { KeyframeTap } from './ingest/keyframe-tap.ts';
 import { RtspClient, RtspError, type RtspTrack, type RtspTransport } from './ingest/rtsp-client.ts';
 import type { SdpVideo } from './ingest/sdp.ts';
 import { Transcoder, type TranscoderStats } from './transcoder.ts';
+import { forwardingCapabilities } from './workers.ts';
 
 export type IngestTransport = 'udp' | 'tcp';
 
@@ -59,7 +60,7 @@ export interface CameraStreamOptions {
   backoff: Backoff;
   log: Logger;
   rtspTimeoutMs?: number;
-  /** RTP silence after which a live stream is reported `stalled`, ms (default 1000). */
+  /** RTP silence after which a live stream is reported `stalled` (noticed within half as long again), ms (default 1000). */
   stallAfterMs?: number;
   /** How media comes in (default udp). */
   transport?: IngestTransport;
@@ -101,6 +102,12 @@ const MAX_EARLY_PACKETS = 512;
 const DEFAULT_STALL_AFTER_MS = 1_000;
 const DEFAULT_UDP_FALLBACK_MS = 2_000;
 const DEFAULT_DATA_TIMEOUT_MS = 5_000;
+/**
+ * Checks for silence per `stallAfterMs` while a session plays: a stall is reported 1 to 1.5 ×
+ * stallAfterMs after the last packet. Over UDP each check asks the worker for the Producer's
+ * byte count: a wakeup of both processes and ≈0.2 ms of Node's CPU (what 4 a second cost).
+ */
+const CHECKS_PER_STALL = 2;
 /** A transcode that died is started again after this long, while viewers need it. */
 const TRANSCODE_RETRY_MS = 1_000;
 /** An obedient UDP camera's held keyframe is refreshed this often while it plays (its last picture if it drops). */
@@ -533,7 +540,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
     this.#tap ??= this.#options.router.createDirectTransport();
     const tap = await this.#tap;
     if (this.#closed || producer.closed) return;
-    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: this.#options.router.rtpCapabilities });
+    const consumer = await tap.consume({ producerId: producer.id, rtpCapabilities: forwardingCapabilities(this.#options.router.rtpCapabilities) });
     if (this.#closed || producer.closed || this.#session !== session) {
       consumer.close();
       return;
@@ -692,8 +699,10 @@ export class CameraStream extends EventEmitter<StreamEvents> {
   }
 
   /**
-   * While a session plays: `stalled` after a second without RTP (the RTSP session may stay up);
-   * a session silent for `dataTimeoutMs` is ended and retried (over TCP the RTSP client does that).
+   * While a session plays: `stalled` after a second or so without RTP (the RTSP session may stay
+   * up); a session silent for `dataTimeoutMs` is ended and retried (over TCP the RTSP client does
+   * that). The worker has no cheaper signal: its RTP inactivity check (and the score drop to 0
+   * with it) runs only for simulcast Producers, and a score change waits for an RTCP interval.
    */
   #watchRtp(): void {
     if (this.#stallTimer !== undefined) return;
@@ -715,7 +724,7 @@ export class CameraStream extends EventEmitter<StreamEvents> {
         // Only while RTP flows: a silent camera's unanswered keyframe request says nothing of its hearing.
         session.tap?.tick();
       }
-    }, stallAfterMs / 4);
+    }, stallAfterMs / CHECKS_PER_STALL);
     this.#stallTimer.unref();
   }
 

@@ -2,13 +2,14 @@
  * WorkerPool on real mediasoup workers: one worker at start, work packed onto it (a camera and
  * its viewer share a router, no pipe), the next worker started only when the first is nearly
  * full, never more than `size`, and every worker — one still starting too — closed with the pool.
+ * Consumers made with `forwardingCapabilities` give their transport no congestion controller.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import { createLogger } from '../server/log.ts';
-import { WorkerPool } from './workers.ts';
+import { forwardingCapabilities, WorkerPool } from './workers.ts';
 
 const log = createLogger('error');
 const options = { rtcMinPort: 40000, rtcMaxPort: 49999, log, onWorkerDied: () => undefined };
@@ -67,4 +68,39 @@ test('a worker still starting when the pool closes is closed when it arrives', a
     assert.ok(started.every((worker) => worker.closed));
     assert.throws(() => pool.acquireRouter(1), /closed/);
   });
+});
+
+test('a consumer made with forwardingCapabilities keeps NACK, PLI and FIR and gives its transport no congestion controller', async () => {
+  const pool = await WorkerPool.create({ ...options, size: 1 });
+  try {
+    const { router } = pool.acquireRouter(1);
+    const camera = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+    const producer = await camera.produce({
+      kind: 'video',
+      rtpParameters: {
+        codecs: [{ mimeType: 'video/H264', payloadType: 96, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' }, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+        encodings: [{ ssrc: 1111 }]
+      }
+    });
+    // The router's own capabilities offer everything a browser does: transport-cc, REMB and abs-send-time.
+    const offered = router.rtpCapabilities;
+    const consumeOn = async (caps: ms.RtpCapabilities) => {
+      const transport = await router.createDirectTransport();
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps });
+      const [stats] = await transport.getStats();
+      return { consumer, controlled: stats?.availableOutgoingBitrate !== undefined };
+    };
+
+    const plain = await consumeOn(offered);
+    assert.ok(plain.controlled, 'with the offered capabilities the transport estimates bandwidth (a pacer waking every 5 ms)');
+
+    const forwarded = await consumeOn(forwardingCapabilities(offered));
+    assert.equal(forwarded.controlled, false, 'no congestion controller');
+    const uris = forwarded.consumer.rtpParameters.headerExtensions?.map((ext) => ext.uri) ?? [];
+    assert.ok(!uris.some((uri) => /transport-wide-cc|abs-send-time/.test(uri)), `no estimation header extension: ${uris.join(' ')}`);
+    const feedback = forwarded.consumer.rtpParameters.codecs[0]!.rtcpFeedback?.map((fb) => `${fb.type} ${fb.parameter ?? ''}`.trim());
+    assert.deepEqual(feedback, ['nack', 'nack pli', 'ccm fir'], 'keyframe requests and retransmissions stay');
+  } finally {
+    pool.close();
+  }
 });

@@ -11,23 +11,35 @@ import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from '../server/log.ts';
 
-/** H.264 only: what IP cameras send. Constrained baseline and main, which Chromium decodes. */
+/**
+ * H.264 only: what IP cameras send. Constrained baseline and main, which Chromium decodes.
+ * (mediasoup gives a router codec the RTCP feedback it supports whatever is listed here: what a
+ * consumer uses is decided by `forwardingCapabilities`.)
+ */
 export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }]
-  },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: { 'packetization-mode': 1, 'profile-level-id': '4d001f', 'level-asymmetry-allowed': 1 },
-    rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }]
-  }
+  { kind: 'video', mimeType: 'video/H264', clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 } },
+  { kind: 'video', mimeType: 'video/H264', clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '4d001f', 'level-asymmetry-allowed': 1 } }
 ];
+
+/** The RTP header extensions that feed a sender-side bandwidth estimate (transport-cc, REMB's abs-send-time). */
+const BWE_HEADER_EXTENSIONS = new Set(['http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01', 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time']);
+const BWE_FEEDBACK = new Set(['transport-cc', 'goog-remb']);
+
+/**
+ * A receiver's capabilities as the hub consumes with them: without bandwidth estimation. A
+ * camera's stream has one layer at the camera's own bitrate, so an estimate could change
+ * nothing the viewer gets; but a consumer that negotiates transport-cc or REMB gives its
+ * transport mediasoup's congestion controller, whose pacer wakes the worker every 5 ms
+ * (200/s per viewer transport, and per keyframe tap), and makes the browser send feedback
+ * every 50–100 ms. NACK, PLI and FIR stay: they are what repairs and starts a picture.
+ */
+export function forwardingCapabilities(capabilities: ms.RtpCapabilities): ms.RtpCapabilities {
+  return {
+    ...capabilities,
+    codecs: capabilities.codecs?.map((codec) => ({ ...codec, rtcpFeedback: codec.rtcpFeedback?.filter((fb) => !BWE_FEEDBACK.has(fb.type)) })),
+    headerExtensions: capabilities.headerExtensions?.filter((ext) => !BWE_HEADER_EXTENSIONS.has(ext.uri))
+  };
+}
 
 export interface WorkerPoolOptions {
   /** The most workers to run (one per core). */

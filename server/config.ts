@@ -204,7 +204,7 @@ export const configSchema = z
         /** …then with back-off from `retryInitialMs`, doubling up to `retryMaxMs`. */
         retryInitialMs: z.number().int().min(50).default(1000),
         retryMaxMs: z.number().int().min(100).default(10000),
-        /** A live camera that sends no RTP for this long is reported `stalled`. */
+        /** A live camera that sends no RTP for this long is reported `stalled` (noticed within half as long again). */
         stallAfterMs: z.number().int().min(100).default(1000),
         /** RTSP media transport: `udp` straight into mediasoup (no RTP through Node), or `tcp` interleaved. */
         transport: z.enum(['udp', 'tcp']).default('udp'),

@@ -15,7 +15,6 @@ import { devIssuerKeys, openDevIssuer, type DevIssuer } from './auth/dev-issuer.
 import { TrustedIssuers } from './auth/issuers.ts';
 import { GrantPolicy } from './auth/grant-policy.ts';
 import { AgencyPolicies } from './auth/policy.ts';
-import { grantCovers } from './auth/scope.ts';
 import { CameraIndex } from './geo/camera-index.ts';
 import { GeoService } from './geo/service.ts';
 import type { Principal } from './auth/principal.ts';
@@ -285,21 +284,13 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
     // One spatial index for geo answers and grant look-ups; scope is applied through ScopeIndex, cached per principal.
     const registryCameras = [...registry.all()];
     const spatial = new CameraIndex(registryCameras);
-    const visibleSets = new VisibleSets(new ScopeIndex(registryCameras, spatial), { policies, grants: (agency) => grants.activeOf(agency) });
+    const scopeIndex = new ScopeIndex(registryCameras, spatial);
+    const visibleSets = new VisibleSets(scopeIndex, { policies, grants: (agency) => grants.activeOf(agency) });
     const visible = (principal: Principal) => visibleSets.of(principal);
     const directory = new CameraDirectory(registryCameras);
     const geo = new GeoService(registryCameras, { records: new DispatchStore(db), index: spatial, region });
     incidents.on('incident:closed', (incident) => geo.endDispatch(incident.id));
-    const covered = (grant: Pick<GrantRecord, 'center' | 'radiusM'>, districts: readonly string[]) => {
-      const forever = { ...grant, id: '', incidentId: '', agency: '', expiresAt: Infinity };
-      let count = 0;
-      for (const { camera } of spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * 1.01)) {
-        if (districts.includes(camera.district.code) && grantCovers(forever, camera, 0)) count++;
-      }
-      return count;
-    };
-    const camerasIn = (ids: readonly string[], districts: readonly string[]) => ids.filter((id) => districts.includes(registry.get(id)?.district.code ?? ''));
-    const grantViews = new GrantViews({ incidents, policies, covered, camerasIn });
+    const grantViews = new GrantViews({ incidents, policies, opened: (grant, districts) => scopeIndex.openedBy(grant, districts, policies) });
 
     // Records that gate nothing (sessions, incidents, grants, refusals): written with the writer's next group.
     const record = (input: AuditInput) => auditWriter.record(input);
@@ -411,6 +402,7 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       }
     };
     const http = await createHttpServer(httpOptions);
+    http.on('request', () => loopDelay.request());
 
     // Shared situation views: each participant's tiles resolved by their own scope; sent through the signaling server's rooms.
     const viewStore = new SharedViewStore(db);
@@ -466,7 +458,8 @@ export async function startHub(config: HubConfig, parts: HubParts = {}): Promise
       joinTimeoutMs: config.signaling.joinTimeoutMs,
       maxSessionsPerUser: config.signaling.maxSessionsPerUser,
       views: sharedViewDomain(sharedViews),
-      alarms: alarmDomain(alertParts.alarms)
+      alarms: alarmDomain(alertParts.alarms),
+      sessionsChanged: (count) => loopDelay.sessions(count)
     });
     closers.push(async () => {
       // Socket.IO closes the HTTP server with it; idle keep-alive connections would hold that up.

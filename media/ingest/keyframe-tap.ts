@@ -94,7 +94,7 @@ export class KeyframeTap {
     this.#settle();
   }
 
-  /** Called a few times a second: decides unanswered requests and the periodic refresh. */
+  /** Called twice a second or so: decides unanswered requests and the periodic refresh. */
   tick(): void {
     const now = this.#now();
     if (this.#options.hearing.check(now)) this.#settle();

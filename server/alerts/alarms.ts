@@ -233,8 +233,13 @@ export class Alarms implements AlarmDesk {
       alarm.cameraId = place.cameraId;
       alarm.cameras = this.#camerasAround(place.location, place.cameraId);
     }
-    // A level that rose (or a place that moved) may reach more agencies; nobody is dropped from an alarm.
+    // A level that rose (or a place that moved) may reach more agencies, and makes it more urgent
+    // for those it already reached; nobody is dropped from an alarm and no priority falls.
     const routing = routeAlarm({ kind: alarm.kind, level, district: alarm.district.code }, this.#deps.config.routes);
+    for (const routed of routing.recipients) {
+      const have = alarm.recipients.find((r) => r.agency === routed.agency);
+      if (have && routed.priority < have.priority) have.priority = routed.priority;
+    }
     const added = routing.recipients.filter((r) => !alarm.recipients.some((have) => have.agency === r.agency));
     for (const { agency, priority } of added) alarm.recipients.push({ agency, agencyName: this.#agencyName(agency), priority, via: 'route', since: now });
     if (!alarm.escalation && routing.escalation) {

@@ -116,3 +116,23 @@ test('equal sets compare equal; one camera more does not', () => {
   assert.equal(wider.count, a.count + cameras.filter((c) => c.location === outside.location && c.district.code !== '11680').length);
   assert.ok(!wider.equals(a));
 });
+
+test("a grant's count on a control centre's page is what it opens for its agency in that centre's 구", () => {
+  // seoul-disaster sees 재난재해 only; the extended grant also stays within 서초·강남 (11650, 11680).
+  const districts = ['11650', '11680', '11440'];
+  const bounded: Grant = { ...grant('x', 'seoul-disaster', cameras[2500]!, 6000), within: { agency: 'seoul-119', districts: ['11650', '11680'] } };
+  // A corridor over 60 cameras, half in these 구 and half elsewhere, of every category.
+  const positions = (inside: boolean) => cameras.flatMap((c, i) => (districts.includes(c.district.code) === inside ? [i] : [])).slice(0, 30);
+  const list = corridor('f', 'seoul-disaster', [...positions(true), ...positions(false)]);
+  for (const g of [grant('b', 'seoul-disaster', cameras[2500]!, 6000), bounded, list]) {
+    const agency = demoPrincipal('seoul-disaster', 'disaster');
+    // The grant alone (the agency's own city-wide scope aside): a principal that sees nothing but it.
+    const onlyGrant: Principal = { ...agency, scope: { cityWide: false, districts: new Set(), cameras: new Set() } };
+    const want = cameras.filter((c) => districts.includes(c.district.code) && decideView(onlyGrant, c, { policies, grants: [g], now }).allowed).map((c) => c.id);
+    assert.deepEqual(index.openedBy(g, districts, policies).sort(), want.sort(), g.id);
+    assert.ok(want.length > 0, `${g.id} opens something`);
+  }
+  // Its bound and the agency's categories count: fewer than the circle's raw count.
+  const raw = cameras.filter((c) => districts.includes(c.district.code) && Math.hypot(c.location.lat - bounded.center.lat, (c.location.lon - bounded.center.lon) * 0.79) * 111_000 <= 6000).length;
+  assert.ok(index.openedBy(bounded, districts, policies).length < raw);
+});

@@ -6,7 +6,7 @@
  * unit test holds both to the same answers). A VisibleSet is a bitmap over registry positions.
  */
 import type { Principal } from '../auth/principal.ts';
-import { districtInScope, grantApplies, grantBoundAllows, grantCovers, principalRefusal, type ViewContext } from '../auth/scope.ts';
+import { districtInScope, grantApplies, grantBoundAllows, grantCovers, principalRefusal, type Grant, type ViewContext } from '../auth/scope.ts';
 import type { CameraIndex } from '../geo/camera-index.ts';
 import type { PositionSet } from './directory.ts';
 import type { RegistryCamera } from './registry.ts';
@@ -93,18 +93,36 @@ export class ScopeIndex {
       }
       for (const grant of context.grants) {
         if (!grantApplies(principal, grant) || context.now >= grant.expiresAt) continue;
-        if (grant.cameras) {
-          for (const id of grant.cameras) {
-            const i = this.#position.get(id);
-            if (i !== undefined && allowed(this.cameras[i]!.category) && grantBoundAllows(grant, this.cameras[i]!, context.policies)) bits[i] = 1;
-          }
-          continue;
-        }
-        for (const { camera } of this.#spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * GRANT_SEARCH_SLACK)) {
-          if (allowed(camera.category) && grantCovers(grant, camera, context.now) && grantBoundAllows(grant, camera, context.policies)) bits[this.#position.get(camera.id)!] = 1;
-        }
+        this.#eachOpened(grant, allowed, context.policies, context.now, (i) => (bits[i] = 1));
       }
     }
     return new VisibleSet(bits, this.#position);
+  }
+
+  /**
+   * The cameras of these 구 a grant opens for its agency, whatever its time: its list or its
+   * circle, in that agency's categories and within the grant's bound (what `visible` adds for it).
+   * The grants page shows a control centre this count, not the circle's raw one.
+   */
+  openedBy(grant: Omit<Grant, 'expiresAt'>, districts: readonly string[], policies: ViewContext['policies']): string[] {
+    const ids: string[] = [];
+    this.#eachOpened({ ...grant, expiresAt: Infinity }, (category) => policies.allowsCategory(grant.agency, category), policies, 0, (i) => {
+      const camera = this.cameras[i]!;
+      if (districts.includes(camera.district.code)) ids.push(camera.id);
+    });
+    return ids;
+  }
+
+  #eachOpened(grant: Grant, allowed: (category: string) => boolean, policies: ViewContext['policies'], now: number, visit: (position: number) => void): void {
+    if (grant.cameras) {
+      for (const id of grant.cameras) {
+        const i = this.#position.get(id);
+        if (i !== undefined && allowed(this.cameras[i]!.category) && grantBoundAllows(grant, this.cameras[i]!, policies)) visit(i);
+      }
+      return;
+    }
+    for (const { camera } of this.#spatial.withinRadius(grant.center.lat, grant.center.lon, grant.radiusM * GRANT_SEARCH_SLACK)) {
+      if (allowed(camera.category) && grantCovers(grant, camera, now) && grantBoundAllows(grant, camera, policies)) visit(this.#position.get(camera.id)!);
+    }
   }
 }

@@ -13,10 +13,8 @@ import type { Incidents } from './incidents.ts';
 export interface GrantViewsDeps {
   incidents: Incidents;
   policies: AgencyPolicies;
-  /** How many cameras of these 구 the grant's circle covers. */
-  covered: (grant: Pick<GrantRecord, 'center' | 'radiusM'>, districts: readonly string[]) => number;
-  /** Those of these cameras (a corridor grant's) that lie in these 구. */
-  camerasIn: (cameras: readonly string[], districts: readonly string[]) => string[];
+  /** The cameras of these 구 the grant opens for its agency (its circle or list, that agency's categories, the grant's bound). */
+  opened: (grant: GrantRecord, districts: readonly string[]) => string[];
 }
 
 export class GrantViews {
@@ -60,7 +58,7 @@ export class GrantViews {
       if (owner.id === record.agency) continue;
       const owns = owner.owns ?? [];
       const view = this.#overOwn(record, owns);
-      const left = before !== undefined && this.#deps.camerasIn(before, owns).length > 0;
+      const left = before !== undefined && this.#deps.opened({ ...record, cameras: [...before] }, owns).length > 0;
       if (view.cameras! > 0 || left) events.set(owner.id, { change, list: 'overOwnCameras', view });
     }
     return events;
@@ -68,9 +66,8 @@ export class GrantViews {
 
   /** A grant on a control centre's list: how many of its cameras it covers, and which (a corridor grant's). */
   #overOwn(record: GrantRecord, owns: readonly string[]): GrantView {
-    if (!record.cameras) return this.#view(record, this.#deps.covered(record, owns));
-    const cameraIds = this.#deps.camerasIn(record.cameras, owns);
-    return { ...this.#view(record, cameraIds.length), cameraIds };
+    const cameraIds = this.#deps.opened(record, owns);
+    return record.cameras ? { ...this.#view(record, cameraIds.length), cameraIds } : this.#view(record, cameraIds.length);
   }
 
   #owns(agency: string): string[] {

@@ -13,6 +13,8 @@ export const ErrorCodes = [
   'CAMERA_OUT_OF_SCOPE',
   'CAMERA_OFFLINE',
   'NOT_JOINED',
+  /** A watch made with router capabilities kept from an earlier session that this session's router does not have: join, load them, watch again. */
+  'CAPABILITIES_STALE',
   'TRANSPORT_UNKNOWN',
   'CONSUMER_UNKNOWN',
   'CODEC_UNSUPPORTED',

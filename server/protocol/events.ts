@@ -77,6 +77,11 @@ export type Purpose = (typeof PURPOSES)[number];
 export interface JoinResponse {
   session: SessionInfo;
   routerRtpCapabilities: ms.RouterRtpCapabilities;
+  /**
+   * Names `routerRtpCapabilities` (a hash of them): a client may keep both and watch with them
+   * before its next session's join is answered (`camera:watch`'s `routerCapabilitiesId`).
+   */
+  routerCapabilitiesId: string;
 }
 
 export interface TransportOptions {

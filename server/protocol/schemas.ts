@@ -68,7 +68,12 @@ export const requestSchemas = {
   'cameras:get': z.object({ ids: z.array(id).min(1).max(64) }).strict(),
   'transport:create': empty,
   'transport:connect': z.object({ transportId: uuid, dtlsParameters }).strict(),
-  'camera:watch': z.object({ cameraId: id, rtpCapabilities, incidentId: id.optional() }).strict(),
+  /**
+   * `routerCapabilitiesId`: the capabilities `rtpCapabilities` were matched against, when they were
+   * kept from an earlier join (a watch sent before this session's join was answered); a
+   * different router's answer is CAPABILITIES_STALE.
+   */
+  'camera:watch': z.object({ cameraId: id, rtpCapabilities, incidentId: id.optional(), routerCapabilitiesId: z.string().regex(/^[0-9a-f]{1,64}$/).optional() }).strict(),
   'camera:unwatch': z.object({ cameraId: id }).strict(),
   'camera:still': z.object({ cameraId: id, incidentId: id.optional() }).strict(),
   'consumer:resume': z.object({ consumerId: uuid }).strict(),

@@ -86,6 +86,8 @@ export interface SignalingOptions {
   /** The shared views' requests (server/shared-views/socket.ts), through the same edge (schemas, rate, budget, typed errors). */
   views: ViewDomain;
   alarms: AlarmDomain;
+  /** How many sessions are connected, after each one starts or ends (work that only serves sessions pauses at 0). */
+  sessionsChanged?: (count: number) => void;
 }
 
 export interface Signaling {
@@ -131,6 +133,10 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     }
   });
   const sessions = new Set<Session>();
+  const counted = () => {
+    metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
+    options.sessionsChanged?.(sessions.size);
+  };
   const audit = options.record;
   /**
    * A user's costly requests (searches) run one at a time, each in its own event-loop turn: a
@@ -222,7 +228,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
     refreshExpiry();
     const session: Session = { viewer, socket, token: socket.data.token, end, refreshExpiry };
     sessions.add(session);
-    metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
+    counted();
 
     let joined = false;
     const joinTimer = setTimeout(() => {
@@ -316,7 +322,7 @@ export function attachSignaling(http: HttpServer, options: SignalingOptions): Si
       if (!ended) audit({ action: 'session.end', outcome: 'info', ...who(), detail: { reason } });
       ended = true;
       sessions.delete(session);
-      metrics.set('gth_viewers', 'Connected viewer sessions', {}, sessions.size);
+      counted();
       log.info('viewer disconnected', { subject: principal.subject, reason });
     });
   });

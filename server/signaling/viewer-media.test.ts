@@ -75,7 +75,7 @@ async function until(what: string, ready: () => boolean, ms = 10_000): Promise<v
 
 test('close() ends the consumer, the transport and the camera stream it leased', async () => {
   const { media, consumers, closed, made, router } = viewerMedia(() => assert.fail('no picture ends by itself here'));
-  const capabilities = media.join();
+  const capabilities = media.join().routerRtpCapabilities;
   await media.createTransport();
   assert.equal(made.transports.length, 1);
   media.open(camera, capabilities as ms.RtpCapabilities);

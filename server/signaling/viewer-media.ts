@@ -5,6 +5,7 @@
  * Viewer's: this class starts and stops pictures it is told to, and says when one ended by
  * itself (a codec the hub or the browser cannot take) through `feedEnded`.
  */
+import { createHash } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from '../log.ts';
 import { HubError, type WireError } from '../protocol/errors.ts';
@@ -12,7 +13,7 @@ import type { CameraState, JoinResponse, MediaPath, ServerToClientEvents, Transp
 import type { RequestOf } from '../protocol/schemas.ts';
 import type { CameraStream, TranscodeLease } from '../../media/camera-stream.ts';
 import type { CameraStreams, StreamLease, StreamSource } from '../../media/camera-streams.ts';
-import type { WorkerPool } from '../../media/workers.ts';
+import { forwardingCapabilities, type WorkerPool } from '../../media/workers.ts';
 
 export type Send = <E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
@@ -49,6 +50,8 @@ export class ViewerMedia {
   readonly #feeds = new Map<string, Feed>();
   #router: { router: ms.Router; release: () => void } | undefined;
   #transport: ms.WebRtcTransport | undefined;
+  /** Set by transport:create: a watch sent right behind it waits here for the transport. */
+  #creating: Promise<ms.WebRtcTransport> | undefined;
   #transportConnected = false;
   #closed = false;
 
@@ -62,20 +65,52 @@ export class ViewerMedia {
     return count;
   }
 
-  get hasTransport(): boolean {
-    return this.#transport !== undefined;
+  /** Whether transport:create was asked (the transport may still be on its way: see `transportReady`). */
+  get transportAsked(): boolean {
+    return this.#creating !== undefined;
+  }
+
+  /** Resolves once the receive transport exists; rejects if it could not be made. */
+  async transportReady(): Promise<void> {
+    if (!this.#creating) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+    await this.#creating;
+  }
+
+  /** The id of the router's capabilities (see JoinResponse), once joined. */
+  get capabilitiesId(): string | undefined {
+    return this.#router ? capabilitiesId(this.#router.router.rtpCapabilities) : undefined;
   }
 
   /** Leases a router (once per session): what it can send is what the browser loads its device with. */
-  join(): JoinResponse['routerRtpCapabilities'] {
+  join(): Pick<JoinResponse, 'routerRtpCapabilities' | 'routerCapabilitiesId'> {
     this.#router ??= this.#deps.pool.acquireRouter(1);
-    return this.#router.router.rtpCapabilities;
+    const routerRtpCapabilities = this.#router.router.rtpCapabilities;
+    return { routerRtpCapabilities, routerCapabilitiesId: capabilitiesId(routerRtpCapabilities) };
   }
 
   async createTransport(): Promise<TransportOptions> {
-    if (!this.#router) throw new HubError('NOT_JOINED', 'media:join 먼저 필요합니다 (join first)');
-    if (this.#transport) throw new HubError('BAD_REQUEST', '수신 전송로가 이미 있습니다 (transport already exists)');
-    const transport = await this.#router.router.createWebRtcTransport({
+    const router = this.#router?.router;
+    if (!router) throw new HubError('NOT_JOINED', 'media:join 먼저 필요합니다 (join first)');
+    if (this.#creating) throw new HubError('BAD_REQUEST', '수신 전송로가 이미 있습니다 (transport already exists)');
+    const creating = this.#create(router);
+    this.#creating = creating;
+    try {
+      const transport = await creating;
+      return {
+        id: transport.id,
+        iceParameters: transport.iceParameters,
+        iceCandidates: transport.iceCandidates,
+        dtlsParameters: transport.dtlsParameters
+      };
+    } catch (error) {
+      // Not made: the client may ask again.
+      if (this.#creating === creating) this.#creating = undefined;
+      throw error;
+    }
+  }
+
+  async #create(router: ms.Router): Promise<ms.WebRtcTransport> {
+    const transport = await router.createWebRtcTransport({
       listenInfos: [{ protocol: 'udp', ip: this.#deps.listenIp, announcedAddress: this.#deps.announcedAddress }],
       enableUdp: true,
       enableTcp: false,
@@ -94,12 +129,7 @@ export class ViewerMedia {
         for (const feed of this.#feeds.values()) void feed.consumer?.requestKeyFrame().catch(() => undefined);
       }
     });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters
-    };
+    return transport;
   }
 
   async connectTransport({ transportId, dtlsParameters }: RequestOf<'transport:connect'>): Promise<Record<string, never>> {
@@ -251,7 +281,7 @@ export class ViewerMedia {
     if (!transport || (feed.consumer && !feed.consumer.closed && feed.consumer.producerId === producer.id)) return;
     const consumer = await transport.consume({
       producerId: producer.id,
-      rtpCapabilities: feed.rtpCapabilities,
+      rtpCapabilities: forwardingCapabilities(feed.rtpCapabilities),
       paused: true,
       appData: { cameraId: feed.cameraId, path }
     });
@@ -279,6 +309,22 @@ export class ViewerMedia {
       path
     });
   }
+}
+
+const capabilityIds = new WeakMap<ms.RouterRtpCapabilities, string>();
+
+/**
+ * Names a router's capabilities by their content (a router hands out the same object every
+ * time, so each is hashed once): routers made with the same codecs share the id, and a hub whose
+ * codecs changed gives a new one.
+ */
+export function capabilitiesId(capabilities: ms.RouterRtpCapabilities): string {
+  let id = capabilityIds.get(capabilities);
+  if (id === undefined) {
+    id = createHash('sha256').update(JSON.stringify(capabilities)).digest('hex').slice(0, 32);
+    capabilityIds.set(capabilities, id);
+  }
+  return id;
 }
 
 /** The codec named when the browser, not the camera, is what refuses. */

@@ -116,7 +116,7 @@ export class Viewer {
 
   join(): JoinResponse {
     const principal = this.#principal;
-    const routerRtpCapabilities = this.#media.join();
+    const router = this.#media.join();
     return {
       session: {
         subject: principal.subject,
@@ -126,7 +126,7 @@ export class Viewer {
         purpose: principal.purpose ?? null,
         expiresAt: principal.expiresAt
       },
-      routerRtpCapabilities
+      ...router
     };
   }
 
@@ -197,10 +197,14 @@ export class Viewer {
    * Where a consume is authorised: decided and recorded here, before any stream is started. The
    * view-start record is durable before the stream is leased (no record, no picture); while it
    * is written (off the event loop) the decision is made again afterwards, so a grant that ended
-   * or a session that closed in between opens nothing.
+   * or a session that closed in between opens nothing. A watch sent right behind
+   * transport:create (before its answer) waits for the transport meanwhile.
    */
-  async watch({ cameraId, rtpCapabilities, incidentId }: RequestOf<'camera:watch'>): Promise<WatchResponse> {
-    if (!this.#media.hasTransport) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+  async watch({ cameraId, rtpCapabilities, incidentId, routerCapabilitiesId }: RequestOf<'camera:watch'>): Promise<WatchResponse> {
+    if (!this.#media.transportAsked) throw new HubError('NOT_JOINED', '수신 전송로가 없습니다 (create a transport first)');
+    if (routerCapabilitiesId !== undefined && routerCapabilitiesId !== this.#media.capabilitiesId) {
+      throw new HubError('CAPABILITIES_STALE', '허브의 영상 설정이 바뀌었습니다 — 다시 받아 보세요 (router capabilities changed: load them from media:join and watch again)');
+    }
     // Requests of one camera act in the order sent: an unwatch that came before this watch is done first.
     const withdrawn = this.#starting.get(cameraId);
     if (withdrawn?.unwatched) await withdrawn.started.catch(() => undefined);
@@ -229,12 +233,21 @@ export class Viewer {
 
   async #start(camera: RegistryCamera, decision: Extract<ViewDecision, { allowed: true }>, incidentId: string | undefined, rtpCapabilities: ms.RtpCapabilities): Promise<WatchResponse> {
     const cameraId = camera.id;
+    const transport = this.#media.transportReady().then(
+      () => true,
+      () => false
+    );
     await this.#recordView('view.start', camera, decision, incidentId);
     // The view was recorded as started: whatever stops it now is recorded as its stop.
     const stopped = (code: WireError['code']) => this.#deps.record({ ...this.#record('view.stop', 'refused', cameraId, decision, incidentId), durationMs: 0, code });
+    const transportMade = await transport;
     if (this.#closed) {
       stopped('SHUTTING_DOWN');
       throw new HubError('SHUTTING_DOWN', '세션이 종료되었습니다 (session closed)');
+    }
+    if (!transportMade) {
+      stopped('NOT_JOINED');
+      throw new HubError('NOT_JOINED', '수신 전송로를 만들지 못했습니다 (the transport could not be created)');
     }
     // Set in #starting before this first await ended.
     if (this.#starting.get(cameraId)?.unwatched) {

@@ -189,6 +189,8 @@ test('the routing matrix: each kind and level reaches exactly its agencies, at i
   const [event] = await reached;
   assert.equal(event.alarm.level, '심각');
   assert.deepEqual(event.alarm.recipients.map((r) => r.agency).sort(), ['seoul-112', 'seoul-119', 'seoul-disaster']);
+  // 주의 reached the disaster room at priority 3; at 심각 it is priority 1 there too, as a new 심각 would be.
+  assert.deepEqual(Object.fromEntries(event.alarm.recipients.map((r) => [r.agency, r.priority])), { 'seoul-disaster': 1, 'seoul-112': 1, 'seoul-119': 1 });
   assert.deepEqual(event.alarm.history.map((h) => [h.action, h.level]), [['raised', '주의'], ['updated', '심각']]);
 
   // The queue: the caller's agency's open alarms, most urgent first.

@@ -86,6 +86,64 @@ test('a transport asked for right behind the join, before its answer, is created
   socket.disconnect();
 });
 
+test('a watch sent right behind the join and the transport, with capabilities kept from an earlier session, is answered and consumed', async () => {
+  const token = await t.token('fire');
+  const earlier = await t.client(token);
+  const kept = await request(earlier, 'media:join', {});
+  assert.ok(kept.ok, JSON.stringify(kept));
+  earlier.disconnect();
+
+  const socket = await t.client(token);
+  const camera = gangnamCamera();
+  const consumerEvent = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+  const rtpCapabilities = kept.data.routerRtpCapabilities as ms.RtpCapabilities;
+  const [join, created, watch] = await Promise.all([
+    request(socket, 'media:join', {}),
+    request(socket, 'transport:create', {}),
+    request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities, routerCapabilitiesId: kept.data.routerCapabilitiesId })
+  ]);
+  assert.ok(join.ok && created.ok, JSON.stringify([join, created]));
+  assert.equal(join.data.routerCapabilitiesId, kept.data.routerCapabilitiesId, 'every session of one hub is given the same capabilities, by the same id');
+  assert.ok(watch.ok, JSON.stringify(watch));
+  const [consumer] = await consumerEvent;
+  assert.equal(consumer.kind, 'video');
+  socket.disconnect();
+});
+
+test('a watch with capabilities this hub no longer has is refused CAPABILITIES_STALE and starts nothing; watched again with the join\'s, it plays', async () => {
+  const socket = await t.client(await t.token('fire'));
+  // Not Mapo's: a later test needs its ingest idle.
+  const camera = gangnamCamera();
+  let consumers = 0;
+  socket.on('camera:consumer', () => consumers++);
+  const viewStarts = () => t.hub.audit.query({ action: 'view.start', cameraId: camera.id }).total;
+  const auditedBefore = viewStarts();
+  const [join, , stale] = await Promise.all([
+    request(socket, 'media:join', {}),
+    request(socket, 'transport:create', {}),
+    request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities: { codecs: [] }, routerCapabilitiesId: '0123456789abcdef' })
+  ]);
+  assert.ok(join.ok);
+  assert.equal(!stale.ok && stale.error.code, 'CAPABILITIES_STALE');
+  assert.equal(consumers, 0);
+  assert.equal(viewStarts(), auditedBefore, 'no view was started (or recorded)');
+
+  const consumerEvent = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
+  const again = await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities: join.data.routerRtpCapabilities as ms.RtpCapabilities, routerCapabilitiesId: join.data.routerCapabilitiesId });
+  assert.ok(again.ok, JSON.stringify(again));
+  await consumerEvent;
+  socket.disconnect();
+});
+
+test('a watch before any transport:create is refused NOT_JOINED', async () => {
+  const socket = await t.client(await t.token('fire'));
+  const join = await request(socket, 'media:join', {});
+  assert.ok(join.ok);
+  const watch = await request(socket, 'camera:watch', { cameraId: gangnamCamera().id, rtpCapabilities: join.data.routerRtpCapabilities as ms.RtpCapabilities });
+  assert.equal(!watch.ok && watch.error.code, 'NOT_JOINED');
+  socket.disconnect();
+});
+
 test('a district user sees only its district and cannot consume another district', async () => {
   const socket = await t.client(await t.token('gangnam'));
   const rtpCapabilities = await joined(socket);

@@ -10,7 +10,7 @@ import type { AlarmChangedEvent, AlarmRequestOf, AlarmView } from '$protocol/ale
 import { toAppError, type AppError } from '$lib/errors/app-error.ts';
 import type { SessionManager } from '$lib/state/index.ts';
 import { AlarmSound } from './sound.svelte.ts';
-import { mergeListed, openCount, sortQueue, toCue, upsertAlarm } from './queue.ts';
+import { cueKey, mergeListed, openCount, sortQueue, toCue, upsertAlarm } from './queue.ts';
 
 export type AlarmSession = Pick<SessionManager, 'request' | 'on'>;
 
@@ -120,7 +120,7 @@ export class AlarmQueue {
     const now = Date.now();
     for (const alarm of next) if (!this.seenAt.has(alarm.id)) this.seenAt.set(alarm.id, now);
     const due = toCue(next, this.#cued);
-    for (const alarm of due) this.#cued.add(alarm.id);
+    for (const alarm of due) this.#cued.add(cueKey(alarm));
     this.alarms = sortQueue(next);
     if (due.length) {
       this.expanded = true;

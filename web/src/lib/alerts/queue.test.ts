@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeListed, openCount, sortQueue, toCue, upsertAlarm, type Queued } from './queue.ts';
+import { cueKey, mergeListed, openCount, sortQueue, toCue, upsertAlarm, type Queued } from './queue.ts';
 
 const alarm = (id: string, over: Partial<Queued> = {}): Queued => ({ id, priority: 3, status: 'new', raisedAt: 1_000, updatedAt: 1_000, ...over });
 const ids = (list: readonly Queued[]): string[] => list.map((a) => a.id);
@@ -38,4 +38,13 @@ test('the badge counts open alarms; the sound is for new alarms not cued yet', (
   const queue = [alarm('a'), alarm('b', { status: 'acknowledged' }), alarm('c', { status: 'closed' }), alarm('d')];
   assert.equal(openCount(queue), 3);
   assert.deepEqual(ids(toCue(queue, new Set(['a']))), ['d']);
+});
+
+test('an alarm still unacknowledged when it escalates is cued once more, once', () => {
+  const cued = new Set(['a']);
+  const escalated = [alarm('a', { escalated: true })];
+  assert.deepEqual(ids(toCue(escalated, cued)), ['a']);
+  cued.add(cueKey(escalated[0]!));
+  assert.deepEqual(ids(toCue(escalated, cued)), []);
+  assert.deepEqual(ids(toCue([alarm('b', { escalated: true, status: 'acknowledged' })], new Set(['b']))), [], 'acknowledged meanwhile: no cue');
 });

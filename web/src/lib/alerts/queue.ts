@@ -13,6 +13,7 @@ export interface Queued {
   status: string;
   raisedAt: number;
   updatedAt: number;
+  escalated?: boolean;
 }
 
 const closed = (alarm: Queued): boolean => alarm.status === 'closed';
@@ -45,9 +46,15 @@ export function openCount(alarms: readonly Queued[]): number {
 }
 
 /**
- * The alarms in `next` that call for the sound: new (신규) ones this page has not cued yet.
+ * The alarms in `next` that call for the sound: new (신규) ones this page has not cued yet, and
+ * once more when one escalates still unacknowledged (the supervisors it escalated to hear it).
  * The first listing after sign-in cues too — an alarm waiting unacknowledged must be heard.
  */
 export function toCue<T extends Queued>(next: readonly T[], cued: ReadonlySet<string>): T[] {
-  return next.filter((a) => a.status === 'new' && !cued.has(a.id));
+  return next.filter((a) => a.status === 'new' && !cued.has(cueKey(a)));
+}
+
+/** What `cued` holds for an alarm once its cue sounded. */
+export function cueKey(alarm: Queued): string {
+  return alarm.escalated ? `${alarm.id}:escalated` : alarm.id;
 }

@@ -69,9 +69,10 @@ export class IncidentBoard {
   readonly #runs = new LatestRun();
   #map: BoardMap | null = null;
 
-  constructor(api: BoardApi, grid: GridManager) {
+  constructor(api: BoardApi, grid: GridManager, incidentType: IncidentType = '화재') {
     this.#api = api;
     this.#grid = grid;
+    this.incidentType = incidentType;
   }
 
   /**

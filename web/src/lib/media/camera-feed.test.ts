@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { types as mc } from 'mediasoup-client';
-import type { ConsumerOptions } from '$protocol/events.ts';
+import type { ConsumerOptions, WatchResponse } from '$protocol/events.ts';
 import { AppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/client.ts';
 import { CameraFeed, type FeedStatus } from './camera-feed.ts';
+import type { SentWatch } from './early-watch.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 type Answer = (payload: unknown) => Promise<unknown>;
@@ -60,7 +61,7 @@ const retryAtOnce: RetryPolicy = { nextRetryDelayMs: ({ code }) => (code === 'RA
 
 const feeds: CameraFeed[] = [];
 
-function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?: (o: ConsumerOptions) => Promise<FakeConsumer>; incidentId?: string } = {}) {
+function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?: (o: ConsumerOptions) => Promise<FakeConsumer>; incidentId?: string; sent?: SentWatch } = {}) {
   const hub = options.hub ?? new ScriptedHub();
   const consumers: FakeConsumer[] = [];
   const made = new CameraFeed('cam-1', {
@@ -72,7 +73,7 @@ function feed(options: { hub?: ScriptedHub; retryPolicy?: RetryPolicy; consume?:
       consumers.push(consumer);
       return consumer as unknown as mc.Consumer;
     }
-  }, options.incidentId ? { incidentId: options.incidentId } : {});
+  }, options.incidentId ? { incidentId: options.incidentId } : {}, options.sent);
   feeds.push(made);
   const statuses: FeedStatus[] = [];
   made.onStatus((status) => statuses.push(status));
@@ -97,6 +98,31 @@ test('watched, then a consumer: live with its track, and resumed', async () => {
   assert.equal(f.status.state, 'live');
   assert.equal(f.status.track?.id, 'track-c-1');
   assert.deepEqual(hub.calls.find((call) => call.event === 'consumer:resume')?.payload, { consumerId: 'c-1' });
+});
+
+test('a watch sent before the feed existed: its answer is the first, nothing is asked twice, and a consumer that came first plays', async () => {
+  let answer!: (value: WatchResponse) => void;
+  const sent: SentWatch = { answer: new Promise<WatchResponse>((resolve) => (answer = resolve)), sentAt: 12 };
+  const { feed: f, hub } = feed({ sent });
+  f.start();
+  f.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  assert.equal(hub.called('camera:watch'), 0, 'the early watch is not sent again');
+  assert.equal(f.watchStartedAt, 12, 'timed from when it was sent');
+  assert.equal(f.status.state, 'live');
+  answer({ cameraId: 'cam-1', state: 'connecting' } as WatchResponse);
+  await settle();
+  assert.equal(f.status.state, 'live', 'the answer does not override the newer consumer');
+});
+
+test('an early watch refused: the refusal is the feed\'s, and a retry asks the hub itself', async () => {
+  const sent: SentWatch = { answer: Promise.reject(new AppError('RATE_LIMITED', 'slow down')), sentAt: 0 };
+  sent.answer.catch(() => undefined);
+  const { feed: f, hub } = feed({ sent, retryPolicy: retryAtOnce });
+  f.start();
+  await settle();
+  assert.equal(hub.called('camera:watch'), 1, 'retried with a watch of its own');
+  assert.equal(f.status.state, 'connecting');
 });
 
 test('the camera drops: offline with the reason, then live again on the next stream', async () => {

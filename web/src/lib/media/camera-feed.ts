@@ -8,6 +8,7 @@ import type { types as mc } from 'mediasoup-client';
 import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions, MediaPath, Still } from '$protocol/events.ts';
 import { AppError, toAppError, type AppErrorCode } from '$lib/errors/app-error.ts';
 import type { HubClient, RequestPayload } from '$lib/signaling/index.ts';
+import type { SentWatch } from './early-watch.ts';
 import { EMPTY_RECEIVER_STATS, readInboundVideo, type ReceiverStats } from './receiver-stats.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { endsSubscription, terminalStateFor, type TileState } from './tile-state.ts';
@@ -72,6 +73,8 @@ export class CameraFeed {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   #watchStartedAt = 0;
+  /** A watch sent for this feed before it existed (early-watch.ts): its answer is the first one. */
+  #sent: SentWatch | undefined;
   /** A `camera:watch` is on its way; a scope change meanwhile may have come too late for it. */
   #watching = false;
   #scopeChangedWhileWatching = false;
@@ -80,10 +83,11 @@ export class CameraFeed {
   /** framesDecoded of consumers already closed, so the count survives stream restarts. */
   #framesDecodedBefore = 0;
 
-  constructor(cameraId: string, host: FeedHost, options: FeedOptions = {}) {
+  constructor(cameraId: string, host: FeedHost, options: FeedOptions = {}, sent?: SentWatch) {
     this.cameraId = cameraId;
     this.incidentId = options.incidentId;
     this.#host = host;
+    this.#sent = sent;
   }
 
   get closed(): boolean {
@@ -192,16 +196,19 @@ export class CameraFeed {
   }
 
   async #watch(): Promise<void> {
-    this.#watchStartedAt = performance.now();
+    const sent = this.#sent;
+    this.#sent = undefined;
+    this.#watchStartedAt = sent?.sentAt ?? performance.now();
     this.#watching = true;
     this.#scopeChangedWhileWatching = false;
     try {
-      const answer = await this.#host.client.request('camera:watch', {
-        cameraId: this.cameraId,
-        // mediasoup-client's and mediasoup's RtpCapabilities types describe the same JSON.
-        rtpCapabilities: this.#host.rtpCapabilities as RequestPayload<'camera:watch'>['rtpCapabilities'],
-        ...(this.incidentId ? { incidentId: this.incidentId } : {})
-      });
+      const answer = await (sent?.answer ??
+        this.#host.client.request('camera:watch', {
+          cameraId: this.cameraId,
+          // mediasoup-client's and mediasoup's RtpCapabilities types describe the same JSON.
+          rtpCapabilities: this.#host.rtpCapabilities as RequestPayload<'camera:watch'>['rtpCapabilities'],
+          ...(this.incidentId ? { incidentId: this.incidentId } : {})
+        }));
       if (this.#closed) return;
       this.#attempt = 0;
       this.#retryState = null;

@@ -14,6 +14,7 @@ import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
 import { Chrome74 } from 'mediasoup-client/handlers/Chrome74';
 import { Firefox120 } from 'mediasoup-client/handlers/Firefox120';
 import { Safari12 } from 'mediasoup-client/handlers/Safari12';
+import { localStore } from './kept-router.ts';
 
 const HANDLERS: Partial<Record<mc.BuiltinHandlerName, { createFactory(options: mc.HandlerFactoryOptions): mc.HandlerFactory }>> = {
   Chrome111,
@@ -32,13 +33,6 @@ interface Probed {
 
 let warmed: Promise<Probed> | undefined;
 
-function localStore(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The codecs an earlier page of this very browser (same user agent) probed, if kept. */
 function keptCodecs(): mc.RtpCapabilities | null {

@@ -4,10 +4,13 @@
  */
 import type { JoinResponse, TransportOptions } from '$protocol/events.ts';
 import type { HubClient } from '$lib/signaling/client.ts';
+import type { EarlyWatches } from './early-watch.ts';
 
 export interface JoinStart {
   join: Promise<JoinResponse>;
   created: Promise<TransportOptions>;
+  /** Watches sent right behind the join with kept router capabilities (early-watch.ts), if any. */
+  early?: EarlyWatches;
 }
 
 /**

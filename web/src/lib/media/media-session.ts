@@ -13,6 +13,8 @@ import { AppError, toAppError } from '$lib/errors/app-error.ts';
 import type { HubClient } from '$lib/signaling/index.ts';
 import { CameraFeed, type FeedOptions } from './camera-feed.ts';
 import { loadDevice } from './device.ts';
+import type { EarlyWatches, MediaPush, SentWatch } from './early-watch.ts';
+import { keepRouter } from './kept-router.ts';
 import { preferLowDelay } from './low-delay.ts';
 import { BackoffRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 
@@ -20,6 +22,9 @@ export interface FeedLease {
   readonly feed: CameraFeed;
   release(): void;
 }
+
+/** How long a feed watched early (early-watch.ts) waits for a tile to take it before it is unwatched. */
+const EARLY_FEED_HELD_MS = 5_000;
 
 interface FeedEntry {
   feed: CameraFeed;
@@ -38,32 +43,60 @@ export class MediaSession {
   /** Cameras acquired whose first answer (a picture or a refusal) has not come yet. */
   readonly #starting = new Set<string>();
   readonly #settledWaiters = new Set<() => void>();
+  /** The session's own leases on feeds watched early, until a tile takes each (or none does in time). */
+  readonly #earlyLeases = new Map<string, FeedLease>();
+  #earlyTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   /**
    * Loads the device for the session's router and takes the receive transport the hub is
    * creating (`created`, asked for with the join: see `joinAndCreate` in join.ts), together:
    * the hub builds the transport while the browser matches its codecs (see `warmDevice()`).
+   * `early`: watches sent before the join was answered; used when they were made with this
+   * join's router capabilities, else dropped (the hub refused them) and the tiles watch anew.
    */
-  static async open(client: HubClient, join: JoinResponse, created: Promise<TransportOptions>, options: { retryPolicy?: RetryPolicy } = {}): Promise<MediaSession> {
+  static async open(client: HubClient, join: JoinResponse, created: Promise<TransportOptions>, options: { retryPolicy?: RetryPolicy; early?: EarlyWatches } = {}): Promise<MediaSession> {
+    const early = options.early ? await MediaSession.#usable(client, join, options.early) : null;
     let device: mc.Device;
     try {
       // mediasoup (server) and mediasoup-client type the same capabilities JSON separately.
-      device = await loadDevice(join.routerRtpCapabilities as mc.RtpCapabilities);
+      device = early?.device ?? (await loadDevice(join.routerRtpCapabilities as mc.RtpCapabilities));
     } catch (error) {
+      early?.watches.takePushes();
       throw new AppError('MEDIA_FAILED', `device: ${toAppError(error).message}`, { cause: error });
     }
-    const options_ = await created;
+    if (!early) keepRouter({ id: join.routerCapabilitiesId, capabilities: join.routerRtpCapabilities as mc.RtpCapabilities, recvRtpCapabilities: device.recvRtpCapabilities });
     let transport: mc.Transport;
     try {
-      transport = device.createRecvTransport(options_ as mc.TransportOptions);
+      const transportOptions = await created;
+      try {
+        transport = device.createRecvTransport(transportOptions as mc.TransportOptions);
+      } catch (error) {
+        throw new AppError('MEDIA_FAILED', `transport: ${toAppError(error).message}`, { cause: error });
+      }
     } catch (error) {
-      throw new AppError('MEDIA_FAILED', `transport: ${toAppError(error).message}`, { cause: error });
+      early?.watches.takePushes();
+      throw error;
     }
-    return new MediaSession(client, device, transport, options.retryPolicy ?? new BackoffRetryPolicy());
+    return new MediaSession(client, device, transport, options.retryPolicy ?? new BackoffRetryPolicy(), early?.watches ?? null);
   }
 
-  private constructor(client: HubClient, device: mc.Device, transport: mc.Transport, retryPolicy: RetryPolicy) {
+  /**
+   * The early watches with their Device, if they were made with this join's router capabilities
+   * and the Device makes of them what they carried; else they are let go (a stale one the hub
+   * refused; one the hub took is unwatched) and the tiles watch anew.
+   */
+  static async #usable(client: HubClient, join: JoinResponse, watches: EarlyWatches): Promise<{ watches: EarlyWatches; device: mc.Device } | null> {
+    if (watches.routerCapabilitiesId === join.routerCapabilitiesId) {
+      const device = await watches.device.catch(() => null);
+      if (device && JSON.stringify(device.recvRtpCapabilities) === JSON.stringify(watches.recvRtpCapabilities)) return { watches, device };
+      for (const cameraId of watches.sent.keys()) client.request('camera:unwatch', { cameraId }).catch(() => undefined);
+    }
+    watches.takePushes();
+    return null;
+  }
+
+  private constructor(client: HubClient, device: mc.Device, transport: mc.Transport, retryPolicy: RetryPolicy, early: EarlyWatches | null) {
     this.#client = client;
     this.#device = device;
     this.#transport = transport;
@@ -78,12 +111,35 @@ export class MediaSession {
       if (state === 'failed' && !this.#closed) for (const listener of this.#failedListeners) listener();
     });
 
+    // The early watches' feeds, and what the hub said of them so far, before the hub's next word.
+    if (early) {
+      for (const [cameraId, sent] of early.sent) this.#earlyLeases.set(cameraId, this.#lease(cameraId, {}, sent));
+      for (const push of early.takePushes()) this.#route(push);
+      this.#earlyTimer = setTimeout(() => this.#releaseEarly(), EARLY_FEED_HELD_MS);
+    }
     this.#offs.push(
-      client.on('camera:consumer', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumer(event)),
-      client.on('consumer:closed', (event) => this.#feeds.get(event.cameraId)?.feed.handleConsumerClosed(event)),
-      client.on('camera:state', (event) => this.#feeds.get(event.cameraId)?.feed.handleState(event)),
+      client.on('camera:consumer', (payload) => this.#route({ event: 'camera:consumer', payload })),
+      client.on('consumer:closed', (payload) => this.#route({ event: 'consumer:closed', payload })),
+      client.on('camera:state', (payload) => this.#route({ event: 'camera:state', payload })),
       client.on('cameras:changed', () => this.scopeChanged())
     );
+  }
+
+  #route(push: MediaPush): void {
+    const feed = this.#feeds.get(push.payload.cameraId)?.feed;
+    if (!feed) return;
+    if (push.event === 'camera:consumer') feed.handleConsumer(push.payload);
+    else if (push.event === 'consumer:closed') feed.handleConsumerClosed(push.payload);
+    else feed.handleState(push.payload);
+  }
+
+  /** Early feeds no tile took are let go (and unwatched). */
+  #releaseEarly(cameraId?: string): void {
+    for (const [id, lease] of this.#earlyLeases) {
+      if (cameraId !== undefined && id !== cameraId) continue;
+      this.#earlyLeases.delete(id);
+      lease.release();
+    }
   }
 
   get closed(): boolean {
@@ -112,8 +168,17 @@ export class MediaSession {
    * already running for another incident, or for none, is closed and watched anew).
    */
   acquire(cameraId: string, options: FeedOptions = {}): FeedLease {
+    const lease = this.#lease(cameraId, options);
+    // A tile holds it now: the session's own early lease has done its job.
+    this.#releaseEarly(cameraId);
+    return lease;
+  }
+
+  #lease(cameraId: string, options: FeedOptions, sent?: SentWatch): FeedLease {
     if (this.#closed) throw new AppError('CLIENT_CLOSED', 'media session closed');
     let entry = this.#feeds.get(cameraId);
+    // A tile showing an early-watched camera for an incident: the plain early view makes way.
+    if (entry && entry.feed.incidentId !== options.incidentId) this.#releaseEarly(cameraId);
     if (entry && entry.feed.incidentId !== options.incidentId) {
       if (entry.leases > 0) throw new AppError('MEDIA_FAILED', `${cameraId} is already shown for another incident`);
       clearTimeout(entry.releaseTimer);
@@ -128,7 +193,7 @@ export class MediaSession {
         rtpCapabilities: this.#device.recvRtpCapabilities,
         consume: (options) => this.#consume(options),
         retryPolicy: this.#retryPolicy
-      }, options);
+      }, options, sent);
       entry = { feed, leases: 0, releaseTimer: undefined };
       this.#feeds.set(cameraId, entry);
       this.#track(feed);
@@ -191,6 +256,8 @@ export class MediaSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#earlyTimer);
+    this.#earlyLeases.clear();
     this.#starting.clear();
     for (const done of [...this.#settledWaiters]) done();
     for (const off of this.#offs) off();

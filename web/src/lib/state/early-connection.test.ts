@@ -44,6 +44,10 @@ before(async () => {
       requests.push('transport:create');
       ack({ ok: true, data: TRANSPORT });
     });
+    socket.on('camera:watch', (req, ack) => {
+      requests.push(`camera:watch ${req.cameraId} ${req.routerCapabilitiesId}`);
+      ack({ ok: true, data: { cameraId: req.cameraId, state: 'live' } });
+    });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -69,7 +73,7 @@ const waitFor = async (check: () => boolean, what: string): Promise<void> => {
 };
 
 test('joins and asks for the transport as soon as it connects, and hands both over once', async () => {
-  openEarlyConnection({ token: () => 'good', url });
+  openEarlyConnection({ token: () => 'good', url, cameras: ['cam-1'] });
   await waitFor(() => seen[0]?.length === 2, 'the join and the transport');
   assert.deepEqual(seen[0], ['media:join', 'transport:create']);
 
@@ -82,10 +86,34 @@ test('joins and asks for the transport as soon as it connects, and hands both ov
   assert.ok(join);
   assert.deepEqual(await join.join, JOINED);
   assert.deepEqual(await join.created, TRANSPORT);
+  assert.equal(join.early, undefined, 'no router capabilities kept (no storage here): the cameras wait for the session');
+  assert.deepEqual(seen[0], ['media:join', 'transport:create']);
   assert.equal(connection.takeJoin(), null, 'the join is given once');
 });
 
-test('taken over before it connected, it leaves the join to its new owner', async () => {
+test('with router capabilities kept by an earlier page of this browser, the URL\'s cameras are watched right behind the join, Device or not', async () => {
+  const globals = globalThis as { localStorage?: unknown; navigator?: unknown };
+  const saved = { localStorage: globals.localStorage, navigator: globals.navigator };
+  const kept = JSON.stringify({ id: 'abc123', capabilities: { codecs: [] }, recvRtpCapabilities: { codecs: [], headerExtensions: [] }, userAgent: 'test-browser' });
+  Object.assign(globals, { navigator: { userAgent: 'test-browser' }, localStorage: { getItem: (key: string) => (key === 'gth.router' ? kept : null), setItem() {}, removeItem() {} } });
+  try {
+    openEarlyConnection({ token: () => 'good', url, cameras: ['cam-1', 'cam-2'] });
+  } finally {
+    Object.assign(globals, saved);
+  }
+  await waitFor(() => seen[0]?.length === 4, 'the join, the transport and two watches');
+  assert.deepEqual(seen[0], ['media:join', 'transport:create', 'camera:watch cam-1 abc123', 'camera:watch cam-2 abc123']);
+  const connection = takeEarlyConnection();
+  assert.ok(connection);
+  taken.push(connection);
+  const early = connection.takeJoin()?.early;
+  assert.ok(early, 'handed over with the join');
+  assert.deepEqual([...early.sent.keys()], ['cam-1', 'cam-2']);
+  assert.equal((await early.sent.get('cam-1')!.answer).state, 'live');
+  early.takePushes();
+});
+
+test('taken over before it connected, its join is sent when its new owner asks for it, connected', async () => {
   openEarlyConnection({ token: () => 'good', url });
   const connection = takeEarlyConnection();
   assert.ok(connection);
@@ -97,8 +125,12 @@ test('taken over before it connected, it leaves the join to its new owner', asyn
     });
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(connection.takeJoin(), null);
-  assert.deepEqual(seen[0], []);
+  assert.deepEqual(seen[0], [], 'nothing is sent for an owner that did not ask');
+  const join = connection.takeJoin();
+  assert.ok(join);
+  assert.deepEqual(await join.join, JOINED);
+  assert.deepEqual(seen[0], ['media:join', 'transport:create']);
+  assert.equal(connection.takeJoin(), null, 'given once');
 });
 
 test('a refused connection is closed and never handed out', async () => {

@@ -5,17 +5,25 @@
  * evaluated and the page is first drawn, not after. The page's SessionManager adopts it
  * (`takeEarlyConnection`).
  *
+ * With router capabilities kept from an earlier session, the Device loads meanwhile and the
+ * URL's cameras are watched right behind the join (lib/media/early-watch.ts).
+ *
  * The connection is owned here until adopted. One that failed before it was adopted (refused,
  * dropped, ended by the hub) is closed and not handed out: the session starts its own and sees
  * the failure itself. One that no page adopts within `ADOPT_WITHIN_MS` is closed.
  */
 import { peekClaims } from '$lib/auth/token-store.ts';
+import { sendEarlyWatches } from '$lib/media/early-watch.ts';
 import { joinAndCreate, type JoinStart } from '$lib/media/join.ts';
+import { keptRouter } from '$lib/media/kept-router.ts';
 import { HubClient } from '$lib/signaling/client.ts';
 
 export interface EarlyConnection {
   readonly client: HubClient;
-  /** The join and transport asked for the moment the socket connected, if it has; given once. */
+  /**
+   * The first join of this connection, with its transport and early watches: the one sent the
+   * moment the socket connected, or, taken over before that, sent now (call it connected). Given once.
+   */
   takeJoin(): JoinStart | null;
 }
 
@@ -29,18 +37,21 @@ export interface EarlyConnectionOptions {
   token: () => string | null;
   /** The hub's origin; the page's own by default. */
   url?: string;
+  /** The cameras the page will show (its URL's): watched at once when the Device can load early. */
+  cameras?: readonly string[];
 }
 
 /**
  * Opens the connection for a page about to start a session with `token()` (none without a
  * token, or for an auditor: the wall is not theirs). Idempotent.
  */
-export function openEarlyConnection({ token, url }: EarlyConnectionOptions): void {
+export function openEarlyConnection({ token, url, cameras = [] }: EarlyConnectionOptions): void {
   if (pending) return;
   const current = token();
   if (!current || peekClaims(current)?.role === 'auditor') return;
   const client = new HubClient({ token, ...(url ? { url } : {}) });
   let join: JoinStart | null = null;
+  let joinTaken = false;
   const offs: Array<() => void> = [];
   const release = (): void => {
     clearTimeout(timer);
@@ -52,9 +63,18 @@ export function openEarlyConnection({ token, url }: EarlyConnectionOptions): voi
     client.close();
   };
   const timer = setTimeout(fail, ADOPT_WITHIN_MS);
+  const kept = keptRouter();
+  // mediasoup-client is loaded on its own, so the app's start waits for none of it.
+  const device = kept ? import('$lib/media/device.ts').then((module) => module.loadDevice(kept.capabilities)) : null;
+  device?.catch(() => undefined);
+  const start = (): JoinStart => {
+    const started = joinAndCreate(client);
+    if (kept && device) started.early = sendEarlyWatches(client, kept, cameras, device);
+    return started;
+  };
   offs.push(
     client.onConnect(() => {
-      join ??= joinAndCreate(client);
+      join ??= start();
     }),
     client.onConnectError(fail),
     client.onDisconnect(fail),
@@ -63,7 +83,9 @@ export function openEarlyConnection({ token, url }: EarlyConnectionOptions): voi
   const connection: EarlyConnection = {
     client,
     takeJoin: () => {
-      const taken = join;
+      if (joinTaken) return null;
+      joinTaken = true;
+      const taken = join ?? (client.connected ? start() : null);
       join = null;
       return taken;
     }

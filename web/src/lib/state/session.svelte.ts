@@ -236,12 +236,12 @@ export class SessionManager {
       // The first join may be on its way already, sent by the early connection.
       const early = this.#early?.takeJoin() ?? null;
       this.#early = null;
-      const { join: joining, created } = early ?? joinAndCreate(client);
+      const { join: joining, created, early: earlyWatches } = early ?? joinAndCreate(client);
       const join = await joining;
       if (epoch !== this.#epoch) return;
       this.info = join.session;
       this.#armExpiry(join.session.expiresAt);
-      const opening = await MediaSession.open(client, join, created);
+      const opening = await MediaSession.open(client, join, created, { early: earlyWatches });
       media = opening;
       if (epoch !== this.#epoch) {
         opening.close();
