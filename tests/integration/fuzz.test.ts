@@ -858,8 +858,8 @@ interface FrameReport {
 
 /**
  * Watches the viewer's tile from inside the page until stopped: every presented frame
- * (requestVideoFrameCallback) and, four times a second, framesDecoded and the tile's state. The
- * page keeps the record, so a test process starved by its own fuzz (it hosts the hub and the
+ * (requestVideoFrameCallback) and, twice a second, framesDecoded and the tile's state. The page
+ * keeps the record, so a test process starved by its own fuzz (it hosts the hub and the
  * attackers) cannot pass its own stalls off as gaps in the video.
  */
 async function watchFrames(): Promise<{ stop(): Promise<FrameReport> }> {
@@ -879,7 +879,7 @@ async function watchFrames(): Promise<{ stop(): Promise<FrameReport> }> {
       record.states.push(tile?.state ?? 'missing');
     };
     sample();
-    const timer = setInterval(sample, 250);
+    const timer = setInterval(sample, 500);
     (window as unknown as { __fuzzWatch: unknown }).__fuzzWatch = { record, timer, sample };
   }, watchedCamera);
   return {
