@@ -866,10 +866,12 @@ async function watchFrames(): Promise<{ stop(): Promise<FrameReport> }> {
   await viewer.page.evaluate(NAME_SHIM);
   await viewer.page.evaluate((cameraId) => {
     const video = document.querySelector<HTMLVideoElement>('video[data-tile]');
-    const record = { start: performance.now(), presented: [] as number[], decoded: [] as Array<{ at: number; value: number }>, states: [] as string[], running: true };
-    const onFrame = (now: number) => {
+    const record = { start: performance.now(), presented: [] as number[], presentedFrames: [] as number[], decoded: [] as Array<{ at: number; value: number }>, states: [] as string[], running: true };
+    const onFrame = (now: number, metadata: VideoFrameCallbackMetadata) => {
       if (!record.running) return;
       record.presented.push(now);
+      // The callback may skip frames on a busy page; the counter does not.
+      record.presentedFrames.push(metadata.presentedFrames);
       video?.requestVideoFrameCallback(onFrame);
     };
     video?.requestVideoFrameCallback(onFrame);
@@ -885,7 +887,7 @@ async function watchFrames(): Promise<{ stop(): Promise<FrameReport> }> {
   return {
     async stop() {
       const report = await viewer.page.evaluate(() => {
-        const { record, timer, sample } = (window as unknown as { __fuzzWatch: { record: { start: number; presented: number[]; decoded: Array<{ at: number; value: number }>; states: string[]; running: boolean }; timer: number; sample: () => void } }).__fuzzWatch;
+        const { record, timer, sample } = (window as unknown as { __fuzzWatch: { record: { start: number; presented: number[]; presentedFrames: number[]; decoded: Array<{ at: number; value: number }>; states: string[]; running: boolean }; timer: number; sample: () => void } }).__fuzzWatch;
         sample();
         clearInterval(timer);
         record.running = false;
@@ -903,7 +905,7 @@ async function watchFrames(): Promise<{ stop(): Promise<FrameReport> }> {
         const rises = record.decoded.filter((d, i) => i > 0 && d.value > record.decoded[i - 1]!.value).map((d) => d.at);
         return {
           decoded: (record.decoded.at(-1)?.value ?? 0) - (record.decoded[0]?.value ?? 0),
-          presented: record.presented.length,
+          presented: (record.presentedFrames.at(-1) ?? 0) - (record.presentedFrames[0] ?? 0),
           longestGapMs: longest(record.presented),
           longestDecodedGapMs: longest(rises),
           spanMs: Math.round(end - record.start),
