@@ -24,8 +24,12 @@ export { SimError, type SimErrorCode } from './errors.ts';
 export interface CameraFarmOptions {
   /** Python with python3-gi and GstRtspServer; default Debian's /usr/bin/python3. */
   python?: string;
-  /** How long a camera may take to listen, default 20 s (16 cameras on 2 cores start slowly). */
-  readyTimeoutMs?: number;
+  /**
+   * How long a starting camera may make no progress (no CPU time charged to it or its helper
+   * processes, no output) before it is given up, default 10 s. However long a busy or fresh
+   * machine makes a start, a camera that keeps moving is waited for.
+   */
+  startStallMs?: number;
   /** How long a camera may take to exit after SIGTERM before SIGKILL, default 3 s. */
   stopTimeoutMs?: number;
   /** Time zone of the clock burnt into the picture, default Asia/Seoul (like the real cameras). */
@@ -50,7 +54,7 @@ export class CameraFarm extends EventEmitter<CameraFarmEvents> {
     super();
     this.#options = {
       python: options.python ?? '/usr/bin/python3',
-      readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
+      startStallMs: options.startStallMs ?? 10_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 3_000,
       timeZone: options.timeZone ?? 'Asia/Seoul',
     };
@@ -80,9 +84,8 @@ export class CameraFarm extends EventEmitter<CameraFarmEvents> {
     }
     const cameras = specs.map((spec) => new SimCamera(spec, this.#options));
     for (const camera of cameras) this.#adopt(camera);
-    // A few at a time: each camera's readiness deadline then runs while it has a core, instead
-    // of sixteen GStreamer start-ups sharing two cores under one deadline (a slow or busy
-    // machine failed the whole start that way).
+    // A few at a time: sixteen GStreamer start-ups at once only share two cores, and the first
+    // pictures come sooner when some cameras finish than when all are half-way.
     const results: Array<PromiseSettledResult<void>> = new Array(cameras.length);
     let next = 0;
     const worker = async () => {

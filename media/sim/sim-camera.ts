@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { writeStripI420 } from '../strip.ts';
 import { SimError } from './errors.ts';
 import { FramePainter, cameraSeed } from './frames.ts';
+import { describeStall, StartWatch } from './start-watch.ts';
 
 /** Cameras only ever listen on loopback. */
 export const SIM_HOST = '127.0.0.1';
@@ -59,7 +60,8 @@ export interface SimKeyframes {
 export interface SimCameraOptions {
   /** Debian's python with python3-gi; not a pyenv/venv python. */
   python: string;
-  readyTimeoutMs: number;
+  /** A starting camera that makes no progress this long is given up (see StartWatch). */
+  startStallMs: number;
   stopTimeoutMs: number;
   /** For the clock overlay (TZ of the camera process). */
   timeZone: string;
@@ -223,7 +225,6 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
         ...['--address', SIM_HOST, '--port', String(this.#port), '--path', SIM_PATH],
         ...['--name', this.name, '--width', String(this.width), '--height', String(this.height)],
         ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps), '--codec', this.codec],
-        ...['--fps', String(this.fps), '--bitrate', String(this.#bitrateKbps)],
         ...keyframeArgs(this.#keyframes),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], env },
@@ -297,7 +298,7 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       };
       const onLine = (line: string): void => {
         const match = /^READY (\d+)$/.exec(line.trim());
-        if (!match) return;
+        if (!match) return watch.progress();
         cleanup();
         resolve(Number(match[1]));
       };
@@ -305,14 +306,17 @@ export class SimCamera extends EventEmitter<SimCameraEvents> {
       const onClose = (code: number | null, signal: NodeJS.Signals | null): void =>
         fail(`process exited before ready (code ${code}, signal ${signal})`);
       const onError = (error: Error): void => fail(`cannot run ${this.#options.python}: ${error.message}`, error);
-      const timer = setTimeout(() => fail(`not ready after ${this.#options.readyTimeoutMs} ms`), this.#options.readyTimeoutMs);
+      const onLog = (): void => watch.progress();
+      const watch = new StartWatch(child.pid, this.#options.startStallMs, (stall) => fail(`not ready: ${describeStall(stall)}`));
       const cleanup = (): void => {
-        clearTimeout(timer);
+        watch.stop();
         lines.off('line', onLine);
+        this.off('log', onLog);
         child.off('close', onClose);
         child.off('error', onError);
       };
       lines.on('line', onLine);
+      this.on('log', onLog);
       child.once('close', onClose);
       child.once('error', onError);
     });

@@ -73,7 +73,7 @@ test('an incident grant opens the cameras in its radius, only for its time, and 
   assert.equal(renewed.status, 200);
   const expiresAt = (renewed.json as { grant: { expiresAt: number } }).grant.expiresAt;
   assert.ok(expiresAt > grant.expiresAt);
-  const [closed] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === scene.id, GRANT_TTL_MS + 5000);
+  const [closed] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === scene.id);
   figures['grant expiry → view closed (ms)'] = Date.now() - expiresAt;
   assert.equal(closed.reason.code, 'GRANT_ENDED');
   // The expiry ended the view: the grant's end is on the record before the view's stop.
@@ -155,7 +155,7 @@ test('an expiring token stops the picture and says why', async () => {
   const socket = await t.client(await t.token('fire', { expiresIn }));
   const caps = await joined(socket);
   await watching(socket, caps, t.cameras[3]!.id);
-  const [closed] = await nextEvent(socket, 'consumer:closed', () => true, 10_000);
+  const [closed] = await nextEvent(socket, 'consumer:closed', () => true);
   figures['token expiry → view closed (ms)'] = Date.now() - expiresIn * 1000;
   assert.equal(closed.reason.code, 'AUTH_TOKEN_EXPIRED');
 });
@@ -274,8 +274,8 @@ test('key rotation: a new kid works after the JWKS changes; a withdrawn kid ends
   const caps = await joined(k1Socket);
   const gangnam = t.cameras.find((c) => c.district.code === '11680')!;
   await watching(k1Socket, caps, gangnam.id);
-  const closed = nextEvent(k1Socket, 'consumer:closed', () => true, 10_000);
-  const ended = nextEvent(k1Socket, 'session:ended', () => true, 10_000);
+  const closed = nextEvent(k1Socket, 'consumer:closed', () => true);
+  const ended = nextEvent(k1Socket, 'session:ended', () => true);
   const withdrawnAt = Date.now();
   await issuer.publish([k2]);
   const [reason] = await ended;

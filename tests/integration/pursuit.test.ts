@@ -226,7 +226,7 @@ test('a camera the moving corridor drops stays watchable for the overlap (a boar
   const late = await request(socket, 'camera:watch', { cameraId: dropped, rtpCapabilities: capabilities, incidentId: pursuit.incidentId });
   assert.ok(late.ok, `watchable during the overlap: ${JSON.stringify(late)}`);
   // The overlap ends: the view ends and the camera is refused again, the pursuit still open.
-  const [stopped] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === dropped, OVERLAP_MS + 10_000);
+  const [stopped] = await nextEvent(socket, 'consumer:closed', (e) => e.cameraId === dropped);
   assert.equal(stopped.reason.code, 'GRANT_ENDED');
   assert.equal(t.hub.incidents.grants.overlapOf(pursuit.grant!.id).has(dropped), false);
   await request(socket, 'camera:unwatch', { cameraId: dropped });
@@ -328,7 +328,7 @@ test('the development scenario: its vehicle’s LPR hits anchor a pursuit for �
   const { token, socket } = await session('gangnam-police');
   await joined(socket);
   assert.equal(((await t.api('/api/dev/pursuit-scenario', token)).json as PursuitScenarioState).running, false);
-  const anchored = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'opened' && e.pursuit.track[0]?.source === 'lpr', 20_000);
+  const anchored = nextEvent(socket, 'pursuit:changed', (e) => e.change === 'opened' && e.pursuit.track[0]?.source === 'lpr');
   const started = await t.api('/api/dev/pursuit-scenario', token, { speedFactor: 20 });
   assert.equal(started.status, 200, JSON.stringify(started.json));
   const state = started.json as PursuitScenarioState;
@@ -336,7 +336,7 @@ test('the development scenario: its vehicle’s LPR hits anchor a pursuit for �
   const [opened] = (await anchored) as [PursuitChangedEvent];
   assert.equal(opened.pursuit.agency, 'gangnam-police');
   assert.equal(opened.pursuit.track[0]!.district.code, '11680', 'the first hit is in 강남');
-  const inSeocho = await nextEvent(socket, 'pursuit:changed', (e) => e.pursuit.id === opened.pursuit.id && e.pursuit.track.at(-1)?.district.code === '11650', 30_000);
+  const inSeocho = await nextEvent(socket, 'pursuit:changed', (e) => e.pursuit.id === opened.pursuit.id && e.pursuit.track.at(-1)?.district.code === '11650');
   assert.ok(inSeocho[0].pursuit.grant!.districts.some((d) => d.code === '11650'), 'its corridor grant is in 서초 now');
   let now = (await t.api('/api/dev/pursuit-scenario', token)).json as PursuitScenarioState;
   assert.equal(now.pursuitId, opened.pursuit.id);

@@ -92,8 +92,8 @@ test('a hub with the full synthetic Seoul registry starts, lists, and a syntheti
     const camera = page.cameras[123]!;
     assert.match(camera.id, /^SYN-11710-/);
     assert.match(camera.simulatedFeed ?? '', /^sim-0[12]$/);
-    const live = nextEvent(socket, 'camera:state', (e) => e.cameraId === camera.id && e.state === 'live', 20_000);
-    const consumer = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id, 20_000);
+    const live = nextEvent(socket, 'camera:state', (e) => e.cameraId === camera.id && e.state === 'live');
+    const consumer = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === camera.id);
     const watch = await request(socket, 'camera:watch', { cameraId: camera.id, rtpCapabilities: caps });
     assert.ok(watch.ok, JSON.stringify(watch));
     const [offer] = await consumer;
@@ -109,7 +109,7 @@ test('a hub with the full synthetic Seoul registry starts, lists, and a syntheti
 
     // The landmark on the same feed shares its ingest; its state reaches its own viewers.
     const landmark = [...t.hub.registry.all()].find((c) => c.simulatedFeed === camera.simulatedFeed && c.id.startsWith('cam-'))!;
-    const landmarkState = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === landmark.id, 20_000);
+    const landmarkState = nextEvent(socket, 'camera:consumer', (e) => e.cameraId === landmark.id);
     const second = await request(socket, 'camera:watch', { cameraId: landmark.id, rtpCapabilities: caps });
     assert.ok(second.ok, JSON.stringify(second));
     assert.equal(second.data.state, 'live', 'the feed is already live');

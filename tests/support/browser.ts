@@ -212,21 +212,33 @@ export async function readTiles(page: Page): Promise<TileProbe[]> {
   return page.evaluate(() => window.__gth?.tiles() ?? []);
 }
 
-/** Waits until `count` tiles (all by default) report `state` (default `live`). */
+/**
+ * Waits until `count` tiles (all by default) report `state` (default `live`). If they do not
+ * within `timeoutMs`, the error says what each tile showed instead.
+ */
 export async function waitForTiles(
   page: Page,
   options: { state?: TileProbe['state']; count?: number; timeoutMs?: number } = {}
 ): Promise<TileProbe[]> {
   const state = options.state ?? 'live';
-  await page.waitForFunction(
-    ({ state, count }) => {
-      const tiles = window.__gth?.tiles() ?? [];
-      const matching = tiles.filter((tile) => tile.state === state).length;
-      return tiles.length > 0 && matching >= (count ?? tiles.length);
-    },
-    { state, count: options.count },
-    { timeout: options.timeoutMs ?? 20_000 }
-  );
+  const timeout = options.timeoutMs ?? 20_000;
+  try {
+    await page.waitForFunction(
+      ({ state, count }) => {
+        const tiles = window.__gth?.tiles() ?? [];
+        const matching = tiles.filter((tile) => tile.state === state).length;
+        return tiles.length > 0 && matching >= (count ?? tiles.length);
+      },
+      { state, count: options.count },
+      { timeout }
+    );
+  } catch (error) {
+    const shown = await readTiles(page).then(
+      (tiles) => tiles.map((tile) => `${tile.cameraId}: ${tile.state}${tile.reason ? ` (${tile.reason})` : ''}`).join(', ') || 'no tiles',
+      (cause: unknown) => `unreadable: ${cause instanceof Error ? cause.message : String(cause)}`
+    );
+    throw new Error(`waiting ${timeout} ms for ${options.count ?? 'all'} tile(s) ${state}; the tiles show ${shown}`, { cause: error });
+  }
   return readTiles(page);
 }
 

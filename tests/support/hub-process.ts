@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Purpose } from '../../server/protocol/events.ts';
+import { describeStall, StartWatch } from '../../media/sim/start-watch.ts';
 
 export interface HubProcess {
   url: string;
@@ -29,7 +30,11 @@ export interface HubProcessOptions {
   env: Record<string, string>;
   /** Extra Node flags for the hub process (e.g. `--cpu-prof --cpu-prof-dir=…`). */
   nodeArgs?: readonly string[];
-  timeoutMs?: number;
+  /**
+   * How long the start may make no progress (no CPU used by the hub, its cameras and workers, no
+   * line) before it is taken to hang, default 60 s; a slow start that keeps moving is waited for.
+   */
+  stallMs?: number;
 }
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
@@ -57,12 +62,12 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   };
 
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const watch = new StartWatch(child.pid, options.stallMs ?? 60_000, (stall) => {
       void close();
-      reject(new Error('the hub did not start in time'));
-    }, options.timeoutMs ?? 300_000);
+      reject(new Error(`the hub did not start: ${describeStall(stall)}`));
+    });
     const onExit = (code: number | null) => {
-      clearTimeout(timer);
+      watch.stop();
       reject(new Error(`the hub exited during start-up (code ${code})`));
     };
     child.once('exit', onExit);
@@ -70,8 +75,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     lines.on('line', (line) => {
       // main.ts prints "  → http://127.0.0.1:PORT" once it listens.
       const url = /→ (http:\/\/\S+)/.exec(line)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
+      if (!url) return watch.progress();
+      watch.stop();
       child.off('exit', onExit);
       lines.removeAllListeners('line');
       child.stdout.resume();

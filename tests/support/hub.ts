@@ -187,24 +187,53 @@ export async function joined(socket: HubClient): Promise<ms.RtpCapabilities> {
   return join.data.routerRtpCapabilities as ms.RtpCapabilities;
 }
 
-/** Resolves with the next `event` that matches, or rejects after `timeoutMs`. */
+/**
+ * A wait's bound: not how long the hub may take (a busy machine makes it slow, not wrong) but the
+ * point at which a test is taken to hang and ends, saying what it waited for.
+ */
+export const HANG_BOUND_MS = 120_000;
+
+/**
+ * Resolves with the next `event` that matches. Rejects at once if the socket disconnects (the
+ * event can no longer come), and after `boundMs` (default: the hang bound) with what was awaited
+ * and what came instead. A short `boundMs` is for a check that the event does *not* come.
+ */
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: HubClient,
   event: E,
   match: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
-  timeoutMs = 15_000
+  boundMs = HANG_BOUND_MS
 ): Promise<Parameters<ServerToClientEvents[E]>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener as never);
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
+    let unmatched = 0;
+    let last: unknown;
+    const fail = (why: string) => {
+      finish();
+      const seen = unmatched ? `; ${unmatched} other ${event} came, the last ${JSON.stringify(last)?.slice(0, 300)}` : `; no ${event} came at all`;
+      reject(new Error(`awaiting ${event} (${describeMatch(match)}): ${why}${seen}`));
+    };
+    const timer = setTimeout(() => fail(`nothing matching within ${boundMs} ms`), boundMs);
+    const onDisconnect = (reason: string) => fail(`the socket disconnected (${reason})`);
     const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
-      if (!match(...args)) return;
-      clearTimeout(timer);
-      socket.off(event, listener as never);
+      if (!match(...args)) {
+        unmatched++;
+        last = args;
+        return;
+      }
+      finish();
       resolve(args);
     };
+    const finish = () => {
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      socket.off('disconnect', onDisconnect);
+    };
     socket.on(event, listener as never);
+    socket.on('disconnect', onDisconnect);
   });
+}
+
+/** The predicate's source, shortened: which event a failed wait was for. */
+function describeMatch(match: { toString(): string }): string {
+  return match.toString().replace(/\s+/g, ' ').slice(0, 160);
 }

@@ -315,3 +315,90 @@ test('a feed for an incident watches with its incidentId; a monitor tile sends n
   assert.equal((forIncident.hub.calls[0]!.payload as { incidentId?: string }).incidentId, 'inc-00000000-0000-0000-0000-000000000001');
   assert.equal('incidentId' in (plain.hub.calls[0]!.payload as object), false, 'backwards compatible: no key at all');
 });
+
+test('a tile refused for its scope asks again when the scope changes, and shows the picture', async () => {
+  // A wall after a hub restart: its tiles watch before the grant or incident they need is back.
+  for (const code of ['CAMERA_OUT_OF_SCOPE', 'INCIDENT_NOT_FOUND'] as const) {
+    const hub = new ScriptedHub();
+    let inScope = false;
+    hub.answers.set('camera:watch', async () => {
+      if (!inScope) throw new AppError(code, 'not yours');
+      return { cameraId: 'cam-1', state: 'live' };
+    });
+    const { feed: f } = feed({ hub, retryPolicy: retryAtOnce });
+    f.start();
+    await settle();
+    assert.equal(f.status.state, 'denied', code);
+    inScope = true;
+    f.handleScopeChanged();
+    assert.equal(f.status.state, 'connecting', `${code}: asking again`);
+    assert.equal(f.status.error, null, `${code}: the old refusal is not shown while asking again`);
+    await settle();
+    assert.equal(hub.called('camera:watch'), 2, code);
+    f.handleConsumer(consumerOptions('c-1'));
+    await settle();
+    assert.equal(f.status.state, 'live', code);
+  }
+});
+
+test('a scope change that overtakes the refusal of a watch on its way is not lost', async () => {
+  const hub = new ScriptedHub();
+  let refuse!: (error: AppError) => void;
+  hub.answers.set('camera:watch', () => new Promise((_, reject) => (refuse = reject)));
+  const { feed: f } = feed({ hub });
+  f.start();
+  await settle();
+  // The hub decided before the grant, and says so after announcing the grant.
+  f.handleScopeChanged();
+  hub.answers.set('camera:watch', async () => ({ cameraId: 'cam-1', state: 'live' }));
+  refuse(new AppError('CAMERA_OUT_OF_SCOPE', 'not yours'));
+  await settle();
+  assert.equal(hub.called('camera:watch'), 2, 'asked again at once');
+  assert.equal(f.status.state, 'connecting');
+});
+
+test('a scope change does not reopen verdicts it cannot undo, nor a feed that is fine', async () => {
+  for (const code of ['AUTH_TOKEN_EXPIRED', 'TOKEN_REVOKED', 'CODEC_UNSUPPORTED', 'CAMERA_UNKNOWN'] as const) {
+    const hub = new ScriptedHub();
+    hub.answers.set('camera:watch', () => Promise.reject(new AppError(code, 'no')));
+    const { feed: f } = feed({ hub });
+    f.start();
+    await settle();
+    const state = f.status.state;
+    f.handleScopeChanged();
+    await settle();
+    assert.equal(hub.called('camera:watch'), 1, `${code} is not asked again`);
+    assert.equal(f.status.state, state, code);
+  }
+  // A picture taken away by a grant's end stays expired: the hub will refuse it for its scope, which is not the truth to show.
+  const { feed: ended, hub: endedHub } = feed();
+  ended.start();
+  ended.handleConsumer(consumerOptions('c-1'));
+  await settle();
+  ended.handleConsumerClosed({ cameraId: 'cam-1', consumerId: 'c-1', reason: { code: 'GRANT_ENDED', message: 'ended' } });
+  ended.handleScopeChanged();
+  await settle();
+  assert.equal(ended.status.state, 'expired');
+  assert.equal(endedHub.called('camera:watch'), 1);
+  // A live feed is left alone.
+  const { feed: live, hub: liveHub } = feed();
+  live.start();
+  live.handleConsumer(consumerOptions('c-2'));
+  await settle();
+  live.handleScopeChanged();
+  await settle();
+  assert.equal(live.status.state, 'live');
+  assert.equal(liveHub.called('camera:watch'), 1);
+});
+
+test('a closed feed ignores a scope change', async () => {
+  const hub = new ScriptedHub();
+  hub.answers.set('camera:watch', () => Promise.reject(new AppError('CAMERA_OUT_OF_SCOPE', 'no')));
+  const { feed: f } = feed({ hub });
+  f.start();
+  await settle();
+  f.close({ unwatch: false });
+  f.handleScopeChanged();
+  await settle();
+  assert.equal(hub.called('camera:watch'), 1);
+});

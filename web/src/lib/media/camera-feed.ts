@@ -6,7 +6,7 @@
  */
 import type { types as mc } from 'mediasoup-client';
 import type { CameraState, CameraStateEvent, ConsumerClosedEvent, ConsumerOptions, MediaPath, Still } from '$protocol/events.ts';
-import { AppError, toAppError } from '$lib/errors/app-error.ts';
+import { AppError, toAppError, type AppErrorCode } from '$lib/errors/app-error.ts';
 import type { HubClient, RequestPayload } from '$lib/signaling/index.ts';
 import type { SentWatch } from './early-watch.ts';
 import { EMPTY_RECEIVER_STATS, readInboundVideo, type ReceiverStats } from './receiver-stats.ts';
@@ -37,6 +37,13 @@ export interface FeedHost {
 }
 
 const STATS_INTERVAL_MS = 1_000;
+
+/**
+ * Refusals that a change of what the session may see can undo: a grant issued, or an incident
+ * known, after the tile asked (a wall re-watching after a hub restart, before its context is
+ * back). They end the feed like any verdict, until the hub says the scope changed.
+ */
+const SCOPE_REFUSALS: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>(['CAMERA_OUT_OF_SCOPE', 'INCIDENT_NOT_FOUND']);
 const REMEMBERED_CLOSED_IDS = 32;
 
 export interface FeedOptions {
@@ -68,6 +75,9 @@ export class CameraFeed {
   #watchStartedAt = 0;
   /** A watch sent for this feed before it existed (early-watch.ts): its answer is the first one. */
   #sent: SentWatch | undefined;
+  /** A `camera:watch` is on its way; a scope change meanwhile may have come too late for it. */
+  #watching = false;
+  #scopeChangedWhileWatching = false;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #stats: ReceiverStats = EMPTY_RECEIVER_STATS;
   /** framesDecoded of consumers already closed, so the count survives stream restarts. */
@@ -150,6 +160,16 @@ export class CameraFeed {
     this.#emit();
   }
 
+  /**
+   * What the session may see has changed (the hub's `cameras:changed`, a refreshed token): a
+   * feed refused for its scope asks again, and so does one whose refusal is still on its way.
+   */
+  handleScopeChanged(): void {
+    if (this.#closed) return;
+    if (this.#watching) this.#scopeChangedWhileWatching = true;
+    else if (this.#terminal && this.#error && SCOPE_REFUSALS.has(this.#error.code)) this.#watchAgain();
+  }
+
   handleState(event: CameraStateEvent): void {
     this.#cameraState = event.state;
     this.#retryAt = event.retryAt ?? null;
@@ -179,6 +199,8 @@ export class CameraFeed {
     const sent = this.#sent;
     this.#sent = undefined;
     this.#watchStartedAt = sent?.sentAt ?? performance.now();
+    this.#watching = true;
+    this.#scopeChangedWhileWatching = false;
     try {
       const answer = await (sent?.answer ??
         this.#host.client.request('camera:watch', {
@@ -193,10 +215,21 @@ export class CameraFeed {
       this.#retryAt = null;
       // A consumer may have arrived before the answer; its state is newer than the answer's.
       if (this.#cameraState === null || !this.#consumer) this.#cameraState = answer.state;
+      this.#watching = false;
       this.#emit();
     } catch (error) {
+      this.#watching = false;
       this.#refused(toAppError(error));
     }
+  }
+
+  /** Starts over after a scope refusal: a fresh subscription, as on the first watch. */
+  #watchAgain(): void {
+    this.#terminal = null;
+    this.#error = null;
+    this.#attempt = 0;
+    this.#emit();
+    void this.#watch();
   }
 
   #refused(error: AppError): void {
@@ -206,6 +239,7 @@ export class CameraFeed {
     const delay = endsSubscription(error.code) ? null : this.#host.retryPolicy.nextRetryDelayMs({ attempt: this.#attempt, code: error.code });
     if (delay === null) {
       this.#stop(terminalStateFor(error.code));
+      if (this.#scopeChangedWhileWatching && SCOPE_REFUSALS.has(error.code)) return this.#watchAgain();
     } else {
       this.#attempt++;
       this.#retryState = error.code === 'CAMERA_OFFLINE' ? 'offline' : 'reconnecting';

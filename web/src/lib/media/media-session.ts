@@ -120,7 +120,8 @@ export class MediaSession {
     this.#offs.push(
       client.on('camera:consumer', (payload) => this.#route({ event: 'camera:consumer', payload })),
       client.on('consumer:closed', (payload) => this.#route({ event: 'consumer:closed', payload })),
-      client.on('camera:state', (payload) => this.#route({ event: 'camera:state', payload }))
+      client.on('camera:state', (payload) => this.#route({ event: 'camera:state', payload })),
+      client.on('cameras:changed', () => this.scopeChanged())
     );
   }
 
@@ -147,6 +148,12 @@ export class MediaSession {
 
   get transportId(): string {
     return this.#transport.id;
+  }
+
+  /** What the session may see may have changed: feeds refused for their scope ask again. */
+  scopeChanged(): void {
+    if (this.#closed) return;
+    for (const { feed } of this.#feeds.values()) feed.handleScopeChanged();
   }
 
   /** Calls `listener` when the transport's ICE/DTLS fails (the session must be rebuilt). */

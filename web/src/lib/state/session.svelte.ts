@@ -216,6 +216,8 @@ export class SessionManager {
     if (this.info) this.info = { ...this.info, expiresAt };
     this.#armExpiry(expiresAt);
     this.#relistSoon(client);
+    // The new token may see more: tiles refused for their scope ask again.
+    this.media?.scopeChanged();
     return expiresAt;
   }
 
