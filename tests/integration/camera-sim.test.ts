@@ -263,6 +263,10 @@ test('every IDR is preceded by SPS and PPS in-band (a late joiner can decode)', 
 
 for (const kind of ['pli', 'fir'] as const) {
   test(`an RTCP ${kind.toUpperCase()} on the interleaved channel makes the camera send an IDR at once`, async (t) => {
+    // The previous test's client has gone: a client that joins the shared media while it is being
+    // torn down may see it prepared again, with a new RTP timestamp base, in the middle of a GOP
+    // (fresh clone, once: "IDR 600084.709 frames into the GOP").
+    await eventually(() => !farm.stats('cam-c').pulled, "cam-c's last client gone");
     const probe = await openProbe(farm.url('cam-c'));
     try {
       const delays: number[] = [];
